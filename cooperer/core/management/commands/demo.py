@@ -1,0 +1,34 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from cooperer.core import demo
+from cooperer.territories.importers import ReferenceImportError
+
+
+class Command(BaseCommand):
+    help = (
+        "Charge la démonstration : données de référence officielles (depuis COOPERER_REFERENCE_DIR ou les URL "
+        "officielles), contrats de ville de Saint-Étienne Métropole et de Mulhouse Alsace Agglomération, comptes "
+        "de démonstration. Peut être relancée sans effet de bord."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--reference-dir", default=None, help="dossier des fichiers de référence")
+
+    def handle(self, *args, reference_dir=None, **options):
+        folder = settings.COOPERER_REFERENCE_DIR if reference_dir is None else reference_dir
+        where = folder or "les URL officielles (geo.api.gouv.fr, data.gouv.fr)"
+        self.stdout.write(f"Import des données de référence depuis {where}…")
+        try:
+            demo.import_reference_files(folder, self.stdout.write)
+            contracts = demo.load_demo_territories()
+        except (ReferenceImportError, ValueError) as exc:
+            for error in getattr(exc, "errors", [])[:50]:
+                self.stderr.write(f"  {error}")
+            raise CommandError(str(exc)) from exc
+        for contract in contracts:
+            self.stdout.write(f"Contrat : {contract.name} — {contract.qpvs.count()} QPV")
+        accounts = demo.load_demo_accounts()
+        self.stdout.write(self.style.SUCCESS("\nComptes de démonstration (mot de passe : %s)" % demo.DEMO_PASSWORD))
+        for account in accounts:
+            self.stdout.write(f"  {account.username:48} {account.role.label}")

@@ -1,0 +1,57 @@
+"""A Job is what a person sees of a long piece of work: its progress, its outcome, its errors.
+The work itself runs in the task queue (django-tasks, database backend; docs/adr/001-job-queue.md)."""
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+
+from cooperer.jobs.enums import JobStatus
+
+
+class JobQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        from cooperer.accounts.permissions import is_platform_admin
+
+        if is_platform_admin(user):
+            return self
+        return self.filter(created_by=user)
+
+
+class Job(models.Model):
+    kind = models.CharField("type", max_length=60)
+    label = models.CharField("libellé", max_length=300)
+    status = models.CharField("état", max_length=20, choices=JobStatus.choices, default=JobStatus.QUEUED)
+    progress = models.PositiveSmallIntegerField("avancement (%)", default=0)
+    message = models.CharField("étape", max_length=300, blank=True, default="")
+    params = models.JSONField("paramètres", default=dict, blank=True)
+    result = models.JSONField("résultat", default=dict, blank=True)
+    errors = models.JSONField("erreurs", default=list, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="jobs"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    objects = JobQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = "traitement"
+
+    def __str__(self):
+        return self.label
+
+    def get_absolute_url(self):
+        return reverse("jobs:detail", args=[self.pk])
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in {JobStatus.SUCCEEDED, JobStatus.FAILED}
+
+    def report(self, progress: int, message: str) -> None:
+        """Record progress; written straight away so that the progress page sees it."""
+        self.progress = max(0, min(100, int(progress)))
+        self.message = message[:300]
+        Job.objects.filter(pk=self.pk).update(progress=self.progress, message=self.message)

@@ -1,0 +1,65 @@
+"""Start jobs and run them. A job kind is a plain function `handler(job) -> dict` registered with
+`@job_handler("kind")`; it reports progress with `job.report(percent, message)`."""
+
+from collections.abc import Callable
+
+from django.db import transaction
+from django.utils import timezone
+from django_tasks import task
+
+from cooperer.jobs.enums import JobStatus
+from cooperer.jobs.models import Job
+
+HANDLERS: dict[str, Callable[[Job], dict]] = {}
+
+
+class JobFailure(Exception):
+    """Raised by a handler to fail a job with French messages shown to the user."""
+
+    def __init__(self, message: str, errors: list | None = None):
+        super().__init__(message)
+        self.errors = errors or []
+
+
+def job_handler(kind: str):
+    def register(func: Callable[[Job], dict]) -> Callable[[Job], dict]:
+        HANDLERS[kind] = func
+        return func
+
+    return register
+
+
+def start_job(kind: str, label: str, params: dict, user=None) -> Job:
+    if kind not in HANDLERS:
+        raise ValueError(f"Unknown job kind {kind!r}")
+    job = Job.objects.create(kind=kind, label=label, params=params, created_by=user)
+    transaction.on_commit(lambda: run_job.enqueue(job.pk))
+    return job
+
+
+@task()
+def run_job(job_id: int) -> None:
+    job = Job.objects.get(pk=job_id)
+    if job.is_finished:
+        return
+    Job.objects.filter(pk=job.pk).update(status=JobStatus.RUNNING, started_at=timezone.now())
+    try:
+        result = HANDLERS[job.kind](job)
+    except JobFailure as failure:
+        _finish(job, JobStatus.FAILED, message=str(failure), errors=failure.errors)
+    except Exception as exc:
+        _finish(job, JobStatus.FAILED, message=f"Erreur inattendue : {exc.__class__.__name__}.")
+        raise
+    else:
+        _finish(job, JobStatus.SUCCEEDED, message="Terminé.", result=result or {}, progress=100)
+
+
+def _finish(job: Job, status: str, message: str, result=None, errors=None, progress=None) -> None:
+    fields = {"status": status, "message": message[:300], "finished_at": timezone.now()}
+    if result is not None:
+        fields["result"] = result
+    if errors is not None:
+        fields["errors"] = errors
+    if progress is not None:
+        fields["progress"] = progress
+    Job.objects.filter(pk=job.pk).update(**fields)

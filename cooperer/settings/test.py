@@ -1,0 +1,9 @@
+"""Test settings: the same database engines as production (SQLite or PostgreSQL via DATABASE_URL)."""
+
+from cooperer.settings.base import *  # noqa: F403
+from cooperer.settings.base import VAR_DIR
+
+DEBUG = False
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+VAR_DIR.mkdir(parents=True, exist_ok=True)

@@ -1,0 +1,150 @@
+"""Territory services used by other features: QPV lookup for points, contract maps."""
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import numpy as np
+import shapely
+from shapely.geometry import shape
+
+from cooperer.core.sources import SourceError, decode
+from cooperer.territories.geometry import SvgProjection, SvgShape, union_bounds
+from cooperer.territories.locator import NOWHERE, Area, QpvLocator
+from cooperer.territories.models import Qpv
+
+_locator_cache: dict[tuple, QpvLocator] = {}
+
+
+def qpv_locator() -> QpvLocator:
+    """A locator over every QPV contour in the database, rebuilt when the QPVs change."""
+    stamp = tuple(Qpv.objects.exclude(geometry="").order_by().values_list("code", "min_lon", "max_lat"))
+    key = (len(stamp), hash(stamp))
+    if key not in _locator_cache:
+        _locator_cache.clear()
+        areas = [
+            Area(code, name, shape(json.loads(geometry)))
+            for code, name, geometry in Qpv.objects.exclude(geometry="").values_list("code", "name", "geometry")
+        ]
+        _locator_cache[key] = QpvLocator(areas)
+    return _locator_cache[key]
+
+
+def qpv_at(lon: float, lat: float) -> Area | None:
+    return qpv_locator().locate_one(lon, lat)
+
+
+class PointFileError(Exception):
+    pass
+
+
+def annotate_points_file(in_path: str, out_path: str, locator: QpvLocator | None = None) -> dict:
+    """Add `code_qpv` and `nom_qpv` to every row of a CSV with `lon`/`lat` columns."""
+    locator = locator or qpv_locator()
+    raw = Path(in_path).read_bytes() if Path(in_path).is_file() else None
+    if raw is None:
+        raise PointFileError(f"Fichier introuvable : {in_path}.")
+    try:
+        text = decode(Path(in_path).name, raw).text
+    except SourceError as exc:
+        raise PointFileError(str(exc)) from exc
+    first_line = text.split("\n", 1)[0]
+    delimiter = max([";", ",", "\t"], key=first_line.count)
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    header = next(reader, None)
+    if not header:
+        raise PointFileError("Le fichier est vide.")
+    lowered = [column.strip().lower() for column in header]
+    lon_col = _column(lowered, ("lon", "longitude", "lng", "x"))
+    lat_col = _column(lowered, ("lat", "latitude", "y"))
+    if lon_col is None or lat_col is None:
+        raise PointFileError(f"Colonnes « lon » et « lat » introuvables (colonnes lues : {', '.join(header)}).")
+    rows = list(reader)
+    lon = _numbers([row[lon_col] if len(row) > lon_col else "" for row in rows], -180, 180)
+    lat = _numbers([row[lat_col] if len(row) > lat_col else "" for row in rows], -90, 90)
+    found = locator.locate(lon, lat)
+    codes = np.array([area.code for area in locator.areas] + [""], dtype=object)
+    names = np.array([area.name for area in locator.areas] + [""], dtype=object)
+    found_or_last = np.where(found == NOWHERE, len(locator.areas), found)
+    with open(out_path, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle, delimiter=delimiter)
+        writer.writerow([*header, "code_qpv", "nom_qpv"])
+        writer.writerows(
+            [*row, code, name]
+            for row, code, name in zip(rows, codes[found_or_last], names[found_or_last], strict=True)
+        )
+    unreadable = int(np.count_nonzero(~np.isfinite(lon) | ~np.isfinite(lat)))
+    inside = int(np.count_nonzero(found != NOWHERE))
+    return {"lignes": len(rows), "en_qpv": inside, "hors_qpv": len(rows) - inside - unreadable,
+            "coordonnees_illisibles": unreadable}  # fmt: skip
+
+
+def _column(header: list[str], names: tuple[str, ...]) -> int | None:
+    for name in names:
+        if name in header:
+            return header.index(name)
+    return None
+
+
+def _numbers(values: list[str], low: float, high: float) -> np.ndarray:
+    """Parse coordinates (decimal point or comma); unreadable or out-of-range values become NaN."""
+    cleaned = np.char.replace(np.asarray(values, dtype=str), ",", ".")
+    try:
+        numbers = cleaned.astype(float)
+    except ValueError:
+        numbers = np.full(len(values), np.nan)
+        for index, value in enumerate(cleaned):
+            try:
+                numbers[index] = float(value)
+            except ValueError:
+                continue
+    numbers[(numbers < low) | (numbers > high)] = np.nan
+    return numbers
+
+
+def contract_map(contract, highlighted_codes: set[str], width: int = 800) -> dict | None:
+    """SVG shapes of a contract's QPVs (and commune outlines when known) for the map template."""
+    qpvs = list(contract.qpvs.exclude(geometry="").only("code", "name", "geometry"))
+    if not qpvs:
+        return None
+    geometries = {qpv.code: shape(json.loads(qpv.geometry)) for qpv in qpvs}
+    communes = [c for c in contract.communes.exclude(contour="").only("insee_code", "name", "contour")]
+    commune_geometries = {c.insee_code: shape(json.loads(c.contour)) for c in communes}
+    bounds = union_bounds(list(geometries.values()))
+    projection = SvgProjection(_padded(bounds), width=width)
+    background = [
+        SvgShape(key=c.insee_code, label=c.name, path=projection.path(commune_geometries[c.insee_code]))
+        for c in communes
+        if shapely.intersects(commune_geometries[c.insee_code], shapely.box(*bounds))
+    ]
+    shapes = [
+        SvgShape(
+            key=qpv.code,
+            label=f"{qpv.name} ({qpv.code})",
+            path=projection.path(geometries[qpv.code]),
+            href=qpv.get_absolute_url(),
+            css_class="map-qpv map-qpv--highlight" if qpv.code in highlighted_codes else "map-qpv",
+        )
+        for qpv in qpvs
+    ]
+    return {"width": projection.width, "height": projection.height, "shapes": shapes, "background": background}
+
+
+def qpv_map(qpv, width: int = 480) -> dict | None:
+    if not qpv.geometry:
+        return None
+    geometry = shape(json.loads(qpv.geometry))
+    projection = SvgProjection(_padded(geometry.bounds, ratio=0.15), width=width)
+    return {
+        "width": projection.width,
+        "height": projection.height,
+        "shapes": [SvgShape(key=qpv.code, label=str(qpv), path=projection.path(geometry), css_class="map-qpv map-qpv--highlight")],
+        "background": [],
+    }
+
+
+def _padded(bounds, ratio: float = 0.04):
+    minx, miny, maxx, maxy = bounds
+    dx, dy = (maxx - minx) * ratio, (maxy - miny) * ratio
+    return (minx - dx, miny - dy, maxx + dx, maxy + dy)
