@@ -54,7 +54,9 @@ class RoleAssignment(models.Model):
 
     def clean(self):
         if self.role == Role.ADMIN and self.epci_id:
-            raise ValidationError("Le rôle d'administrateur·rice porte sur toute la plateforme, sans territoire.")
+            raise ValidationError(
+                "Le rôle d'administrateur·rice porte sur toute la plateforme, sans territoire."
+            )
         if self.role != Role.ADMIN and not self.epci_id:
             raise ValidationError("Ce rôle doit être rattaché à un territoire (EPCI).")
         if self.role == Role.INSTRUCTION and not self.funder:

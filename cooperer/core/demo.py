@@ -46,7 +46,10 @@ OFFICIAL_URLS = [
         f"{GEO_API}/departements/{dep}/communes?fields=nom,code,codesPostaux,codeEpci,centre,codeDepartement"
         for dep in ("42", "68")
     ),
-    *(f"{GEO_API}/departements/{dep}/communes?fields=nom,code&format=geojson&geometry=contour" for dep in ("42", "68")),
+    *(
+        f"{GEO_API}/departements/{dep}/communes?fields=nom,code&format=geojson&geometry=contour"
+        for dep in ("42", "68")
+    ),
     # ANCT, « Quartiers prioritaires de la politique de la ville (QPV) », data.gouv.fr: zip of the 2024 contours.
     "https://www.data.gouv.fr/api/1/datasets/r/942d4ee8-8142-4556-8ea1-335537ce1119",
 ]
@@ -158,7 +161,9 @@ def _qpvs(codes: list[str]) -> list[Qpv]:
     found = list(Qpv.objects.filter(code__in=codes))
     unknown = set(codes) - {qpv.code for qpv in found}
     if unknown:
-        raise ValueError(f"Codes QPV inconnus (importez les contours des QPV) : {', '.join(sorted(unknown))}.")
+        raise ValueError(
+            f"Codes QPV inconnus (importez les contours des QPV) : {', '.join(sorted(unknown))}."
+        )
     return found
 
 
@@ -173,9 +178,17 @@ def _contract(slug, name, siren, summary, signatories) -> ContratDeVille:
     for kind, signatory in signatories:
         contract.signatories.update_or_create(name=signatory, defaults={"kind": kind})
     for kind, body, role in [
-        (GovernanceBodyKind.COPIL, "Comité de pilotage du contrat de ville", "Décide des orientations et de la programmation."),
+        (
+            GovernanceBodyKind.COPIL,
+            "Comité de pilotage du contrat de ville",
+            "Décide des orientations et de la programmation.",
+        ),
         (GovernanceBodyKind.COTECH, "Comité technique", "Prépare les décisions, suit les actions."),
-        (GovernanceBodyKind.FUNDERS, "Comité des financeurs", "Instruit ensemble les demandes de subvention."),
+        (
+            GovernanceBodyKind.FUNDERS,
+            "Comité des financeurs",
+            "Instruit ensemble les demandes de subvention.",
+        ),
     ]:
         contract.governance_bodies.update_or_create(name=body, defaults={"kind": kind, "role": role})
     return contract

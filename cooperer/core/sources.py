@@ -46,7 +46,7 @@ class Text:
 def read_bytes(path_or_url: str, max_bytes: int = MAX_SOURCE_BYTES) -> tuple[str, bytes]:
     if path_or_url.startswith(("http://", "https://")):
         try:
-            with urllib.request.urlopen(path_or_url, timeout=120) as response:  # noqa: S310 - http(s) only
+            with urllib.request.urlopen(path_or_url, timeout=120) as response:
                 data = response.read(max_bytes + 1)
         except (URLError, OSError) as exc:
             raise SourceError(f"Impossible de télécharger {path_or_url} : {exc}.") from exc
@@ -95,7 +95,9 @@ def _pick_from_zip(data: bytes) -> tuple[str, bytes]:
 
 def decode(name: str, data: bytes) -> Text:
     if b"\x00" in data[:4096]:
-        raise SourceError("Ce fichier n'est pas un fichier texte (CSV ou JSON) : il contient des octets binaires.")
+        raise SourceError(
+            "Ce fichier n'est pas un fichier texte (CSV ou JSON) : il contient des octets binaires."
+        )
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     try:

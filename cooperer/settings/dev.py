@@ -7,4 +7,4 @@ from cooperer.settings.env import env_bool
 COOPERER_DEMO = env_bool("COOPERER_DEMO", True)
 
 DEBUG = env_bool("DJANGO_DEBUG", True)
-VAR_DIR.mkdir(parents=True, exist_ok=True)
+(VAR_DIR / "static").mkdir(parents=True, exist_ok=True)

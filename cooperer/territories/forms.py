@@ -18,7 +18,9 @@ class ContractForm(forms.ModelForm):
         if start and end and start > end:
             self.add_error("end_year", "La fin du contrat ne peut pas précéder son début.")
         if start and end and review and not start <= review <= end:
-            self.add_error("midterm_review_year", "L'évaluation à mi-parcours doit tomber pendant le contrat.")
+            self.add_error(
+                "midterm_review_year", "L'évaluation à mi-parcours doit tomber pendant le contrat."
+            )
         return cleaned
 
 
@@ -34,7 +36,9 @@ class TargetAreaForm(forms.ModelForm):
         self.fields["communes"].queryset = contract.communes.all()
         self.fields["related_qpvs"].queryset = contract.qpvs.all()
         self.fields["communes"].help_text = "Les communes du contrat concernées."
-        self.fields["related_qpvs"].help_text = "Les QPV réglementaires voisins ou recouverts, le cas échéant."
+        self.fields[
+            "related_qpvs"
+        ].help_text = "Les QPV réglementaires voisins ou recouverts, le cas échéant."
 
     def clean_name(self):
         name = self.cleaned_data["name"].strip()
@@ -52,7 +56,9 @@ class ReferenceFileForm(forms.Form):
     def clean_file(self):
         upload = self.cleaned_data["file"]
         if not upload.name.lower().endswith(ALLOWED_REFERENCE_SUFFIXES):
-            raise forms.ValidationError("Type de fichier refusé : seuls .csv, .json, .geojson et .gz sont acceptés.")
+            raise forms.ValidationError(
+                "Type de fichier refusé : seuls .csv, .json, .geojson et .gz sont acceptés."
+            )
         limit = settings.COOPERER_MAX_UPLOAD_BYTES
         if upload.size > limit:
             raise forms.ValidationError(

@@ -31,7 +31,7 @@ class CheckedGeometry:
     @property
     def area_ha(self) -> float:
         """Approximate area in hectares (equirectangular at the centroid latitude; for display)."""
-        minx, miny, maxx, maxy = self.bbox
+        _minx, miny, _maxx, maxy = self.bbox
         lat = math.radians((miny + maxy) / 2)
         metres_per_degree = 111_320.0
         return self.geometry.area * metres_per_degree * metres_per_degree * math.cos(lat) / 10_000
@@ -53,7 +53,9 @@ def check_polygonal(geojson: dict) -> CheckedGeometry:
         raise GeometryError("géométrie absente")
     kind = geojson.get("type")
     if kind not in POLYGONAL:
-        raise GeometryError(f"type de géométrie « {kind} » non pris en charge (attendu : Polygon ou MultiPolygon)")
+        raise GeometryError(
+            f"type de géométrie « {kind} » non pris en charge (attendu : Polygon ou MultiPolygon)"
+        )
     depth = 2 if kind == "Polygon" else 3
     try:
         for position in _walk_positions(geojson.get("coordinates"), depth):
@@ -139,9 +141,7 @@ class SvgProjection:
                 continue
             for ring in [polygon.exterior, *polygon.interiors]:
                 points = [self.point(lon, lat) for lon, lat in ring.coords]
-                commands.append(
-                    "M" + "L".join(f"{x:.1f},{y:.1f}" for x, y in points) + "Z"
-                )
+                commands.append("M" + "L".join(f"{x:.1f},{y:.1f}" for x, y in points) + "Z")
         return "".join(commands)
 
 

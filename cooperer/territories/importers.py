@@ -85,10 +85,9 @@ def import_reference(path_or_url: str, progress=None) -> Summary:
         raise ReferenceImportError(str(exc)) from exc
     report(10, f"Lecture de {source.name} ({source.encoding})")
     stripped = source.text.lstrip()
-    if stripped[:1] in "{[":
-        summary = _import_json(source)
-    else:
-        summary = _import_csv(source)
+    if not stripped:
+        raise ReferenceImportError(f"Le fichier {source.name} est vide.")
+    summary = _import_json(source) if stripped[0] in "{[" else _import_csv(source)
     summary.warnings[:0] = source.warnings
     report(100, str(summary))
     return summary
@@ -262,7 +261,9 @@ def _float(value, line: int, column: str, errors: list[RowError], low: float, hi
         errors.append(RowError(line, column, f"nombre illisible : « {value} »"))
         return None
     if not low <= number <= high:
-        errors.append(RowError(line, column, f"valeur hors limites ({number}) : attendu entre {low} et {high}"))
+        errors.append(
+            RowError(line, column, f"valeur hors limites ({number}) : attendu entre {low} et {high}")
+        )
         return None
     return number
 
@@ -330,8 +331,12 @@ def _communes_from_features(features: list) -> tuple[list[CommuneRecord], list[s
     for place, feature in enumerate(features, start=1):
         props = (feature.get("properties") if isinstance(feature, dict) else None) or {}
         code = str(props.get("code", ""))
-        contour = _geometry(feature.get("geometry") if isinstance(feature, dict) else None, place, errors, warnings, code)
-        records.append(_commune_record(place, code, props.get("nom") or props.get("name"), errors, contour=contour))
+        contour = _geometry(
+            feature.get("geometry") if isinstance(feature, dict) else None, place, errors, warnings, code
+        )
+        records.append(
+            _commune_record(place, code, props.get("nom") or props.get("name"), errors, contour=contour)
+        )
     _fail_on(errors, "contours des communes")
     return records, warnings
 
@@ -387,9 +392,7 @@ def load_qpvs(parsed: tuple[list[QpvRecord], list[str]], kind: str) -> Summary:
     records, warnings = parsed
     summary = Summary(kind, warnings=list(warnings))
     departements = ensure_departements({departement_code_of_qpv(r.code) for r in records})
-    named_communes = {
-        code: name for r in records for code, name in r.commune_names.items() if name
-    }
+    named_communes = {code: name for r in records for code, name in r.commune_names.items() if name}
     _create_missing_communes(named_communes, summary)
     values = {}
     for record in records:
@@ -439,9 +442,7 @@ def link_qpvs_to_communes(qpvs: list[Qpv]) -> None:
     communes = dict(Commune.objects.filter(insee_code__in=codes).values_list("insee_code", "pk"))
     through = Qpv.communes.through
     wanted = {(qpv.pk, communes[code]) for qpv in qpvs for code in qpv.commune_codes if code in communes}
-    current = set(
-        through.objects.filter(qpv_id__in=[q.pk for q in qpvs]).values_list("qpv_id", "commune_id")
-    )
+    current = set(through.objects.filter(qpv_id__in=[q.pk for q in qpvs]).values_list("qpv_id", "commune_id"))
     stale = current - wanted
     for qpv_id, commune_id in stale:
         through.objects.filter(qpv_id=qpv_id, commune_id=commune_id).delete()
@@ -465,7 +466,10 @@ def load_communes(parsed: tuple[list[CommuneRecord], list[str]], kind: str) -> S
         )
     values = {}
     for record in records:
-        row = {"name": record.name, "departement": departements.get(departement_code_of_commune(record.insee_code))}
+        row = {
+            "name": record.name,
+            "departement": departements.get(departement_code_of_commune(record.insee_code)),
+        }
         if record.epci_siren in epcis:
             row["epci"] = epcis[record.epci_siren]
         if record.postal_code:
@@ -516,10 +520,10 @@ def load_departements(items: list[dict]) -> Summary:
             continue
         if region_code and region_code not in regions:
             regions[region_code], _ = Region.objects.get_or_create(
-                code=region_code, defaults={"name": REGIONS[region_code], "search_text": fold(REGIONS[region_code])}
+                code=region_code,
+                defaults={"name": REGIONS[region_code], "search_text": fold(REGIONS[region_code])},
             )
         values[code] = {"name": str(item.get("name") or item.get("nom")), "region": regions.get(region_code)}
     _fail_on(errors, "départements")
     _upsert(Departement, "code", values, summary)
     return summary
-

@@ -36,12 +36,12 @@ class Searchable(models.Model):
     class Meta:
         abstract = True
 
-    def search_source(self) -> str:
-        return self.name
-
     def save(self, *args, **kwargs):
         self.search_text = fold(self.search_source())
         super().save(*args, **kwargs)
+
+    def search_source(self) -> str:
+        return self.name
 
 
 class Region(Searchable):
@@ -64,7 +64,9 @@ class Departement(Searchable):
     CODE_FIELD = "code"
     code = models.CharField("code INSEE", max_length=3, unique=True)
     name = models.CharField("nom", max_length=120)
-    region = models.ForeignKey(Region, on_delete=models.PROTECT, null=True, blank=True, related_name="departements")
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, null=True, blank=True, related_name="departements"
+    )
 
     class Meta:
         ordering = ["code"]
@@ -96,7 +98,9 @@ class Epci(Searchable):
 
 class Commune(Searchable):
     CODE_FIELD = "insee_code"
-    insee_code = models.CharField("code INSEE", max_length=5, unique=True, validators=[validate_insee_commune_code])
+    insee_code = models.CharField(
+        "code INSEE", max_length=5, unique=True, validators=[validate_insee_commune_code]
+    )
     name = models.CharField("nom", max_length=200)
     departement = models.ForeignKey(
         Departement, on_delete=models.PROTECT, null=True, blank=True, related_name="communes"
@@ -133,7 +137,9 @@ class Qpv(Searchable):
     )
     communes = models.ManyToManyField(Commune, blank=True, related_name="qpvs")
     commune_codes = models.JSONField(
-        "codes INSEE des communes (source)", default=list, blank=True,
+        "codes INSEE des communes (source)",
+        default=list,
+        blank=True,
         help_text="Tels que donnés par le fichier officiel ; reliés aux communes dès qu'elles sont importées.",
     )
     geometry = models.TextField("contour (GeoJSON)", blank=True, default="")
@@ -152,11 +158,11 @@ class Qpv(Searchable):
     def __str__(self):
         return f"{self.name} ({self.code})"
 
-    def search_source(self) -> str:
-        return f"{self.name} {self.code}"
-
     def get_absolute_url(self):
         return reverse("territories:qpv", args=[self.code])
+
+    def search_source(self) -> str:
+        return f"{self.name} {self.code}"
 
 
 class ContratDeVille(Searchable):
@@ -165,7 +171,9 @@ class ContratDeVille(Searchable):
     code = models.CharField("code ANCT", max_length=10, blank=True, default="")
     slug = models.SlugField(unique=True)
     name = models.CharField("nom", max_length=200)
-    pilot_epci = models.ForeignKey(Epci, on_delete=models.PROTECT, related_name="contracts", verbose_name="EPCI pilote")
+    pilot_epci = models.ForeignKey(
+        Epci, on_delete=models.PROTECT, related_name="contracts", verbose_name="EPCI pilote"
+    )
     communes = models.ManyToManyField(Commune, blank=True, related_name="contracts")
     qpvs = models.ManyToManyField(Qpv, blank=True, related_name="contracts", verbose_name="QPV")
     start_year = models.PositiveSmallIntegerField("début", default=2024)
@@ -194,7 +202,9 @@ class Signatory(models.Model):
     class Meta:
         ordering = ["kind", "name"]
         verbose_name = "signataire"
-        constraints = [models.UniqueConstraint(fields=["contract", "name"], name="unique_signatory_per_contract")]
+        constraints = [
+            models.UniqueConstraint(fields=["contract", "name"], name="unique_signatory_per_contract")
+        ]
 
     def __str__(self):
         return self.name
@@ -229,7 +239,9 @@ class Perimeter(models.Model):
         ordering = ["name"]
         verbose_name = "périmètre d'intervention"
         verbose_name_plural = "périmètres d'intervention"
-        constraints = [models.UniqueConstraint(fields=["contract", "name"], name="unique_perimeter_per_contract")]
+        constraints = [
+            models.UniqueConstraint(fields=["contract", "name"], name="unique_perimeter_per_contract")
+        ]
 
     def __str__(self):
         return self.name
@@ -244,14 +256,18 @@ class TargetArea(Searchable):
         ContratDeVille, on_delete=models.PROTECT, related_name="target_areas", verbose_name="contrat de ville"
     )
     communes = models.ManyToManyField(Commune, blank=True, related_name="target_areas")
-    related_qpvs = models.ManyToManyField(Qpv, blank=True, related_name="target_areas", verbose_name="QPV proches")
+    related_qpvs = models.ManyToManyField(
+        Qpv, blank=True, related_name="target_areas", verbose_name="QPV proches"
+    )
     description = models.TextField(blank=True, default="")
 
     class Meta:
         ordering = ["name"]
         verbose_name = "quartier cible local"
         verbose_name_plural = "quartiers cibles locaux"
-        constraints = [models.UniqueConstraint(fields=["contract", "name"], name="unique_target_area_per_contract")]
+        constraints = [
+            models.UniqueConstraint(fields=["contract", "name"], name="unique_target_area_per_contract")
+        ]
 
     def __str__(self):
         return self.name

@@ -25,7 +25,9 @@ def qpv_locator() -> QpvLocator:
         _locator_cache.clear()
         areas = [
             Area(code, name, shape(json.loads(geometry)))
-            for code, name, geometry in Qpv.objects.exclude(geometry="").values_list("code", "name", "geometry")
+            for code, name, geometry in Qpv.objects.exclude(geometry="").values_list(
+                "code", "name", "geometry"
+            )
         ]
         _locator_cache[key] = QpvLocator(areas)
     return _locator_cache[key]
@@ -59,7 +61,9 @@ def annotate_points_file(in_path: str, out_path: str, locator: QpvLocator | None
     lon_col = _column(lowered, ("lon", "longitude", "lng", "x"))
     lat_col = _column(lowered, ("lat", "latitude", "y"))
     if lon_col is None or lat_col is None:
-        raise PointFileError(f"Colonnes « lon » et « lat » introuvables (colonnes lues : {', '.join(header)}).")
+        raise PointFileError(
+            f"Colonnes « lon » et « lat » introuvables (colonnes lues : {', '.join(header)})."
+        )
     rows = list(reader)
     lon = _numbers([row[lon_col] if len(row) > lon_col else "" for row in rows], -180, 180)
     lat = _numbers([row[lat_col] if len(row) > lat_col else "" for row in rows], -90, 90)
@@ -109,7 +113,7 @@ def contract_map(contract, highlighted_codes: set[str], width: int = 800) -> dic
     if not qpvs:
         return None
     geometries = {qpv.code: shape(json.loads(qpv.geometry)) for qpv in qpvs}
-    communes = [c for c in contract.communes.exclude(contour="").only("insee_code", "name", "contour")]
+    communes = list(contract.communes.exclude(contour="").only("insee_code", "name", "contour"))
     commune_geometries = {c.insee_code: shape(json.loads(c.contour)) for c in communes}
     bounds = union_bounds(list(geometries.values()))
     projection = SvgProjection(_padded(bounds), width=width)
@@ -128,7 +132,12 @@ def contract_map(contract, highlighted_codes: set[str], width: int = 800) -> dic
         )
         for qpv in qpvs
     ]
-    return {"width": projection.width, "height": projection.height, "shapes": shapes, "background": background}
+    return {
+        "width": projection.width,
+        "height": projection.height,
+        "shapes": shapes,
+        "background": background,
+    }
 
 
 def qpv_map(qpv, width: int = 480) -> dict | None:
@@ -139,7 +148,14 @@ def qpv_map(qpv, width: int = 480) -> dict | None:
     return {
         "width": projection.width,
         "height": projection.height,
-        "shapes": [SvgShape(key=qpv.code, label=str(qpv), path=projection.path(geometry), css_class="map-qpv map-qpv--highlight")],
+        "shapes": [
+            SvgShape(
+                key=qpv.code,
+                label=str(qpv),
+                path=projection.path(geometry),
+                css_class="map-qpv map-qpv--highlight",
+            )
+        ],
         "background": [],
     }
 

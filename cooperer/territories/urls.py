@@ -15,7 +15,9 @@ urlpatterns = [
     path("contrats/", views.contract_list, name="contract_list"),
     path("contrats/<slug:slug>/", views.contract_detail, name="contract"),
     path("contrats/<slug:slug>/modifier/", views.contract_edit, name="contract_edit"),
-    path("contrats/<slug:slug>/quartiers-cibles/nouveau/", views.target_area_create, name="target_area_create"),
+    path(
+        "contrats/<slug:slug>/quartiers-cibles/nouveau/", views.target_area_create, name="target_area_create"
+    ),
     path("quartiers-cibles/<int:pk>/", views.target_area_detail, name="target_area"),
     path("import/", views.reference_import, name="import"),
 ]

@@ -43,11 +43,17 @@ def search(request):
     results = {}
     if query:
         results = {
-            "Quartiers prioritaires (QPV)": list(Qpv.objects.matching(query).only("code", "name")[:SEARCH_LIMIT]),
-            "Quartiers cibles locaux": list(TargetArea.objects.matching(query).only("pk", "name")[:SEARCH_LIMIT]),
+            "Quartiers prioritaires (QPV)": list(
+                Qpv.objects.matching(query).only("code", "name")[:SEARCH_LIMIT]
+            ),
+            "Quartiers cibles locaux": list(
+                TargetArea.objects.matching(query).only("pk", "name")[:SEARCH_LIMIT]
+            ),
             "Communes": list(Commune.objects.matching(query).only("insee_code", "name")[:SEARCH_LIMIT]),
             "Intercommunalités": list(Epci.objects.matching(query).only("siren", "name")[:SEARCH_LIMIT]),
-            "Contrats de ville": list(ContratDeVille.objects.matching(query).only("slug", "name")[:SEARCH_LIMIT]),
+            "Contrats de ville": list(
+                ContratDeVille.objects.matching(query).only("slug", "name")[:SEARCH_LIMIT]
+            ),
             "Départements": list(Departement.objects.matching(query).only("code", "name")[:SEARCH_LIMIT]),
             "Régions": list(Region.objects.matching(query).only("code", "name")[:SEARCH_LIMIT]),
         }
@@ -63,7 +69,11 @@ def search(request):
 def region_detail(request, code):
     region = get_object_or_404(Region, code=code)
     departements = region.departements.annotate(qpv_count=Count("qpvs")).order_by("code")
-    return render(request, "territories/region.html", {"region": region, "departements": departements, "nav": "territories"})
+    return render(
+        request,
+        "territories/region.html",
+        {"region": region, "departements": departements, "nav": "territories"},
+    )
 
 
 def departement_detail(request, code):
@@ -77,7 +87,12 @@ def departement_detail(request, code):
     return render(
         request,
         "territories/departement.html",
-        {"departement": departement, "epcis": epcis, "page": qpvs.get_page(request.GET.get("page")), "nav": "territories"},
+        {
+            "departement": departement,
+            "epcis": epcis,
+            "page": qpvs.get_page(request.GET.get("page")),
+            "nav": "territories",
+        },
     )
 
 
@@ -88,7 +103,13 @@ def epci_detail(request, siren):
     return render(
         request,
         "territories/epci.html",
-        {"epci": epci, "communes": communes, "qpvs": qpvs, "contracts": epci.contracts.all(), "nav": "territories"},
+        {
+            "epci": epci,
+            "communes": communes,
+            "qpvs": qpvs,
+            "contracts": epci.contracts.all(),
+            "nav": "territories",
+        },
     )
 
 
@@ -116,7 +137,12 @@ def qpv_list(request):
     return render(
         request,
         "territories/qpv_list.html",
-        {"page": page, "departement": departement, "departements": Departement.objects.filter(qpvs__isnull=False).distinct(), "nav": "territories"},
+        {
+            "page": page,
+            "departement": departement,
+            "departements": Departement.objects.filter(qpvs__isnull=False).distinct(),
+            "nav": "territories",
+        },
     )
 
 
@@ -183,7 +209,9 @@ def contract_edit(request, slug):
         form.save()
         messages.success(request, "Le contrat de ville a été mis à jour.")
         return redirect(contract)
-    return render(request, "territories/contract_edit.html", {"contract": contract, "form": form, "nav": "contracts"})
+    return render(
+        request, "territories/contract_edit.html", {"contract": contract, "form": form, "nav": "contracts"}
+    )
 
 
 @login_required
@@ -194,7 +222,9 @@ def target_area_create(request, slug):
         area = form.save()
         messages.success(request, f"Le quartier cible « {area.name} » a été créé.")
         return redirect(area)
-    return render(request, "territories/target_area_form.html", {"contract": contract, "form": form, "nav": "contracts"})
+    return render(
+        request, "territories/target_area_form.html", {"contract": contract, "form": form, "nav": "contracts"}
+    )
 
 
 def target_area_detail(request, pk):
@@ -215,7 +245,10 @@ def reference_import(request):
         upload = form.cleaned_data["file"]
         path = store_upload(upload, "reference")
         job = start_job(
-            "import_reference", f"Import de {upload.name}", {"path": str(path), "name": upload.name}, request.user
+            "import_reference",
+            f"Import de {upload.name}",
+            {"path": str(path), "name": upload.name},
+            request.user,
         )
         return redirect(job)
     return render(request, "territories/import.html", {"form": form, "nav": "jobs"})

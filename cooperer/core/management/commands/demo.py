@@ -29,6 +29,8 @@ class Command(BaseCommand):
         for contract in contracts:
             self.stdout.write(f"Contrat : {contract.name} — {contract.qpvs.count()} QPV")
         accounts = demo.load_demo_accounts()
-        self.stdout.write(self.style.SUCCESS("\nComptes de démonstration (mot de passe : %s)" % demo.DEMO_PASSWORD))
+        self.stdout.write(
+            self.style.SUCCESS(f"\nComptes de démonstration (mot de passe : {demo.DEMO_PASSWORD})")
+        )
         for account in accounts:
             self.stdout.write(f"  {account.username:48} {account.role.label}")

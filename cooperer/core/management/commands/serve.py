@@ -15,7 +15,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--port", default="8000")
-        parser.add_argument("--no-worker", action="store_true", help="ne pas lancer d'exécuteur de traitements")
+        parser.add_argument(
+            "--no-worker", action="store_true", help="ne pas lancer d'exécuteur de traitements"
+        )
 
     def handle(self, *args, host, port, no_worker, **options):
         worker = None

@@ -21,7 +21,9 @@ class Command(BaseCommand):
     def handle(self, *args, lon=None, lat=None, csv_in=None, csv_out=None, **options):
         locator = qpv_locator()
         if not len(locator):
-            raise CommandError("Aucun contour de QPV n'est chargé : lancez d'abord « cooperer import-reference ».")
+            raise CommandError(
+                "Aucun contour de QPV n'est chargé : lancez d'abord « cooperer import-reference »."
+            )
         if csv_in:
             if not csv_out:
                 raise CommandError("Précisez le fichier de sortie avec --out.")
