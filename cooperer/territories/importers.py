@@ -183,8 +183,16 @@ def _geometry(raw, place: int, errors: list[RowError], warnings: list[str], code
         errors.append(RowError(place, "geometry", f"{code} : {exc}"))
         return None
     if checked.repaired:
-        warnings.append(f"Objet {place} ({code}) : contour auto-intersecté corrigé.")
+        warnings.append(code)
     return checked
+
+
+def _repair_warning(repaired: list[str]) -> list[str]:
+    """One line for all contours repaired by make_valid (rounded official files have many)."""
+    if not repaired:
+        return []
+    listed = ", ".join(repaired[:10]) + (" …" if len(repaired) > 10 else "")
+    return [f"{len(repaired)} contour(s) auto-intersecté(s) corrigé(s) automatiquement : {listed}."]
 
 
 def _qpvs_from_features(features: list) -> tuple[list[QpvRecord], list[str]]:
@@ -205,7 +213,7 @@ def _qpvs_from_features(features: list) -> tuple[list[QpvRecord], list[str]]:
         geometry = _geometry(feature.get("geometry"), place, errors, warnings, code)
         records.append(QpvRecord(place, code, name, communes, names, geometry))
     _fail_on(errors, "contours des QPV")
-    return records, warnings
+    return records, _repair_warning(warnings)
 
 
 def _qpvs_from_compact(items: list) -> tuple[list[QpvRecord], list[str]]:
@@ -225,7 +233,7 @@ def _qpvs_from_compact(items: list) -> tuple[list[QpvRecord], list[str]]:
         geometry = _geometry(geojson, place, errors, warnings, code)
         records.append(QpvRecord(place, code, name, communes, {}, geometry))
     _fail_on(errors, "contours des QPV")
-    return records, warnings
+    return records, _repair_warning(warnings)
 
 
 def _qpvs_from_csv(rows: list[tuple[int, dict]]) -> tuple[list[QpvRecord], list[str]]:
@@ -338,7 +346,7 @@ def _communes_from_features(features: list) -> tuple[list[CommuneRecord], list[s
             _commune_record(place, code, props.get("nom") or props.get("name"), errors, contour=contour)
         )
     _fail_on(errors, "contours des communes")
-    return records, warnings
+    return records, _repair_warning(warnings)
 
 
 # --- loading --------------------------------------------------------------------------------------

@@ -133,7 +133,7 @@ def test_it_repairs_a_self_crossing_contour_with_a_warning(tmp_path):
         write_geojson(tmp_path, [feature("QN04215M", "Quartiers Sud-Est", geometry=bowtie)])
     )
     assert summary.created == 1
-    assert any("corrigé" in warning for warning in summary.warnings)
+    assert "1 contour(s) auto-intersecté(s) corrigé(s) automatiquement : QN04215M." in summary.warnings
 
 
 def test_it_refuses_points_and_unreadable_geometries(tmp_path):

@@ -1,0 +1,29 @@
+import pytest
+from django.core.management import CommandError, call_command
+
+from cooperer.accounts.models import User
+from cooperer.core import demo
+from cooperer.territories.models import ContratDeVille, Qpv
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.realdata
+def test_the_demo_loads_both_contracts_from_the_official_files_and_can_run_twice(shared_data, capsys):
+    call_command("demo", reference_dir=str(shared_data))
+    call_command("demo", reference_dir=str(shared_data))
+    saint_etienne = ContratDeVille.objects.get(slug="saint-etienne-metropole")
+    mulhouse = ContratDeVille.objects.get(slug="mulhouse-alsace-agglomeration")
+    assert saint_etienne.qpvs.count() == 20
+    assert sorted(saint_etienne.perimeters.get().qpvs.values_list("code", flat=True)) == sorted(demo.QIC_CODES)
+    assert sorted(mulhouse.qpvs.values_list("code", flat=True)) == demo.MULHOUSE_CODES
+    assert Qpv.objects.count() == 1584
+    assert sorted(Qpv.objects.get(code="QN06807M").communes.values_list("name", flat=True)) == ["Illzach", "Mulhouse"]
+    assert User.objects.filter(is_demo=True).count() == len(demo.ACCOUNTS)
+    out = capsys.readouterr().out
+    assert demo.DEMO_PASSWORD in out and "animatrice.saint-etienne@demo.cooperer.fr" in out
+
+
+def test_the_demo_says_which_file_is_missing(tmp_path):
+    with pytest.raises(CommandError, match="Fichier introuvable"):
+        call_command("demo", reference_dir=str(tmp_path))
