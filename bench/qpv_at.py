@@ -189,6 +189,17 @@ def check_sample(
     return agreeing / len(rows), inside
 
 
+def measure(areas: list[Area], in_path: Path, out_path: Path) -> dict:
+    """Build the locator, then annotate the file: the two timed steps, and the peak memory so far."""
+    annotate_points_file = annotate_function()
+    log(f"construction du localisateur ({len(areas)} QPV)")
+    locator, build_s = timed(QpvLocator, areas)
+    log("annotation du fichier (lecture + localisation + écriture)")
+    stats, annotate_s = timed(annotate_points_file, str(in_path), str(out_path), locator)
+    log(f"annoté en {annotate_s:.2f} s")
+    return {"stats": stats, "build_s": build_s, "annotate_s": annotate_s, "peak_rss_mb": peak_rss_mb()}
+
+
 def run(args: argparse.Namespace, contours: Path, folder: Path) -> dict:
     rng = np.random.default_rng(args.seed)
     log(f"contours : {contours}")
@@ -196,32 +207,27 @@ def run(args: argparse.Namespace, contours: Path, folder: Path) -> dict:
     in_path, out_path = folder / "points.csv", folder / "points_qpv.csv"
     log(f"génération de {args.points:,} points dans {in_path}")
     generated_unreadable = write_points(in_path, *random_points(areas, args.points, rng), rng)
-    annotate_points_file = annotate_function()
-    log(f"construction du localisateur ({len(areas)} QPV)")
-    locator, build_s = timed(QpvLocator, areas)
-    log("annotation du fichier (lecture + localisation + écriture)")
-    stats, annotate_s = timed(annotate_points_file, str(in_path), str(out_path), locator)
-    peak_rss = peak_rss_mb()
-    log(f"annoté en {annotate_s:.2f} s ; vérification de {SAMPLE_SIZE} points par force brute")
+    measured = measure(areas, in_path, out_path)
+    log("vérification par force brute sur un échantillon")
     agreement, sample_in_qpv = check_sample(areas, out_path, rng, args.points)
-    if stats["coordonnees_illisibles"] != generated_unreadable:
-        log(
-            f"attention : {generated_unreadable} lignes illisibles générées, {stats['coordonnees_illisibles']} signalées"
-        )
+    stats, annotate_s = measured["stats"], measured["annotate_s"]
+    reported = stats["coordonnees_illisibles"]
+    if reported != generated_unreadable:
+        log(f"attention : {generated_unreadable} lignes illisibles générées, {reported} signalées")
     return {
         "bench": "qpv_at",
         "points": stats["lignes"],
         "qpv": len(areas),
-        "build_locator_s": round(build_s, 3),
+        "build_locator_s": round(measured["build_s"], 3),
         "annotate_file_s": round(annotate_s, 3),
-        "build_plus_annotate_s": round(build_s + annotate_s, 3),
+        "build_plus_annotate_s": round(measured["build_s"] + annotate_s, 3),
         "points_per_s": round(stats["lignes"] / annotate_s),
         "in_qpv": stats["en_qpv"],
         "out_of_qpv": stats["hors_qpv"],
         "unreadable": stats["coordonnees_illisibles"],
         "unreadable_generated": generated_unreadable,
         "input_mb": round(in_path.stat().st_size / 1e6, 1),
-        "peak_rss_mb": round(peak_rss, 1),
+        "peak_rss_mb": round(measured["peak_rss_mb"], 1),
         "sample_size": min(SAMPLE_SIZE, args.points),
         "sample_in_qpv": sample_in_qpv,
         "sample_agreement": agreement,

@@ -38,6 +38,14 @@ class RoleAssignment(models.Model):
         verbose_name="territoire (EPCI)",
     )
     organisation = models.CharField("organisation", max_length=200, blank=True, default="")
+    structure = models.ForeignKey(
+        "actors.Structure",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="member_roles",
+        verbose_name="structure (pour un membre)",
+    )
 
     objects = RoleAssignmentQuerySet.as_manager()
 

@@ -38,3 +38,32 @@ def get_contract_for_animator(request, slug):
     if not can_animate_contract(request.user, contract):
         raise PermissionDenied("Vous n'animez pas ce contrat de ville.")
     return contract
+
+
+def has_any_role(user) -> bool:
+    return bool(roles_of(user)) or is_platform_admin(user)
+
+
+def animated_epci_ids(user) -> set[int]:
+    return {a.epci_id for a in roles_of(user) if a.role == Role.ANIMATION}
+
+
+def can_manage_directory(user) -> bool:
+    """Import structures, record links, merge duplicates: administrators and animatrices."""
+    return is_platform_admin(user) or bool(animated_epci_ids(user))
+
+
+def can_edit_structure(user, structure) -> bool:
+    if is_platform_admin(user):
+        return True
+    epci_id = structure.commune.epci_id if structure.commune_id else None
+    if epci_id is not None and epci_id in animated_epci_ids(user):
+        return True
+    if structure.commune_id is None and animated_epci_ids(user):
+        return True
+    return any(a.role == Role.STRUCTURE_MEMBER and a.structure_id == structure.pk for a in roles_of(user))
+
+
+def can_see_people(user) -> bool:
+    """Contacts of people are professional but personal data: only for people with a role."""
+    return has_any_role(user)

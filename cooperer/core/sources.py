@@ -132,3 +132,50 @@ def csv_rows(text: str) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
             continue
         rows.append((reader.line_num, dict(zip(header, (value.strip() for value in values), strict=False))))
     return header, rows
+
+
+def excel_rows(data: bytes) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
+    """First sheet of an .xlsx file as (header, rows), cells as French-formatted text, line numbers as
+    Excel shows them. Formulas are read as their text, never evaluated."""
+    import datetime
+
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+    except Exception as exc:  # openpyxl raises many kinds on a broken or foreign file
+        raise SourceError("Le classeur Excel est illisible (fichier .xlsx attendu).") from exc
+    sheet = workbook.worksheets[0]
+    rows_iter = sheet.iter_rows(values_only=True)
+    header_cells = next(rows_iter, None)
+    if not header_cells:
+        raise SourceError("La première feuille du classeur est vide.")
+    header = [str(cell or "").strip().lower() for cell in header_cells]
+    rows = []
+    for line, cells in enumerate(rows_iter, start=2):
+        values = []
+        for cell in cells:
+            if cell is None:
+                values.append("")
+            elif isinstance(cell, datetime.datetime | datetime.date):
+                values.append(cell.strftime("%d/%m/%Y"))
+            elif isinstance(cell, float) and cell.is_integer():
+                values.append(str(int(cell)))
+            else:
+                values.append(str(cell).strip())
+        if any(values):
+            rows.append((line, dict(zip(header, values, strict=False))))
+    workbook.close()
+    return header, rows
+
+
+def table_rows(name: str, data: bytes) -> tuple[list[str], list[tuple[int, dict[str, str]]], list[str]]:
+    """CSV or Excel, decided from the content: (header, rows, warnings)."""
+    if data[:4] == b"PK\x03\x04" and name.lower().endswith((".xlsx", ".xlsm")):
+        header, rows = excel_rows(data)
+        return header, rows, []
+    if data[:4] == b"PK\x03\x04" or data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+        raise SourceError("Format de classeur non pris en charge : enregistrez-le en .xlsx ou en CSV.")
+    text = decode(name, data)
+    header, rows = csv_rows(text.text)
+    return header, rows, text.warnings

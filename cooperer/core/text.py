@@ -4,6 +4,7 @@ import re
 import unicodedata
 
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
+_WORD = re.compile(r"\w+")
 
 
 def fold(value: str) -> str:
@@ -15,3 +16,31 @@ def fold(value: str) -> str:
     decomposed = unicodedata.normalize("NFKD", value or "")
     without_marks = "".join(char for char in decomposed if not unicodedata.combining(char))
     return _NON_ALNUM.sub(" ", without_marks.lower()).strip()
+
+
+_STOPWORDS = frozenset(
+    "a au aux avec ce ces d de des du en et l la le les leur leurs ou par pour sa se ses sur un une".split()
+)
+
+
+def search_tokens(value: str) -> list[str]:
+    """Folded, lemmatised words: "Jeunes sportives" -> ["jeune", "sportif"] (docs/adr/003-search.md)."""
+    import simplemma  # loaded on first use: its French data is read lazily
+
+    tokens = []
+    for word in _WORD.findall((value or "").lower()):
+        folded = fold(word)
+        if not folded or folded in _STOPWORDS:
+            continue
+        lemma = fold(simplemma.lemmatize(word, lang="fr"))
+        tokens.extend((lemma or folded).split())
+    return tokens
+
+
+def search_document(*parts: str) -> str:
+    """The stored search text: each token preceded by a space, so that `contains(" tok")` matches
+    whole words and word prefixes."""
+    tokens = []
+    for part in parts:
+        tokens.extend(search_tokens(part or ""))
+    return " " + " ".join(dict.fromkeys(tokens)) + " "

@@ -27,6 +27,7 @@ INSTALLED_APPS = [
     "cooperer.core",
     "cooperer.accounts",
     "cooperer.territories",
+    "cooperer.actors",
     "cooperer.jobs",
 ]
 

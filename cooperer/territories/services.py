@@ -1,6 +1,7 @@
 """Territory services used by other features: QPV lookup for points, contract maps."""
 
 import csv
+import gc
 import io
 import json
 from pathlib import Path
@@ -8,6 +9,8 @@ from pathlib import Path
 import numpy as np
 import shapely
 from shapely.geometry import shape
+
+from django.db.models.functions import Length
 
 from cooperer.core.sources import SourceError, decode
 from cooperer.territories.geometry import SvgProjection, SvgShape, union_bounds
@@ -19,7 +22,12 @@ _locator_cache: dict[tuple, QpvLocator] = {}
 
 def qpv_locator() -> QpvLocator:
     """A locator over every QPV contour in the database, rebuilt when the QPVs change."""
-    stamp = tuple(Qpv.objects.exclude(geometry="").order_by().values_list("code", "min_lon", "max_lat"))
+    stamp = tuple(
+        Qpv.objects.exclude(geometry="")
+        .order_by("code")
+        .annotate(size=Length("geometry"))
+        .values_list("code", "name", "min_lon", "max_lat", "size")
+    )
     key = (len(stamp), hash(stamp))
     if key not in _locator_cache:
         _locator_cache.clear()
@@ -44,6 +52,14 @@ class PointFileError(Exception):
 def annotate_points_file(in_path: str, out_path: str, locator: QpvLocator | None = None) -> dict:
     """Add `code_qpv` and `nom_qpv` to every row of a CSV with `lon`/`lat` columns."""
     locator = locator or qpv_locator()
+    gc.disable()  # a million small row lists: the cyclic collector would rescan them for nothing
+    try:
+        return _annotate(in_path, out_path, locator)
+    finally:
+        gc.enable()
+
+
+def _annotate(in_path: str, out_path: str, locator: QpvLocator) -> dict:
     raw = Path(in_path).read_bytes() if Path(in_path).is_file() else None
     if raw is None:
         raise PointFileError(f"Fichier introuvable : {in_path}.")
@@ -93,7 +109,8 @@ def _column(header: list[str], names: tuple[str, ...]) -> int | None:
 
 def _numbers(values: list[str], low: float, high: float) -> np.ndarray:
     """Parse coordinates (decimal point or comma); unreadable or out-of-range values become NaN."""
-    cleaned = np.char.replace(np.asarray(values, dtype=str), ",", ".")
+    # No coordinate is longer than 32 characters; longer cells would widen the whole array.
+    cleaned = np.char.replace(np.asarray([v if len(v) <= 32 else "" for v in values], dtype=str), ",", ".")
     try:
         numbers = cleaned.astype(float)
     except ValueError:

@@ -1,0 +1,109 @@
+from django import forms
+from django.conf import settings
+
+from cooperer.actors.enums import LinkKind, Resource
+from cooperer.actors.models import CooperationLink, Structure, Theme
+from cooperer.territories.models import Epci
+
+TABLE_SUFFIXES = (".csv", ".xlsx", ".json")
+
+
+class StructureForm(forms.ModelForm):
+    offers = forms.MultipleChoiceField(
+        label="Ce qu'elle offre",
+        choices=Resource.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    needs = forms.MultipleChoiceField(
+        label="Ce dont elle a besoin",
+        choices=Resource.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = Structure
+        fields = [
+            "name", "acronym", "legal_form", "siret", "rna", "court_register", "address", "commune", "longitude",
+            "latitude", "qpvs", "themes", "publics", "offers", "offers_detail", "needs", "needs_detail", "website",
+            "description", "public_listing",
+        ]  # fmt: skip
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["commune"].queryset = (
+            self.fields["commune"].queryset.filter(epci__isnull=False).order_by("name")
+        )
+        self.fields[
+            "qpvs"
+        ].help_text = "Laissez vide : Coopérer propose les QPV d'après l'adresse (coordonnées ou commune)."
+        self.fields["qpvs"].queryset = (
+            self.fields["qpvs"].queryset.filter(communes__epci__isnull=False).distinct()
+        )
+
+
+class LinkForm(forms.ModelForm):
+    class Meta:
+        model = CooperationLink
+        fields = ["target", "kind", "start", "end", "evidence", "description"]
+        widgets = {
+            "start": forms.DateInput(attrs={"type": "date"}),
+            "end": forms.DateInput(attrs={"type": "date"}),
+        }
+        labels = {"target": "Structure partenaire"}
+
+    def __init__(self, *args, source, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.source = source
+        self.fields["target"].queryset = Structure.objects.active().exclude(pk=source.pk)
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(
+        label="Fichier", help_text="CSV (séparateur ; ou ,), Excel .xlsx, ou fichier ANCT .json."
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith(TABLE_SUFFIXES):
+            raise forms.ValidationError("Type de fichier refusé : seuls .csv, .xlsx et .json sont acceptés.")
+        limit = settings.COOPERER_MAX_UPLOAD_BYTES
+        if upload.size > limit:
+            raise forms.ValidationError(
+                f"Fichier trop volumineux ({upload.size // (1024 * 1024)} Mo) : la limite est de {limit // (1024 * 1024)} Mo."
+            )
+        return upload
+
+
+class DirectoryFilterForm(forms.Form):
+    q = forms.CharField(label="Rechercher", required=False, max_length=100)
+    epci = forms.ModelChoiceField(
+        label="Territoire",
+        queryset=Epci.objects.filter(communes__structures__isnull=False).distinct(),
+        required=False,
+        empty_label="Tous",
+    )
+    theme = forms.ModelChoiceField(
+        label="Thématique", queryset=Theme.objects.all(), required=False, empty_label="Toutes"
+    )
+
+
+class NetworkFilterForm(forms.Form):
+    epci = forms.ModelChoiceField(
+        label="Territoire",
+        queryset=Epci.objects.filter(communes__structures__isnull=False).distinct(),
+        required=False,
+        empty_label="Tous",
+    )
+    theme = forms.ModelChoiceField(
+        label="Thématique", queryset=Theme.objects.all(), required=False, empty_label="Toutes"
+    )
+    kind = forms.ChoiceField(label="Type de lien", choices=[("", "Tous"), *LinkKind.choices], required=False)
+    year = forms.TypedChoiceField(
+        label="Année",
+        coerce=int,
+        required=False,
+        empty_value=None,
+        choices=[("", "Toutes")] + [(y, y) for y in range(2018, 2031)],
+    )

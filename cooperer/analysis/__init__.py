@@ -1,0 +1,1 @@
+"""Pure-Python analysis: no Django import."""

@@ -1,0 +1,26 @@
+"""Spreadsheet-safe exports: a cell that a spreadsheet would run as a formula is prefixed with an
+apostrophe (OWASP CSV injection guidance)."""
+
+import csv
+import io
+import re
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+PLAIN_NUMBER = re.compile(r"^[+-]?\d+(?:[.,]\d+)?$")
+
+
+def safe_cell(value) -> str:
+    text = "" if value is None else str(value)
+    if text.startswith(FORMULA_STARTS) and not PLAIN_NUMBER.match(text):
+        return "'" + text
+    return text
+
+
+def csv_text(header: list[str], rows) -> str:
+    """UTF-8 with BOM and semicolons: what French spreadsheet software opens correctly."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";")
+    writer.writerow([safe_cell(cell) for cell in header])
+    for row in rows:
+        writer.writerow([safe_cell(cell) for cell in row])
+    return "\ufeff" + buffer.getvalue()
