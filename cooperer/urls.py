@@ -1,10 +1,14 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from cooperer.actors.views import public_directory
+
 urlpatterns = [
     path("", include("cooperer.core.urls")),
     path("comptes/", include("cooperer.accounts.urls")),
     path("territoires/", include("cooperer.territories.urls")),
     path("traitements/", include("cooperer.jobs.urls")),
+    path("acteurs/", include("cooperer.actors.urls")),
+    path("annuaire/<str:siren>/", public_directory, name="public_directory"),
     path("admin/", admin.site.urls),
 ]

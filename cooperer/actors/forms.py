@@ -15,6 +15,7 @@ class StructureForm(forms.ModelForm):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
+    website = forms.URLField(label="Site web", required=False, assume_scheme="https", max_length=200)
     needs = forms.MultipleChoiceField(
         label="Ce dont elle a besoin",
         choices=Resource.choices,

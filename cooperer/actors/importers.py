@@ -236,6 +236,11 @@ def _check_row(line: int, values: dict, context: _Context, result: Preview) -> N
         errors.append(RowError(line, column, message))
 
     name = " ".join(values.get("nom", "").split())
+    if name.startswith(("=", "+", "-", "@")):
+        result.warnings.append(
+            f"Ligne {line}, colonne « nom » : commence par « {name[0]} » ; gardé comme texte, jamais exécuté "
+            "comme formule (les exports le neutralisent)."
+        )
     if not name:
         error("nom", "le nom de la structure est obligatoire")
     elif len(name) > MAX_NAME:

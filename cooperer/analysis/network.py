@@ -265,6 +265,7 @@ class _BrandesWork:
         self.dist = np.empty(n, dtype=np.intp)
         self.sigma = np.empty(n)
         self.delta = np.empty(n)
+        self.slot = np.empty(n, dtype=np.intp)  # scratch for deduplicating a level without sorting
 
     def dependencies(self, source: int, indptr: np.ndarray, indices: np.ndarray) -> np.ndarray:
         """Dependency of `source` on every node, by level-synchronous BFS then reverse accumulation."""
@@ -278,20 +279,26 @@ class _BrandesWork:
         depth = 0
         while frontier.size:
             tails, heads = _expand(frontier, indptr, indices)
-            fresh = heads[dist[heads] < 0]
-            if not fresh.size:
+            # Nodes of the next level were all unseen before it: the forward arcs are the arcs to unseen nodes.
+            forward = dist[heads] < 0
+            if not forward.any():
                 break
-            depth += 1
-            dist[fresh] = depth
-            forward = dist[heads] == depth
             tails, heads = tails[forward], heads[forward]
+            depth += 1
+            dist[heads] = depth
             np.add.at(sigma, heads, sigma[tails])
             levels.append((tails, heads))
-            frontier = np.unique(fresh)
+            frontier = self._distinct(heads)
         for tails, heads in reversed(levels):
             np.add.at(delta, tails, sigma[tails] / sigma[heads] * (1.0 + delta[heads]))
         delta[source] = 0.0
         return delta
+
+    def _distinct(self, values: np.ndarray) -> np.ndarray:
+        """One occurrence of each value: whichever write wins a slot, exactly one position matches it."""
+        positions = np.arange(values.size)
+        self.slot[values] = positions
+        return values[self.slot[values] == positions]
 
 
 def _expand(frontier: np.ndarray, indptr: np.ndarray, indices: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

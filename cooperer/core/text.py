@@ -19,7 +19,35 @@ def fold(value: str) -> str:
 
 
 _STOPWORDS = frozenset(
-    "a au aux avec ce ces d de des du en et l la le les leur leurs ou par pour sa se ses sur un une".split()
+    [
+        "a",
+        "au",
+        "aux",
+        "avec",
+        "ce",
+        "ces",
+        "d",
+        "de",
+        "des",
+        "du",
+        "en",
+        "et",
+        "l",
+        "la",
+        "le",
+        "les",
+        "leur",
+        "leurs",
+        "ou",
+        "par",
+        "pour",
+        "sa",
+        "se",
+        "ses",
+        "sur",
+        "un",
+        "une",
+    ]
 )
 
 

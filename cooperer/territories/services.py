@@ -8,9 +8,8 @@ from pathlib import Path
 
 import numpy as np
 import shapely
-from shapely.geometry import shape
-
 from django.db.models.functions import Length
+from shapely.geometry import shape
 
 from cooperer.core.sources import SourceError, decode
 from cooperer.territories.geometry import SvgProjection, SvgShape, union_bounds

@@ -15,10 +15,15 @@ def test_the_demo_loads_both_contracts_from_the_official_files_and_can_run_twice
     saint_etienne = ContratDeVille.objects.get(slug="saint-etienne-metropole")
     mulhouse = ContratDeVille.objects.get(slug="mulhouse-alsace-agglomeration")
     assert saint_etienne.qpvs.count() == 20
-    assert sorted(saint_etienne.perimeters.get().qpvs.values_list("code", flat=True)) == sorted(demo.QIC_CODES)
+    assert sorted(saint_etienne.perimeters.get().qpvs.values_list("code", flat=True)) == sorted(
+        demo.QIC_CODES
+    )
     assert sorted(mulhouse.qpvs.values_list("code", flat=True)) == demo.MULHOUSE_CODES
     assert Qpv.objects.count() == 1584
-    assert sorted(Qpv.objects.get(code="QN06807M").communes.values_list("name", flat=True)) == ["Illzach", "Mulhouse"]
+    assert sorted(Qpv.objects.get(code="QN06807M").communes.values_list("name", flat=True)) == [
+        "Illzach",
+        "Mulhouse",
+    ]
     assert User.objects.filter(is_demo=True).count() == len(demo.ACCOUNTS)
     out = capsys.readouterr().out
     assert demo.DEMO_PASSWORD in out and "animatrice.saint-etienne@demo.cooperer.fr" in out

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from cooperer.actors.demo import load_demo_directory
 from cooperer.core import demo
 from cooperer.territories.importers import ReferenceImportError
 
@@ -28,6 +29,8 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from exc
         for contract in contracts:
             self.stdout.write(f"Contrat : {contract.name} — {contract.qpvs.count()} QPV")
+        count = load_demo_directory()
+        self.stdout.write(f"Annuaire : {count} structures fictives et leurs liens de coopération 2022–2026")
         accounts = demo.load_demo_accounts()
         self.stdout.write(
             self.style.SUCCESS(f"\nComptes de démonstration (mot de passe : {demo.DEMO_PASSWORD})")

@@ -1,0 +1,51 @@
+import sys
+
+from django.core.management.base import BaseCommand, CommandError
+
+from cooperer.actors import importers
+
+MAX_LISTED = 500
+
+
+class Command(BaseCommand):
+    help = (
+        "Aperçu de l'import de structures (CSV, Excel .xlsx ou fichier ANCT .json) : liste chaque erreur "
+        "(ligne, colonne, raison) et sort en erreur s'il y en a. Avec --commit, écrit toutes les lignes ou aucune."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", metavar="FICHIER")
+        parser.add_argument(
+            "--commit", action="store_true", help="écrire les structures (refusé s'il reste des erreurs)"
+        )
+
+    def handle(self, *args, file, commit, **options):
+        try:
+            result = importers.preview(file)
+        except importers.StructureImportError as exc:
+            raise CommandError(str(exc)) from exc
+        self.stdout.write(
+            f"{result.source} : {len(result.rows)} ligne(s) lue(s), {result.creates} à créer, "
+            f"{result.updates} à mettre à jour, {len(result.errors)} erreur(s)."
+        )
+        for warning in result.warnings[:MAX_LISTED]:
+            self.stdout.write(f"  avertissement : {warning}")
+        for error in result.errors[:MAX_LISTED]:
+            self.stderr.write(f"  {error}")
+        if len(result.errors) > MAX_LISTED:
+            self.stderr.write(f"  … et {len(result.errors) - MAX_LISTED} autre(s) erreur(s).")
+        if result.errors:
+            raise CommandError(
+                "Des erreurs restent : rien n'a été écrit." + (" L'import est refusé." if commit else ""),
+                returncode=1,
+            )
+        if not commit:
+            self.stdout.write("Aperçu seulement : relancez avec --commit pour écrire ces structures.")
+            return
+        written = importers.commit(result)
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Import terminé : {written['créées']} créée(s), {written['mises à jour']} mise(s) à jour."
+            )
+        )
+        sys.stdout.flush()

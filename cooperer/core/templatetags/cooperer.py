@@ -1,0 +1,25 @@
+from django import template
+from django.utils.formats import number_format
+
+register = template.Library()
+
+
+@register.filter
+def display(value) -> str:
+    """A job result value as plain French text: lists joined, numbers with French separators."""
+    if isinstance(value, list | tuple | set):
+        return " ; ".join(str(item) for item in value) or "—"
+    if isinstance(value, bool):
+        return "oui" if value else "non"
+    if isinstance(value, int | float):
+        return number_format(value, force_grouping=True)
+    return str(value) if value not in (None, "") else "—"
+
+
+@register.filter
+def percent(value) -> str:
+    """0.1234 -> "12,3 %"."""
+    try:
+        return f"{number_format(float(value) * 100, decimal_pos=1)} %"
+    except (TypeError, ValueError):
+        return "—"
