@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from cooperer.actors.enums import SECTOR_OF_FORM, LegalForm, LinkKind, Resource, Sector
 from cooperer.core import validators
-from cooperer.core.text import search_tokens
+from cooperer.core.text import search_terms
 from cooperer.territories.models import Commune, Qpv
 
 
@@ -51,13 +51,16 @@ class StructureQuerySet(models.QuerySet):
         return self.filter(commune__epci=epci)
 
     def matching(self, query: str):
-        """Every word of the query (folded, lemmatised) must appear in the structure's search text."""
-        qs = self
-        tokens = search_tokens(query)
-        if not tokens:
+        """Every word of the query must start a word of the search text, as written or lemmatised."""
+        terms = search_terms(query)
+        if not terms:
             return self.none()
-        for token in tokens:
-            qs = qs.filter(search_text__contains=f" {token}")
+        qs = self
+        for alternatives in terms:
+            condition = models.Q()
+            for token in alternatives:
+                condition |= models.Q(search_text__contains=f" {token}")
+            qs = qs.filter(condition)
         return qs
 
 

@@ -67,7 +67,7 @@ def read_bytes(path_or_url: str, max_bytes: int = MAX_SOURCE_BYTES) -> tuple[str
         except (OSError, EOFError) as exc:
             raise SourceError("L'archive gzip est tronquée ou corrompue.") from exc
         name = name.removesuffix(".gz")
-    if data[:4] == b"PK\x03\x04":
+    if data[:4] == b"PK\x03\x04" and not name.lower().endswith((".xlsx", ".xlsm")):
         name, data = _pick_from_zip(data)
     return name, data
 

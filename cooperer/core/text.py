@@ -51,24 +51,23 @@ _STOPWORDS = frozenset(
 )
 
 
-def search_tokens(value: str) -> list[str]:
-    """Folded, lemmatised words: "Jeunes sportives" -> ["jeune", "sportif"] (docs/adr/003-search.md)."""
+def search_terms(value: str) -> list[tuple[str, ...]]:
+    """Each word of `value` as (surface form, lemma) after folding: "Jeunes sportives" ->
+    [("jeunes", "jeune"), ("sportives", "sportif")]. Stop words are dropped (docs/adr/003-search.md)."""
     import simplemma  # loaded on first use: its French data is read lazily
 
-    tokens = []
+    terms = []
     for word in _WORD.findall((value or "").lower()):
         folded = fold(word)
         if not folded or folded in _STOPWORDS:
             continue
-        lemma = fold(simplemma.lemmatize(word, lang="fr"))
-        tokens.extend((lemma or folded).split())
-    return tokens
+        lemma = fold(simplemma.lemmatize(word, lang="fr")).replace(" ", "")
+        terms.append(tuple(dict.fromkeys(t for t in (folded.replace(" ", ""), lemma) if t)))
+    return terms
 
 
 def search_document(*parts: str) -> str:
-    """The stored search text: each token preceded by a space, so that `contains(" tok")` matches
-    whole words and word prefixes."""
-    tokens = []
-    for part in parts:
-        tokens.extend(search_tokens(part or ""))
+    """The stored search text: surface forms and lemmas, each preceded by a space, so that
+    `contains(" tok")` matches whole words and word prefixes."""
+    tokens = [token for part in parts for term in search_terms(part or "") for token in term]
     return " " + " ".join(dict.fromkeys(tokens)) + " "
