@@ -2,7 +2,7 @@ from django import forms
 from django.conf import settings
 
 from cooperer.actors.enums import LinkKind, Resource
-from cooperer.actors.models import CooperationLink, Structure, Theme
+from cooperer.actors.models import CooperationLink, Person, Structure, Theme
 from cooperer.territories.models import Epci
 
 TABLE_SUFFIXES = (".csv", ".xlsx", ".json")
@@ -108,3 +108,16 @@ class NetworkFilterForm(forms.Form):
         empty_value=None,
         choices=[("", "Toutes")] + [(y, y) for y in range(2018, 2031)],
     )
+
+
+class PersonForm(forms.ModelForm):
+    consent = forms.BooleanField(
+        label="La personne a accepté que ses coordonnées professionnelles figurent dans Coopérer",
+        help_text="Elles sont visibles des seules personnes ayant un rôle sur la plateforme, et supprimées à la date de conservation.",
+    )
+
+    class Meta:
+        model = Person
+        fields = ["first_name", "last_name", "role", "email", "phone", "retain_until"]
+        widgets = {"retain_until": forms.DateInput(attrs={"type": "date"})}
+        help_texts = {"retain_until": "Par défaut : trois ans après la saisie."}

@@ -11,6 +11,7 @@ urlpatterns = [
     path("<int:pk>/modifier/", views.structure_edit, name="structure_edit"),
     path("<int:pk>/partenaires/", views.partners, name="partners"),
     path("<int:pk>/liens/nouveau/", views.link_create, name="link_create"),
+    path("<int:pk>/contacts/nouveau/", views.person_create, name="person_create"),
     path("import/", views.import_upload, name="import"),
     path("import/modele.csv", views.import_template, name="import_template"),
     path("import/<int:job_pk>/importer/", views.import_commit, name="import_commit"),

@@ -1,3 +1,5 @@
+import datetime
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -6,6 +8,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from cooperer.accounts.permissions import (
@@ -16,7 +19,14 @@ from cooperer.accounts.permissions import (
 )
 from cooperer.actors import importers
 from cooperer.actors.duplicates import duplicate_candidates
-from cooperer.actors.forms import DirectoryFilterForm, LinkForm, NetworkFilterForm, StructureForm, UploadForm
+from cooperer.actors.forms import (
+    DirectoryFilterForm,
+    LinkForm,
+    NetworkFilterForm,
+    PersonForm,
+    StructureForm,
+    UploadForm,
+)
 from cooperer.actors.models import CooperationLink, Structure
 from cooperer.actors.network import current_metrics, drawing, evolution_chart, load_network, yearly_metrics
 from cooperer.actors.services import (
@@ -165,6 +175,23 @@ def structure_edit(request, pk):
     return render(
         request, "actors/structure_form.html", {"form": form, "structure": structure, "nav": "actors"}
     )
+
+
+@login_required
+def person_create(request, pk):
+    structure = get_object_or_404(Structure.objects.active().select_related("commune"), pk=pk)
+    if not can_edit_structure(request.user, structure):
+        raise PermissionDenied("Vous ne pouvez pas ajouter de contact à cette structure.")
+    form = PersonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        person = form.save(commit=False)
+        person.structure = structure
+        person.consent_at = timezone.now()
+        person.retain_until = person.retain_until or (timezone.localdate() + datetime.timedelta(days=3 * 365))
+        person.save()
+        messages.success(request, f"Le contact {person} a été ajouté.")
+        return redirect(structure)
+    return render(request, "actors/person_form.html", {"form": form, "structure": structure, "nav": "actors"})
 
 
 @login_required

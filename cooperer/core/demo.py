@@ -10,6 +10,7 @@ from django.db import transaction
 
 from cooperer.accounts.enums import Funder, Role
 from cooperer.accounts.models import RoleAssignment
+from cooperer.actors.models import Structure
 from cooperer.territories.enums import GovernanceBodyKind, SignatoryKind, TargetAreaKind
 from cooperer.territories.importers import import_reference
 from cooperer.territories.models import ContratDeVille, Epci, Perimeter, Qpv, TargetArea
@@ -64,6 +65,7 @@ class DemoAccount:
     epci: str = ""
     funder: str = ""
     organisation: str = ""
+    structure: str = ""
 
 
 ACCOUNTS = [
@@ -86,7 +88,8 @@ ACCOUNTS = [
     ),
     DemoAccount(
         "membre.centre-social@demo.cooperer.fr", "Yanis", "Fabre", Role.STRUCTURE_MEMBER,
-        SAINT_ETIENNE_METROPOLE, organisation="Centre social du Soleil (fictif)",
+        SAINT_ETIENNE_METROPOLE, organisation="Centre social des Quartiers Sud-Est (fictif)",
+        structure="Centre social des Quartiers Sud-Est",
     ),
 ]  # fmt: skip
 
@@ -212,10 +215,15 @@ def load_demo_accounts() -> list[DemoAccount]:
             user.set_password(DEMO_PASSWORD)
             user.save()
         epci = Epci.objects.get(siren=account.epci) if account.epci else None
+        structure = (
+            Structure.objects.filter(name=account.structure, is_demo=True).first()
+            if account.structure
+            else None
+        )
         RoleAssignment.objects.update_or_create(
             user=user,
             role=account.role,
             epci=epci,
-            defaults={"funder": account.funder, "organisation": account.organisation},
+            defaults={"funder": account.funder, "organisation": account.organisation, "structure": structure},
         )
     return ACCOUNTS

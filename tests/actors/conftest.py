@@ -24,13 +24,49 @@ def directory(territory, users):
     saint_etienne = Commune.objects.get(insee_code="42218")
     mulhouse = Commune.objects.get(insee_code="68224")
     sud_est = territory["sud_est"]
-    centre = make_structure("Centre social des Quartiers Sud-Est", saint_etienne, LegalForm.SOCIAL_CENTRE, ["Lien social"], ["Familles"], [sud_est], offers=["locaux"], needs=["benevoles"])
-    jeunes = make_structure("Amicale des Jeunes Sportifs", saint_etienne, themes=["Jeunesse", "Sport"], publics=["Familles", "11-17 ans"], qpvs=[sud_est], offers=["benevoles"], needs=["locaux"], public_listing=True)
-    ville = make_structure("Ville de Saint-Étienne", saint_etienne, LegalForm.COMMUNE, ["Lien social"], ["Familles"], offers=["financement"])
+    centre = make_structure(
+        "Centre social des Quartiers Sud-Est",
+        saint_etienne,
+        LegalForm.SOCIAL_CENTRE,
+        ["Lien social"],
+        ["Familles"],
+        [sud_est],
+        offers=["locaux"],
+        needs=["benevoles"],
+    )
+    jeunes = make_structure(
+        "Amicale des Jeunes Sportifs",
+        saint_etienne,
+        themes=["Jeunesse", "Sport"],
+        publics=["Familles", "11-17 ans"],
+        qpvs=[sud_est],
+        offers=["benevoles"],
+        needs=["locaux"],
+        public_listing=True,
+    )
+    ville = make_structure(
+        "Ville de Saint-Étienne",
+        saint_etienne,
+        LegalForm.COMMUNE,
+        ["Lien social"],
+        ["Familles"],
+        offers=["financement"],
+    )
     carre = make_structure("Carré des associations", mulhouse, LegalForm.COMMUNE, ["Jeunesse"], ["11-17 ans"])
-    CooperationLink.objects.create(source=centre, target=ville, kind="cofinancement", start=datetime.date(2023, 1, 1))
-    CooperationLink.objects.create(source=centre, target=jeunes, kind="partenariat", start=datetime.date(2025, 3, 1))
+    CooperationLink.objects.create(
+        source=centre, target=ville, kind="cofinancement", start=datetime.date(2023, 1, 1)
+    )
+    CooperationLink.objects.create(
+        source=centre, target=jeunes, kind="partenariat", start=datetime.date(2025, 3, 1)
+    )
     member = make_user("membre.amicale@exemple.fr", Role.STRUCTURE_MEMBER, territory["sem"])
     member.role_assignments.update(structure=jeunes)
     nobody = make_user("sans.role@exemple.fr")
-    return {"centre": centre, "jeunes": jeunes, "ville": ville, "carre": carre, "member": member, "nobody": nobody}
+    return {
+        "centre": centre,
+        "jeunes": jeunes,
+        "ville": ville,
+        "carre": carre,
+        "member": member,
+        "nobody": nobody,
+    }

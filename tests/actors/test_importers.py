@@ -19,7 +19,12 @@ def write(tmp_path, text, name="structures.csv", encoding="utf-8"):
 
 
 def test_a_clean_file_previews_then_commits_everything(tmp_path, territory):
-    path = write(tmp_path, "\ufeff" + HEADER + "Amicale du Soleil;AS;association;73282932000074;W423001234;42218;1 rue A;jeunesse, sport;11-17 ans;amicale.example.org\n")
+    path = write(
+        tmp_path,
+        "\ufeff"
+        + HEADER
+        + "Amicale du Soleil;AS;association;73282932000074;W423001234;42218;1 rue A;jeunesse, sport;11-17 ans;amicale.example.org\n",
+    )
     preview = importers.preview(path)
     assert (preview.errors, preview.creates) == ([], 1)
     assert Structure.objects.count() == 0
@@ -84,10 +89,18 @@ def test_alsace_moselle_associations_have_no_rna_but_a_court_register(tmp_path, 
 def test_duplicate_identifiers_in_a_file_are_errors_and_known_ones_update(tmp_path, directory):
     directory["ville"].siret = "73282932000074"
     directory["ville"].save()
-    text = HEADER + "Ville de Saint-Étienne (mairie);;commune;73282932000074;;42218;Hôtel de ville;;;\nAutre;;association;73282932000074;;42218;;;;\n"
+    text = (
+        HEADER
+        + "Ville de Saint-Étienne (mairie);;commune;73282932000074;;42218;Hôtel de ville;;;\nAutre;;association;73282932000074;;42218;;;;\n"
+    )
     preview = importers.preview(write(tmp_path, text))
     assert [(e.line, e.message) for e in preview.errors] == [(3, "SIRET déjà présent ligne 2 du fichier")]
-    preview = importers.preview(write(tmp_path, HEADER + "Ville de Saint-Étienne (mairie);;commune;73282932000074;;42218;Hôtel de ville;;;\n"))
+    preview = importers.preview(
+        write(
+            tmp_path,
+            HEADER + "Ville de Saint-Étienne (mairie);;commune;73282932000074;;42218;Hôtel de ville;;;\n",
+        )
+    )
     assert (preview.creates, preview.updates) == (0, 1)
     importers.commit(preview)
     directory["ville"].refresh_from_db()
@@ -95,12 +108,17 @@ def test_duplicate_identifiers_in_a_file_are_errors_and_known_ones_update(tmp_pa
 
 
 def test_similar_names_in_the_same_commune_are_flagged(tmp_path, directory):
-    preview = importers.preview(write(tmp_path, HEADER + "Centre Social des Quartiers Sud Est;;centre social;;;42218;;;;\n"))
+    preview = importers.preview(
+        write(tmp_path, HEADER + "Centre Social des Quartiers Sud Est;;centre social;;;42218;;;;\n")
+    )
     assert any("doublon possible" in warning for warning in preview.warnings)
 
 
 def test_formulas_and_markup_are_kept_as_inert_text(tmp_path, territory):
-    text = HEADER + '=HYPERLINK("http://x","clic");;association;;;42218;;;;\n<script>alert(1)</script>;;association;;;42218;;;;\n'
+    text = (
+        HEADER
+        + '=HYPERLINK("http://x","clic");;association;;;42218;;;;\n<script>alert(1)</script>;;association;;;42218;;;;\n'
+    )
     preview = importers.preview(write(tmp_path, text))
     assert preview.errors == []
     assert any("jamais exécuté" in warning for warning in preview.warnings)
@@ -120,7 +138,10 @@ def test_unknown_qpv_codes_and_resources_are_errors(tmp_path, territory):
 
 @pytest.mark.parametrize(
     ("content", "message"),
-    [(b"nom_complet,age\nx,3\n", "Colonne « nom » introuvable"), (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 20, "enregistrez-le en .xlsx")],
+    [
+        (b"nom_complet,age\nx,3\n", "Colonne « nom » introuvable"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 20, "enregistrez-le en .xlsx"),
+    ],
 )
 def test_foreign_files_get_a_clear_message(tmp_path, territory, content, message):
     path = tmp_path / "fichier.xls"
@@ -148,7 +169,9 @@ def test_anct_posts_are_grouped_into_structures(tmp_path, territory):
 
 @pytest.mark.realdata
 def test_the_real_anct_adultes_relais_file_previews_without_error(shared_data, territory):
-    preview = importers.preview(str(shared_data / "subventions" / "anct_ci_ville" / "adulte-relais-2023.json"))
+    preview = importers.preview(
+        str(shared_data / "subventions" / "anct_ci_ville" / "adulte-relais-2023.json")
+    )
     assert preview.errors == [], preview.errors[:5]
     assert len(preview.rows) > 1000
     assert all(row.values["siret"] for row in preview.rows)

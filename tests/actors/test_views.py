@@ -43,12 +43,19 @@ def test_filters_by_territory_and_theme(client, users, directory, territory):
     assert "Carré des associations" in html and "Centre social" not in html
 
 
-def test_the_directory_list_uses_a_constant_number_of_queries(client, users, directory, django_assert_max_num_queries):
+def test_the_directory_list_uses_a_constant_number_of_queries(
+    client, users, directory, django_assert_max_num_queries
+):
     client.force_login(users["se_animator"])
     with django_assert_max_num_queries(12) as few:
         client.get(reverse("actors:directory"))
     for i in range(30):
-        make_structure(f"Association {i}", directory["centre"].commune, themes=["Sport"], qpvs=list(directory["centre"].qpvs.all()))
+        make_structure(
+            f"Association {i}",
+            directory["centre"].commune,
+            themes=["Sport"],
+            qpvs=list(directory["centre"].qpvs.all()),
+        )
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(reverse("actors:directory"))
 
@@ -87,7 +94,10 @@ def test_a_local_law_association_cannot_have_an_rna(client, users, directory):
     assert "Une association de droit local n&#x27;a pas de numéro RNA." in html
 
 
-@pytest.mark.parametrize(("who", "status"), [("se_animator", 200), ("member", 200), ("m2a_animator", 403), ("state_instructor", 403)])
+@pytest.mark.parametrize(
+    ("who", "status"),
+    [("se_animator", 200), ("member", 200), ("m2a_animator", 403), ("state_instructor", 403)],
+)
 def test_who_may_edit_a_structure(client, users, directory, who, status):
     user = directory["member"] if who == "member" else users[who]
     client.force_login(user)
@@ -97,11 +107,26 @@ def test_who_may_edit_a_structure(client, users, directory, who, status):
 def test_a_cooperation_link_is_recorded_with_its_dates(client, users, directory):
     client.force_login(users["se_animator"])
     url = reverse("actors:link_create", args=[directory["jeunes"].pk])
-    bad = client.post(url, {"target": directory["ville"].pk, "kind": "partenariat", "start": "2025-05-01", "end": "2024-01-01"})
+    bad = client.post(
+        url,
+        {"target": directory["ville"].pk, "kind": "partenariat", "start": "2025-05-01", "end": "2024-01-01"},
+    )
     assert "La fin du lien ne peut pas précéder son début." in bad.content.decode()
-    client.post(url, {"target": directory["ville"].pk, "kind": "orientation", "start": "2024-01-01", "evidence": "Convention 2024"})
+    client.post(
+        url,
+        {
+            "target": directory["ville"].pk,
+            "kind": "orientation",
+            "start": "2024-01-01",
+            "evidence": "Convention 2024",
+        },
+    )
     link = CooperationLink.objects.get(source=directory["jeunes"], target=directory["ville"])
-    assert (link.kind, link.evidence, link.created_by) == ("orientation", "Convention 2024", users["se_animator"])
+    assert (link.kind, link.evidence, link.created_by) == (
+        "orientation",
+        "Convention 2024",
+        users["se_animator"],
+    )
 
 
 def test_partners_are_ranked_with_reasons(client, users, directory):
@@ -114,7 +139,9 @@ def test_partners_are_ranked_with_reasons(client, users, directory):
 
 def test_merging_a_duplicate_moves_its_links_and_keeps_history(client, users, directory):
     duplicate = make_structure("Centre Social Quartiers Sud Est", directory["centre"].commune)
-    CooperationLink.objects.create(source=duplicate, target=directory["carre"], kind="reseau", start=datetime.date(2024, 1, 1))
+    CooperationLink.objects.create(
+        source=duplicate, target=directory["carre"], kind="reseau", start=datetime.date(2024, 1, 1)
+    )
     client.force_login(users["admin"])
     assert "noms très proches" in client.get(reverse("actors:duplicates")).content.decode()
     client.post(reverse("actors:merge"), {"kept": directory["centre"].pk, "duplicate": duplicate.pk})
@@ -127,7 +154,12 @@ def test_merging_a_duplicate_moves_its_links_and_keeps_history(client, users, di
 
 def test_members_may_not_merge(client, directory):
     client.force_login(directory["member"])
-    assert client.post(reverse("actors:merge"), {"kept": directory["centre"].pk, "duplicate": directory["jeunes"].pk}).status_code == 403
+    assert (
+        client.post(
+            reverse("actors:merge"), {"kept": directory["centre"].pk, "duplicate": directory["jeunes"].pk}
+        ).status_code
+        == 403
+    )
 
 
 def test_the_network_page_shows_metrics_and_their_evolution(client, users, directory):
@@ -135,7 +167,7 @@ def test_the_network_page_shows_metrics_and_their_evolution(client, users, direc
     html = client.get(reverse("actors:network")).content.decode()
     assert "Structures charnières" in html
     assert html.count('class="net-node') == 4
-    assert "<th scope=\"row\">2025</th>" in html
+    assert '<th scope="row">2025</th>' in html
     yearly = client.get(reverse("actors:network_metrics_csv")).content.decode().splitlines()
     assert yearly[0].lstrip("\ufeff").startswith("periode;structures;liens")
     assert [line.split(";")[2] for line in yearly if line.startswith(("2023", "2025"))] == ["1", "2"]
@@ -160,13 +192,15 @@ def test_the_public_directory_lists_only_structures_that_opted_in(client, direct
     assert "Centre social" not in html
 
 
-def test_structure_imports_are_previewed_then_committed_by_the_worker(client, users, territory, django_capture_on_commit_callbacks):
+def test_structure_imports_are_previewed_then_committed_by_the_worker(
+    client, users, territory, django_capture_on_commit_callbacks
+):
     from django.core.management import call_command
 
     from cooperer.jobs.models import Job
 
     client.force_login(users["se_animator"])
-    upload = SimpleUploadedFile("s.csv", "nom;code_insee_commune\nA;42218\nB;42218\n".encode())
+    upload = SimpleUploadedFile("s.csv", b"nom;code_insee_commune\nA;42218\nB;42218\n")
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("actors:import"), {"file": upload})
     call_command("db_worker", "--batch", "--no-startup-delay", "--interval", "0")
@@ -182,10 +216,50 @@ def test_structure_imports_are_previewed_then_committed_by_the_worker(client, us
 def test_large_uploads_are_refused(client, users, territory, settings):
     settings.COOPERER_MAX_UPLOAD_BYTES = 1024
     client.force_login(users["se_animator"])
-    html = client.post(reverse("actors:import"), {"file": SimpleUploadedFile("gros.csv", b"x" * 4096)}).content.decode()
+    html = client.post(
+        reverse("actors:import"), {"file": SimpleUploadedFile("gros.csv", b"x" * 4096)}
+    ).content.decode()
     assert "Fichier trop volumineux" in html
 
 
 def test_only_animatrices_and_admins_import(client, users, directory):
     client.force_login(directory["member"])
     assert client.get(reverse("actors:import")).status_code == 403
+
+
+def test_a_contact_needs_consent_and_gets_a_retention_date(client, users, directory):
+    from cooperer.actors.models import Person
+
+    client.force_login(users["se_animator"])
+    url = reverse("actors:person_create", args=[directory["jeunes"].pk])
+    refused = client.post(url, {"first_name": "Awa", "last_name": "Diallo", "email": "awa@exemple.fr"})
+    assert refused.status_code == 200 and Person.objects.count() == 0
+    client.post(url, {"first_name": "Awa", "last_name": "Diallo", "email": "awa@exemple.fr", "consent": "on"})
+    person = Person.objects.get()
+    assert person.consent_at is not None
+    assert (person.retain_until - datetime.date.today()).days >= 3 * 365 - 1
+
+
+def test_expired_contacts_are_purged(directory):
+    from django.core.management import call_command
+
+    from cooperer.actors.models import Person
+
+    Person.objects.create(
+        structure=directory["jeunes"], first_name="A", last_name="B", retain_until=datetime.date(2020, 1, 1)
+    )
+    kept = Person.objects.create(
+        structure=directory["jeunes"], first_name="C", last_name="D", retain_until=datetime.date(2099, 1, 1)
+    )
+    call_command("purge_contacts")
+    assert list(Person.objects.all()) == [kept]
+
+
+def test_contacts_are_hidden_from_the_public_directory(client, directory, territory):
+    from cooperer.actors.models import Person
+
+    Person.objects.create(
+        structure=directory["jeunes"], first_name="Secret", last_name="Contact", email="secret@exemple.fr"
+    )
+    html = client.get(reverse("public_directory", args=[territory["sem"].siren])).content.decode()
+    assert "secret@exemple.fr" not in html
