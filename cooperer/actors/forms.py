@@ -2,8 +2,8 @@ from django import forms
 from django.conf import settings
 
 from cooperer.actors.enums import LinkKind, Resource
-from cooperer.actors.models import CooperationLink, Person, Structure, Theme
-from cooperer.territories.models import Epci
+from cooperer.actors.models import CooperationLink, Person, Public, Structure, Theme
+from cooperer.territories.models import Epci, Qpv
 
 TABLE_SUFFIXES = (".csv", ".xlsx", ".json")
 
@@ -121,3 +121,26 @@ class PersonForm(forms.ModelForm):
         fields = ["first_name", "last_name", "role", "email", "phone", "retain_until"]
         widgets = {"retain_until": forms.DateInput(attrs={"type": "date"})}
         help_texts = {"retain_until": "Par défaut : trois ans après la saisie."}
+
+
+class NeedForm(forms.Form):
+    needs = forms.MultipleChoiceField(
+        label="Ce que vous cherchez", choices=Resource.choices, widget=forms.CheckboxSelectMultiple
+    )
+    publics = forms.ModelMultipleChoiceField(
+        label="Pour quels publics", queryset=Public.objects.all(), required=False
+    )
+    themes = forms.ModelMultipleChoiceField(
+        label="Autour de quelles thématiques", queryset=Theme.objects.all(), required=False
+    )
+    qpvs = forms.ModelMultipleChoiceField(
+        label="Dans quels quartiers",
+        queryset=Qpv.objects.filter(structures__isnull=False).distinct(),
+        required=False,
+    )
+
+
+class ThemeForm(forms.ModelForm):
+    class Meta:
+        model = Theme
+        fields = ["name", "description"]

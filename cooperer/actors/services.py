@@ -4,9 +4,10 @@ finding complementary partners."""
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Q
 from django.forms.models import model_to_dict
 
+from cooperer.actors.enums import Resource
 from cooperer.actors.models import CooperationLink, Structure, StructureMerge
 from cooperer.core.text import fold, search_document
 from cooperer.territories.models import Qpv
@@ -85,67 +86,99 @@ class PartnerSuggestion:
     reasons: list[str] = field(default_factory=list)
 
 
+@dataclass
+class Profile:
+    """What a search for partners starts from: a structure, or a need described by hand."""
+
+    pk: int | None = None
+    themes: dict = field(default_factory=dict)
+    publics: dict = field(default_factory=dict)
+    qpvs: dict = field(default_factory=dict)
+    commune_id: int | None = None
+    needs: set = field(default_factory=set)
+    offers: set = field(default_factory=set)
+    sector: str = ""
+    linked: set = field(default_factory=set)
+
+
 def complementary_partners(structure: Structure, limit: int = 10) -> list[PartnerSuggestion]:
     """Structures working with the same publics on the same ground, offering what this one needs (or
     needing what it offers), ranked by a simple additive score whose parts are shown as reasons."""
-    themes = {t.pk: t.name for t in structure.themes.all()}
-    publics = {p.pk: p.name for p in structure.publics.all()}
-    qpvs = {q.pk: q.name for q in structure.qpvs.all()}
-    needs, offers = set(structure.needs), set(structure.offers)
-    already = set(
-        CooperationLink.objects.filter(Q(source=structure) | Q(target=structure)).values_list(
-            "source", "target"
-        )
+    pairs = CooperationLink.objects.filter(Q(source=structure) | Q(target=structure)).values_list(
+        "source", "target"
     )
-    linked = {pk for pair in already for pk in pair} - {structure.pk}
-    candidates = (
-        Structure.objects.active()
-        .exclude(pk=structure.pk)
-        .filter(
-            Q(publics__in=publics) | Q(qpvs__in=qpvs) | Q(commune=structure.commune_id) | Q(themes__in=themes)
-        )
-        .distinct()
-        .select_related("commune")
-        .prefetch_related(Prefetch("themes"), Prefetch("publics"), Prefetch("qpvs"))
-        .annotate(link_count=Count("links_out", distinct=True))[:500]
+    profile = Profile(
+        pk=structure.pk,
+        themes={t.pk: t.name for t in structure.themes.all()},
+        publics={p.pk: p.name for p in structure.publics.all()},
+        qpvs={q.pk: q.name for q in structure.qpvs.all()},
+        commune_id=structure.commune_id,
+        needs=set(structure.needs),
+        offers=set(structure.offers),
+        sector=structure.sector,
+        linked={pk for pair in pairs for pk in pair} - {structure.pk},
     )
-    suggestions = [_score(c, themes, publics, qpvs, needs, offers, structure, linked) for c in candidates]
+    return _rank(profile, limit)
+
+
+def partners_for_need(needs, publics=(), qpvs=(), themes=(), limit: int = 20) -> list[PartnerSuggestion]:
+    """Partners for a need or a community's objective rather than for a structure."""
+    profile = Profile(
+        themes={t.pk: t.name for t in themes},
+        publics={p.pk: p.name for p in publics},
+        qpvs={q.pk: q.name for q in qpvs},
+        needs=set(needs),
+    )
+    return _rank(profile, limit)
+
+
+def _rank(profile: Profile, limit: int) -> list[PartnerSuggestion]:
+    condition = Q(publics__in=profile.publics) | Q(qpvs__in=profile.qpvs) | Q(themes__in=profile.themes)
+    if profile.commune_id:
+        condition |= Q(commune=profile.commune_id)
+    candidates = Structure.objects.active().exclude(pk=profile.pk).select_related("commune")
+    if profile.publics or profile.qpvs or profile.themes or profile.commune_id:
+        candidates = candidates.filter(condition).distinct()
+    candidates = candidates.prefetch_related("themes", "publics", "qpvs").order_by("pk")[:500]
+    suggestions = [_score(candidate, profile) for candidate in candidates]
     suggestions = [s for s in suggestions if s.score > 0]
     suggestions.sort(key=lambda s: (-s.score, fold(s.structure.name)))
     return suggestions[:limit]
 
 
-def _score(candidate, themes, publics, qpvs, needs, offers, structure, linked) -> PartnerSuggestion:
-    from cooperer.actors.enums import Resource
-
+def _score(candidate, profile: Profile) -> PartnerSuggestion:
     reasons, score = [], 0.0
-    shared_publics = sorted({p.name for p in candidate.publics.all() if p.pk in publics})
+    shared_publics = sorted({p.name for p in candidate.publics.all() if p.pk in profile.publics})
     if shared_publics:
         score += 2 * len(shared_publics)
         reasons.append(f"travaille avec les mêmes publics : {', '.join(shared_publics)}")
-    shared_qpvs = sorted({q.name for q in candidate.qpvs.all() if q.pk in qpvs})
+    shared_qpvs = sorted({q.name for q in candidate.qpvs.all() if q.pk in profile.qpvs})
     if shared_qpvs:
         score += 2 * len(shared_qpvs)
         reasons.append(f"intervient dans les mêmes quartiers : {', '.join(shared_qpvs)}")
-    elif structure.commune_id and candidate.commune_id == structure.commune_id:
+    elif profile.commune_id and candidate.commune_id == profile.commune_id:
         score += 1
         reasons.append(f"est située dans la même commune ({candidate.commune.name})")
-    answers = sorted(Resource(v).label.lower() for v in needs & set(candidate.offers) if v in Resource.values)
+    answers = sorted(
+        Resource(v).label.lower() for v in profile.needs & set(candidate.offers) if v in Resource.values
+    )
     if answers:
         score += 3 * len(answers)
         reasons.append(f"offre ce dont vous avez besoin : {', '.join(answers)}")
-    wanted = sorted(Resource(v).label.lower() for v in offers & set(candidate.needs) if v in Resource.values)
+    wanted = sorted(
+        Resource(v).label.lower() for v in profile.offers & set(candidate.needs) if v in Resource.values
+    )
     if wanted:
         score += 1.5 * len(wanted)
         reasons.append(f"a besoin de ce que vous offrez : {', '.join(wanted)}")
-    other_themes = sorted({t.name for t in candidate.themes.all() if t.pk not in themes})
+    other_themes = sorted({t.name for t in candidate.themes.all() if t.pk not in profile.themes})
     if other_themes and (shared_publics or shared_qpvs):
         score += 1
         reasons.append(f"apporte d'autres compétences : {', '.join(other_themes[:3])}")
-    if candidate.sector != structure.sector and score > 0:
+    if profile.sector and candidate.sector != profile.sector and score > 0:
         score += 0.5
         reasons.append("appartient à un autre secteur, ce qui élargit le réseau")
-    if candidate.pk in linked:
+    if candidate.pk in profile.linked:
         score -= 1
         reasons.append("vous coopérez déjà")
     return PartnerSuggestion(candidate, score, reasons)

@@ -5,7 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -22,16 +22,19 @@ from cooperer.actors.duplicates import duplicate_candidates
 from cooperer.actors.forms import (
     DirectoryFilterForm,
     LinkForm,
+    NeedForm,
     NetworkFilterForm,
     PersonForm,
     StructureForm,
+    ThemeForm,
     UploadForm,
 )
-from cooperer.actors.models import CooperationLink, Structure
+from cooperer.actors.models import CooperationLink, Structure, Theme
 from cooperer.actors.network import current_metrics, drawing, evolution_chart, load_network, yearly_metrics
 from cooperer.actors.services import (
     complementary_partners,
     merge_structures,
+    partners_for_need,
     refresh_search_text,
     suggested_qpvs,
 )
@@ -202,6 +205,38 @@ def partners(request, pk):
         request,
         "actors/partners.html",
         {"structure": structure, "suggestions": complementary_partners(structure), "nav": "actors"},
+    )
+
+
+@login_required
+def partner_search(request):
+    _require_role(request)
+    form = NeedForm(request.GET or None)
+    suggestions = None
+    if form.is_valid():
+        data = form.cleaned_data
+        suggestions = partners_for_need(data["needs"], data["publics"], data["qpvs"], data["themes"])
+    return render(
+        request, "actors/partner_search.html", {"form": form, "suggestions": suggestions, "nav": "actors"}
+    )
+
+
+@login_required
+def themes(request):
+    if not can_manage_directory(request.user):
+        raise PermissionDenied(
+            "Seules les animatrices et les administrateur·rices modifient les thématiques."
+        )
+    theme = get_object_or_404(Theme, pk=request.GET["modifier"]) if request.GET.get("modifier") else None
+    form = ThemeForm(request.POST or None, instance=theme)
+    if request.method == "POST" and form.is_valid():
+        saved = form.save()
+        refresh_search_text(saved.structures.values_list("pk", flat=True))
+        messages.success(request, f"Thématique « {saved.name} » enregistrée.")
+        return redirect("actors:themes")
+    listing = Theme.objects.annotate(structure_count=Count("structures")).order_by("name")
+    return render(
+        request, "actors/themes.html", {"form": form, "theme": theme, "themes": listing, "nav": "actors"}
     )
 
 

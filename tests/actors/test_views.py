@@ -263,3 +263,31 @@ def test_contacts_are_hidden_from_the_public_directory(client, directory, territ
     )
     html = client.get(reverse("public_directory", args=[territory["sem"].siren])).content.decode()
     assert "secret@exemple.fr" not in html
+
+
+def test_partners_can_be_found_for_a_need(client, users, directory):
+    from cooperer.actors.models import Public
+
+    client.force_login(users["se_animator"])
+    families = Public.objects.get(name="Familles")
+    html = client.get(
+        reverse("actors:partner_search"), {"needs": ["locaux"], "publics": [families.pk]}
+    ).content.decode()
+    assert html.index("Centre social des Quartiers Sud-Est") < html.index("Amicale des Jeunes Sportifs")
+    assert "Offre ce dont vous avez besoin : locaux" in html
+
+
+def test_the_animatrice_renames_a_theme_and_search_follows(client, users, directory):
+    from cooperer.actors.models import Theme
+
+    client.force_login(users["se_animator"])
+    sport = Theme.objects.get(name="Sport")
+    client.post(
+        reverse("actors:themes") + f"?modifier={sport.pk}", {"name": "Sport et plein air", "description": ""}
+    )
+    assert Structure.objects.matching("plein air").get() == directory["jeunes"]
+
+
+def test_members_may_not_edit_the_taxonomy(client, directory):
+    client.force_login(directory["member"])
+    assert client.get(reverse("actors:themes")).status_code == 403
