@@ -105,3 +105,12 @@ def users(territory):
         "state_instructor": make_user("etat@exemple.fr", Role.INSTRUCTION, territory["sem"], Funder.STATE),
         "member": make_user("membre@exemple.fr", Role.STRUCTURE_MEMBER, territory["sem"]),
     }
+
+
+def run_jobs():
+    """Run the real task worker until the queue is empty, then drop the connection it may have closed."""
+    from django.core.management import call_command
+    from django.db import connections
+
+    call_command("db_worker", "--batch", "--no-startup-delay", "--interval", "0")
+    connections.close_all()

@@ -192,27 +192,6 @@ def test_the_public_directory_lists_only_structures_that_opted_in(client, direct
     assert "Centre social" not in html
 
 
-def test_structure_imports_are_previewed_then_committed_by_the_worker(
-    client, users, territory, django_capture_on_commit_callbacks
-):
-    from django.core.management import call_command
-
-    from cooperer.jobs.models import Job
-
-    client.force_login(users["se_animator"])
-    upload = SimpleUploadedFile("s.csv", b"nom;code_insee_commune\nA;42218\nB;42218\n")
-    with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("actors:import"), {"file": upload})
-    call_command("db_worker", "--batch", "--no-startup-delay", "--interval", "0")
-    preview = Job.objects.get()
-    html = client.get(preview.get_absolute_url()).content.decode()
-    assert "Importer ces 2 structures" in html and Structure.objects.count() == 0
-    with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("actors:import_commit", args=[preview.pk]))
-    call_command("db_worker", "--batch", "--no-startup-delay", "--interval", "0")
-    assert Structure.objects.count() == 2
-
-
 def test_large_uploads_are_refused(client, users, territory, settings):
     settings.COOPERER_MAX_UPLOAD_BYTES = 1024
     client.force_login(users["se_animator"])

@@ -1,7 +1,6 @@
 import datetime
 
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 from cooperer.actors.enums import LegalForm
@@ -9,15 +8,12 @@ from cooperer.actors.models import CooperationLink
 from cooperer.territories.models import Commune
 from tests.actors.conftest import make_structure
 from tests.browser.test_journeys import log_in
+from tests.conftest import run_jobs
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 BAD = "nom;forme_juridique;code_insee_commune;thematiques;publics\nJeunes du Drouot;association de droit local;68224;Jeunesse;11-17 ans\nSans commune;association;99999;Sport;\n;association;68224;;\n"
 GOOD = "nom;forme_juridique;code_insee_commune;thematiques;publics\nJeunes du Drouot;association de droit local;68224;Jeunesse;11-17 ans\nSport Coteaux;association;68224;Sport;11-17 ans\nLoisirs Illzach;association;68224;Jeunesse;Familles\n"
-
-
-def run_jobs():
-    call_command("db_worker", "--batch", "--no-startup-delay", "--interval", "0")
 
 
 def mulhouse_network():

@@ -2,13 +2,12 @@ import json
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management import call_command
 from django.urls import reverse
 
 from cooperer.jobs.enums import JobStatus
 from cooperer.jobs.models import Job
 from cooperer.territories.models import Qpv
-from tests.conftest import square
+from tests.conftest import run_jobs, square
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -27,7 +26,7 @@ def feature(code, name):
 
 
 def run_worker():
-    call_command("db_worker", "--batch", "--no-startup-delay", "--interval", "0")
+    run_jobs()
 
 
 def test_an_import_runs_in_the_background_and_shows_its_result(client, users):
