@@ -9,6 +9,7 @@ urlpatterns = [
     path("territoires/", include("cooperer.territories.urls")),
     path("traitements/", include("cooperer.jobs.urls")),
     path("acteurs/", include("cooperer.actors.urls")),
+    path("communautes/", include("cooperer.communities.urls")),
     path("annuaire/<str:siren>/", public_directory, name="public_directory"),
     path("admin/", admin.site.urls),
 ]

@@ -67,3 +67,42 @@ def can_edit_structure(user, structure) -> bool:
 def can_see_people(user) -> bool:
     """Contacts of people are professional but personal data: only for people with a role."""
     return has_any_role(user)
+
+
+def community_role(user, community) -> str:
+    """ "soutien" (animates), "membre" (contributes), "observateur" (reads) or "" (no access).
+
+    Administrators and the animatrices of the community's territory animate; structure members of the
+    community contribute; anyone with a role on the same territory reads."""
+    from cooperer.communities.enums import MemberRole
+
+    if is_platform_admin(user) or community.epci_id in animated_epci_ids(user):
+        return MemberRole.BACKBONE
+    membership = next(
+        (m for m in community.memberships.all() if m.user_id == user.pk and m.left_on is None), None
+    ) if user.is_authenticated else None  # fmt: skip
+    if membership is not None:
+        return membership.role
+    if any(a.epci_id == community.epci_id for a in roles_of(user)):
+        return MemberRole.OBSERVER
+    return ""
+
+
+def get_community_for(request, pk, needed: str):
+    """The community, if the user's role on it is at least `needed` (observateur < membre < soutien)."""
+    from cooperer.communities.enums import MemberRole
+    from cooperer.communities.models import Community
+
+    community = get_object_or_404(
+        Community.objects.select_related("epci").prefetch_related("memberships"), pk=pk
+    )
+    rank = {"": 0, MemberRole.OBSERVER: 1, MemberRole.MEMBER: 2, MemberRole.BACKBONE: 3}
+    role = community_role(request.user, community)
+    if rank[role] < rank[needed]:
+        raise PermissionDenied(
+            "Cette action est réservée à la fonction de soutien de la communauté."
+            if needed == MemberRole.BACKBONE
+            else "Vous ne faites pas partie de cette communauté."
+        )
+    community.user_role = role
+    return community

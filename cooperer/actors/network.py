@@ -22,9 +22,13 @@ class NetworkData:
     names: dict[int, str]
 
 
-def load_network(*, epci=None, theme=None, kind: str = "", year: int | None = None) -> NetworkData:
+def load_network(
+    *, epci=None, theme=None, kind: str = "", year: int | None = None, structure_ids=None
+) -> NetworkData:
     """Active structures and their links, filtered. Two queries whatever the size."""
     structures = Structure.objects.active()
+    if structure_ids is not None:
+        structures = structures.filter(pk__in=structure_ids)
     if epci is not None:
         structures = structures.filter(commune__epci=epci)
     if theme is not None:
@@ -36,7 +40,7 @@ def load_network(*, epci=None, theme=None, kind: str = "", year: int | None = No
         links = links.filter(kind=kind)
     if year:
         links = links.active_between(datetime.date(year, 1, 1), datetime.date(year, 12, 31))
-    if epci is not None or theme is not None:
+    if epci is not None or theme is not None or structure_ids is not None:
         links = links.filter(Q(source__in=structures) & Q(target__in=structures))
     edges = [
         Edge(source, target, kind, start, end)

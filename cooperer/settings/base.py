@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "cooperer.accounts",
     "cooperer.territories",
     "cooperer.actors",
+    "cooperer.communities",
     "cooperer.jobs",
 ]
 
@@ -118,6 +119,8 @@ COOPERER_MAX_UPLOAD_BYTES = env_int("COOPERER_MAX_UPLOAD_BYTES", 50 * 1024 * 102
 COOPERER_REFERENCE_DIR = env_str("COOPERER_REFERENCE_DIR", "")
 # Shows the banner saying that people and structures on screen are fictional.
 COOPERER_DEMO = env_bool("COOPERER_DEMO", False)
+# Absolute address of the site, used in e-mails (invitation links).
+COOPERER_SITE_URL = env_str("COOPERER_SITE_URL", "http://127.0.0.1:8000")
 
 TASKS = {
     "default": {

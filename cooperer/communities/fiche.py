@@ -1,0 +1,277 @@
+"""The printable « fiche de la communauté »: one context of plain data, rendered as HTML by a template or as
+a PDF here (reportlab platypus, A4, built-in Helvetica), so that both say the same thing."""
+
+import io
+from xml.sax.saxutils import escape
+
+from django.db.models import Prefetch
+from django.utils import timezone
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
+from reportlab.lib.units import cm
+from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+from cooperer.communities.enums import BACKBONE_MISSIONS, SDG_LABELS, IdeaStatus, RoadmapStatus
+from cooperer.communities.models import Community, PlannedAction, RoadmapVersion
+
+OPEN_IDEA_STATUSES = [IdeaStatus.NEW, IdeaStatus.STUDYING, IdeaStatus.ADOPTED]
+LATEST_DECISIONS = 20
+MAX_OPEN_IDEAS = 50
+DEMO_NOTICE = "Données fictives de démonstration"
+
+
+def _name(structure) -> str:
+    return structure.name if structure else ""
+
+
+def _latest_adopted_roadmap(community: Community) -> dict | None:
+    actions = PlannedAction.objects.select_related("lead").prefetch_related("partners")
+    version = (
+        RoadmapVersion.objects.filter(community=community, status=RoadmapStatus.ADOPTED)
+        .select_related("adopted_by")
+        .prefetch_related("axes", Prefetch("axes__actions", queryset=actions))
+        .order_by("-number")
+        .first()
+    )
+    if version is None:
+        return None
+    axes = [
+        {
+            "title": axis.title,
+            "description": axis.description,
+            "actions": [
+                {
+                    "title": action.title,
+                    "status": action.get_status_display(),
+                    "lead": _name(action.lead),
+                    "partners": sorted(p.name for p in action.partners.all()),
+                }
+                for action in axis.actions.all()
+            ],
+        }
+        for axis in version.axes.all()
+    ]
+    return {
+        "number": version.number,
+        "summary": version.summary,
+        "adopted_on": version.adopted_on,
+        "adopted_by": version.adopted_by.name if version.adopted_by else "",
+        "axes": axes,
+    }
+
+
+def community_fiche_context(community: Community) -> dict:
+    """Everything the fiche shows, as plain lists and dicts (user text unescaped: templates autoescape)."""
+    community = (
+        Community.objects.select_related(
+            "epci", "trinome_state", "trinome_local_authority", "trinome_civil_society", "backbone"
+        )
+        .prefetch_related("qpvs")
+        .get(pk=community.pk)
+    )
+    memberships = community.memberships.current().select_related("structure")
+    decisions = community.decisions.select_related("instance")[:LATEST_DECISIONS]
+    ideas = community.ideas.filter(status__in=OPEN_IDEA_STATUSES)[:MAX_OPEN_IDEAS]
+    missions = community.backbone_missions or {}
+    return {
+        "name": community.name,
+        "kind": community.get_kind_display(),
+        "epci": community.epci.name,
+        "qpvs": [
+            {"code": q.code, "name": q.name} for q in sorted(community.qpvs.all(), key=lambda q: q.code)
+        ],
+        "objective": community.objective,
+        "sdgs": [{"number": n, "label": SDG_LABELS.get(n, "")} for n in sorted(community.sdgs)],
+        "programme": community.programme,
+        "anchoring": community.anchoring,
+        "started_on": community.started_on,
+        "trinome": [
+            {"role": "État", "name": _name(community.trinome_state)},
+            {"role": "Collectivité", "name": _name(community.trinome_local_authority)},
+            {"role": "Association ou habitants", "name": _name(community.trinome_civil_society)},
+        ],
+        "backbone": _name(community.backbone),
+        "backbone_missions": [{"mission": m, "done": bool(missions.get(m))} for m in BACKBONE_MISSIONS],
+        "phase": community.get_phase_display(),
+        "transitions": [
+            {"on": t.on, "phase": t.get_phase_display(), "justification": t.justification}
+            for t in community.transitions.all()
+        ],
+        "members": [
+            {
+                "structure": m.structure.name,
+                "role": m.get_role_display(),
+                "level": m.get_level_display(),
+                "contribution": m.contribution,
+                "joined_on": m.joined_on,
+            }
+            for m in memberships
+        ],
+        "roadmap": _latest_adopted_roadmap(community),
+        "decisions": [{"on": d.decided_on, "instance": d.instance.name, "text": d.text} for d in decisions],
+        "ideas": [
+            {"text": i.text, "raised_on": i.raised_on, "status": i.get_status_display()} for i in ideas
+        ],
+        "generated_on": timezone.localdate(),
+        "is_demo": community.is_demo,
+    }
+
+
+# --- PDF -------------------------------------------------------------------------------------------------
+
+
+def _styles() -> dict:
+    sheet = getSampleStyleSheet()
+    body = ParagraphStyle(
+        "fiche-body", parent=sheet["BodyText"], fontName="Helvetica", fontSize=9.5, leading=12
+    )
+    return {
+        "title": ParagraphStyle("fiche-title", parent=sheet["Title"], fontName="Helvetica-Bold", fontSize=17),
+        "h2": ParagraphStyle(
+            "fiche-h2", parent=sheet["Heading2"], fontName="Helvetica-Bold", fontSize=12.5, keepWithNext=1
+        ),
+        "h3": ParagraphStyle(
+            "fiche-h3", parent=sheet["Heading3"], fontName="Helvetica-Bold", fontSize=10.5, keepWithNext=1
+        ),
+        "body": body,
+        "cell": ParagraphStyle("fiche-cell", parent=body, fontSize=8.5, leading=10.5),
+    }
+
+
+def _text(value) -> str:
+    """Escape user text for Paragraph markup; line breaks are kept."""
+    return escape(str(value or "")).replace("\n", "<br/>")
+
+
+def _date(value) -> str:
+    return f"{value:%d/%m/%Y}" if value else "—"
+
+
+def _table(header: list[str], rows: list[list[str]], widths: list[float], style) -> Table:
+    data = [[Paragraph(f"<b>{_text(h)}</b>", style) for h in header]]
+    data += [[Paragraph(_text(cell), style) for cell in row] for row in rows]
+    table = Table(data, colWidths=[w * cm for w in widths], repeatRows=1)
+    table.setStyle(
+        TableStyle(
+            [
+                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e3e3fd")),
+                ("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#929292")),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ]
+        )
+    )
+    return table
+
+
+def _identity(ctx: dict, s: dict) -> list:
+    qpvs = ", ".join(f"{q['code']} {q['name']}" for q in ctx["qpvs"]) or "—"
+    sdgs = "; ".join(f"ODD {o['number']} : {o['label']}" for o in ctx["sdgs"]) or "—"
+    lines = [
+        ("Type", ctx["kind"]),
+        ("Territoire", ctx["epci"]),
+        ("Quartiers prioritaires", qpvs),
+        ("Objectif commun", ctx["objective"]),
+        ("Objectifs de développement durable", sdgs),
+        ("Programme", ctx["programme"] or "—"),
+        ("Lancée le", _date(ctx["started_on"])),
+        ("Ancrage de la méthode", ctx["anchoring"] or "—"),
+    ]
+    flow = [Paragraph(_text(ctx["name"]), s["title"])]
+    flow += [Paragraph(f"<b>{_text(label)} :</b> {_text(value)}", s["body"]) for label, value in lines]
+    flow.append(Paragraph("Trinôme et fonction de soutien", s["h2"]))
+    flow += [
+        Paragraph(f"<b>{_text(t['role'])} :</b> {_text(t['name'] or '—')}", s["body"]) for t in ctx["trinome"]
+    ]
+    flow.append(Paragraph(f"<b>Fonction de soutien :</b> {_text(ctx['backbone'] or '—')}", s["body"]))
+    flow += [
+        Paragraph(f"{'[x]' if m['done'] else '[ ]'} {_text(m['mission'])}", s["body"])
+        for m in ctx["backbone_missions"]
+    ]
+    return flow
+
+
+def _phases_and_members(ctx: dict, s: dict) -> list:
+    flow = [Paragraph(f"Phase actuelle : {_text(ctx['phase'])}", s["h2"])]
+    if ctx["transitions"]:
+        rows = [[_date(t["on"]), t["phase"], t["justification"]] for t in ctx["transitions"]]
+        flow.append(_table(["Date", "Phase", "Ce qui le justifie"], rows, [2.2, 3.6, 11.2], s["cell"]))
+    flow.append(Paragraph(f"Membres ({len(ctx['members'])})", s["h2"]))
+    if ctx["members"]:
+        rows = [[m["structure"], m["role"], m["level"], m["contribution"]] for m in ctx["members"]]
+        header = ["Structure", "Rôle", "Niveau", "Ce qu'elle apporte"]
+        flow.append(_table(header, rows, [5, 3.2, 2.6, 6.2], s["cell"]))
+    else:
+        flow.append(Paragraph("Aucun membre pour l'instant.", s["body"]))
+    return flow
+
+
+def _roadmap(ctx: dict, s: dict) -> list:
+    roadmap = ctx["roadmap"]
+    if roadmap is None:
+        return [
+            Paragraph("Feuille de route", s["h2"]),
+            Paragraph("Aucune feuille de route adoptée.", s["body"]),
+        ]
+    by = f" par « {roadmap['adopted_by']} »" if roadmap["adopted_by"] else ""
+    flow = [
+        Paragraph(f"Feuille de route (version {roadmap['number']})", s["h2"]),
+        Paragraph(_text(f"Adoptée le {_date(roadmap['adopted_on'])}{by}."), s["body"]),
+    ]
+    if roadmap["summary"]:
+        flow.append(Paragraph(_text(roadmap["summary"]), s["body"]))
+    for number, axis in enumerate(roadmap["axes"], start=1):
+        flow.append(Paragraph(_text(f"Axe {number} — {axis['title']}"), s["h3"]))
+        if axis["description"]:
+            flow.append(Paragraph(_text(axis["description"]), s["body"]))
+        rows = [
+            [a["title"], a["status"], a["lead"] or "—", ", ".join(a["partners"]) or "—"]
+            for a in axis["actions"]
+        ]
+        if rows:
+            flow.append(
+                _table(["Action", "État", "Pilote", "Partenaires"], rows, [6, 2.2, 4, 4.8], s["cell"])
+            )
+    return flow
+
+
+def _decisions_and_ideas(ctx: dict, s: dict) -> list:
+    flow = [Paragraph(f"Dernières décisions ({len(ctx['decisions'])})", s["h2"])]
+    if ctx["decisions"]:
+        rows = [[_date(d["on"]), d["instance"], d["text"]] for d in ctx["decisions"]]
+        flow.append(_table(["Date", "Instance", "Décision"], rows, [2.2, 4.4, 10.4], s["cell"]))
+    else:
+        flow.append(Paragraph("Aucune décision enregistrée.", s["body"]))
+    flow.append(Paragraph(f"Idées ouvertes ({len(ctx['ideas'])})", s["h2"]))
+    if ctx["ideas"]:
+        rows = [[_date(i["raised_on"]), i["status"], i["text"]] for i in ctx["ideas"]]
+        flow.append(_table(["Date", "Suite", "Idée"], rows, [2.2, 2.6, 12.2], s["cell"]))
+    else:
+        flow.append(Paragraph("Aucune idée en cours.", s["body"]))
+    return flow
+
+
+def community_pdf(community: Community) -> bytes:
+    """The fiche as an A4 PDF, from the same context as the HTML page."""
+    ctx = community_fiche_context(community)
+    s = _styles()
+    footer = f"Fiche générée le {_date(ctx['generated_on'])} par Coopérer"
+    if ctx["is_demo"]:
+        footer += f" — {DEMO_NOTICE}"
+
+    def on_page(canvas, doc):
+        canvas.saveState()
+        canvas.setFont("Helvetica", 8)
+        canvas.drawString(2 * cm, 1.2 * cm, footer)
+        canvas.drawRightString(A4[0] - 2 * cm, 1.2 * cm, f"Page {doc.page}")
+        canvas.restoreState()
+
+    buffer = io.BytesIO()
+    doc = SimpleDocTemplate(
+        buffer, pagesize=A4, leftMargin=2 * cm, rightMargin=2 * cm, topMargin=1.8 * cm, bottomMargin=2 * cm,
+        title=f"Fiche de la communauté — {ctx['name']}", author="Coopérer", lang="fr-FR",
+    )  # fmt: skip
+    flow = _identity(ctx, s) + _phases_and_members(ctx, s) + _roadmap(ctx, s) + _decisions_and_ideas(ctx, s)
+    flow += [Spacer(1, 0.4 * cm), Paragraph(_text(footer + "."), s["cell"])]
+    doc.build(flow, onFirstPage=on_page, onLaterPages=on_page)
+    return buffer.getvalue()
