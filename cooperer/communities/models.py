@@ -244,7 +244,7 @@ class RoadmapVersion(models.Model):
     adopted_on = models.DateField("adoptée le", null=True, blank=True)
     adopted_by = models.ForeignKey(
         Instance,
-        on_delete=models.PROTECT,
+        on_delete=models.RESTRICT,
         null=True,
         blank=True,
         related_name="+",
@@ -314,7 +314,7 @@ class WorkingGroup(models.Model):
 class Decision(models.Model):
     community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="decisions")
     instance = models.ForeignKey(
-        Instance, on_delete=models.PROTECT, related_name="decisions", verbose_name="instance"
+        Instance, on_delete=models.RESTRICT, related_name="decisions", verbose_name="instance"
     )
     meeting = models.ForeignKey(
         Meeting, on_delete=models.SET_NULL, null=True, blank=True, related_name="decisions"

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.mail import send_mass_mail
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -165,7 +166,13 @@ def convene_meeting(meeting: Meeting) -> int:
 
 
 def record_attendance(meeting: Meeting, present_ids: set[int]) -> None:
-    memberships = list(meeting.instance.community.memberships.current())
+    """Attendance of the members on the day of the meeting (joined by then, not yet left)."""
+    day = timezone.localdate(meeting.starts_at)
+    memberships = list(
+        meeting.instance.community.memberships.filter(joined_on__lte=day).filter(
+            Q(left_on__isnull=True) | Q(left_on__gte=day)
+        )
+    )
     unknown = present_ids - {m.pk for m in memberships}
     if unknown:
         raise CommunityError("Seuls les membres de la communauté peuvent être notés présents.")

@@ -286,7 +286,12 @@ def meeting_create(request, pk):
 def meeting_detail(request, meeting_pk):
     meeting = get_object_or_404(Meeting.objects.select_related("instance"), pk=meeting_pk)
     community = get_community_for(request, meeting.instance.community_id, OBSERVER)
-    members = list(community.memberships.current().select_related("structure"))
+    day = timezone.localdate(meeting.starts_at)
+    members = list(
+        community.memberships.filter(joined_on__lte=day)
+        .filter(Q(left_on__isnull=True) | Q(left_on__gte=day))
+        .select_related("structure")
+    )
     present = set(meeting.attendances.filter(present=True).values_list("membership_id", flat=True))
     if request.method == "POST":
         if community.user_role != BACKBONE:

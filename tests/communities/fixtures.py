@@ -26,9 +26,17 @@ def community(territory, users):
         needs=["locaux", "benevoles", "competences"], backbone=carre,
     )  # fmt: skip
     contributor = make_user("contrib@exemple.fr", Role.STRUCTURE_MEMBER, territory["m2a"])
-    carre_m = services.add_member(community, carre, role=MemberRole.BACKBONE, contribution="Animation")
-    jeunes_m = services.add_member(community, jeunes, role=MemberRole.MEMBER, user=contributor)
-    caf_m = services.add_member(community, caf, role=MemberRole.MEMBER)
+    carre_m = services.add_member(
+        community,
+        carre,
+        role=MemberRole.BACKBONE,
+        contribution="Animation",
+        joined_on=datetime.date(2022, 3, 1),
+    )
+    jeunes_m = services.add_member(
+        community, jeunes, role=MemberRole.MEMBER, user=contributor, joined_on=datetime.date(2022, 3, 1)
+    )
+    caf_m = services.add_member(community, caf, role=MemberRole.MEMBER, joined_on=datetime.date(2022, 3, 1))
     carre_m.person = None
     cotech = Instance.objects.create(
         community=community, kind=InstanceKind.COTECH, name="Comité technique jeunesse"

@@ -2,6 +2,8 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from cooperer.accounts.models import User
+from cooperer.actors.models import Structure
+from cooperer.communities.models import Community
 from cooperer.core import demo
 from cooperer.territories.models import ContratDeVille, Qpv
 
@@ -25,6 +27,13 @@ def test_the_demo_loads_both_contracts_from_the_official_files_and_can_run_twice
         "Mulhouse",
     ]
     assert User.objects.filter(is_demo=True).count() == len(demo.ACCOUNTS)
+    assert Structure.objects.filter(is_demo=True).count() == 60
+    assert sorted(Community.objects.values_list("name", flat=True)) == [
+        "Collectif Quartiers Sud-Est — Quartier à Impact Collectif",
+        "Communauté d'action jeunesse de Mulhouse",
+    ]
+    member = User.objects.get(username="membre.centre-social@demo.cooperer.fr")
+    assert member.role_assignments.get().structure.name == "Centre social des Quartiers Sud-Est"
     out = capsys.readouterr().out
     assert demo.DEMO_PASSWORD in out and "animatrice.saint-etienne@demo.cooperer.fr" in out
 

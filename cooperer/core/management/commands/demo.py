@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from cooperer.actors.demo import load_demo_directory
+from cooperer.communities.demo import load_demo_communities
 from cooperer.core import demo
 from cooperer.territories.importers import ReferenceImportError
 
@@ -31,6 +32,8 @@ class Command(BaseCommand):
             self.stdout.write(f"Contrat : {contract.name} — {contract.qpvs.count()} QPV")
         count = load_demo_directory()
         self.stdout.write(f"Annuaire : {count} structures fictives et leurs liens de coopération 2022–2026")
+        for community in load_demo_communities():
+            self.stdout.write(f"Communauté : {community.name}")
         accounts = demo.load_demo_accounts()
         self.stdout.write(
             self.style.SUCCESS(f"\nComptes de démonstration (mot de passe : {demo.DEMO_PASSWORD})")
