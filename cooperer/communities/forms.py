@@ -11,6 +11,7 @@ from cooperer.communities.models import (
     Instance,
     Membership,
     PlannedAction,
+    WorkingGroup,
     Workshop,
 )
 
@@ -37,7 +38,7 @@ class CommunityForm(forms.ModelForm):
     class Meta:
         model = Community
         fields = [
-            "name", "kind", "epci", "qpvs", "objective", "sdgs", "programme", "trinome_state",
+            "name", "kind", "epci", "qpvs", "communes", "target_areas", "objective", "sdgs", "programme", "trinome_state",
             "trinome_local_authority", "trinome_civil_society", "backbone", "contract", "anchoring", "needs", "started_on",
         ]  # fmt: skip
         widgets = {"started_on": DATE}
@@ -160,6 +161,17 @@ class ActionForm(forms.ModelForm):
         members = Structure.objects.filter(memberships__community=roadmap.community).distinct()
         self.fields["lead"].queryset = members
         self.fields["partners"].queryset = members
+
+
+class WorkingGroupForm(forms.ModelForm):
+    class Meta:
+        model = WorkingGroup
+        fields = ["axis", "name", "members"]
+
+    def __init__(self, *args, roadmap, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["axis"].queryset = roadmap.axes.all()
+        self.fields["members"].queryset = roadmap.community.memberships.current().select_related("structure")
 
 
 class AdoptForm(forms.Form):

@@ -30,6 +30,11 @@ urlpatterns = [
         "feuilles-de-route/<int:roadmap_pk>/actions/<int:action_pk>/", views.action_edit, name="action_edit"
     ),
     path("feuilles-de-route/<int:roadmap_pk>/adopter/", views.roadmap_adopt, name="roadmap_adopt"),
+    path(
+        "feuilles-de-route/<int:roadmap_pk>/groupes/nouveau/",
+        views.working_group_create,
+        name="working_group_create",
+    ),
     path("<int:pk>/chronologie/", views.timeline, name="timeline"),
     path("<int:pk>/fiche/", views.fiche, name="fiche"),
 ]

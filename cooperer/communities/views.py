@@ -30,6 +30,7 @@ from cooperer.communities.forms import (
     MeetingForm,
     MemberForm,
     PhaseForm,
+    WorkingGroupForm,
     WorkshopForm,
 )
 from cooperer.communities.models import Community, Idea, Meeting, Membership, PlannedAction, RoadmapVersion
@@ -469,6 +470,16 @@ def action_edit(request, roadmap_pk, action_pk):
         form.save()
         return redirect(roadmap)
     return _form_page(request, community, form, f"Modifier l'action — {roadmap}")
+
+
+@login_required
+def working_group_create(request, roadmap_pk):
+    roadmap, community = _roadmap(request, roadmap_pk, BACKBONE)
+    form = WorkingGroupForm(request.POST or None, roadmap=roadmap)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        return redirect(roadmap)
+    return _form_page(request, community, form, f"Nouveau groupe de travail — {roadmap}")
 
 
 @login_required

@@ -165,3 +165,18 @@ def test_the_community_page_uses_a_constant_number_of_queries(
         assert client.get(detail(community)).status_code == 200
     with django_assert_max_num_queries(12):
         client.get(reverse("communities:decisions", args=[c.pk]))
+
+
+def test_working_groups_are_formed_per_axis_from_members(client, users, community):
+    from cooperer.communities.models import WorkingGroup
+
+    client.force_login(users["m2a_animator"])
+    axis = community["v1"].axes.get(title="Tiers-lieu jeunesse")
+    url = reverse("communities:working_group_create", args=[community["v1"].pk])
+    client.post(
+        url,
+        {"axis": axis.pk, "name": "Groupe tiers-lieu", "members": [m.pk for m in community["members"][:2]]},
+    )
+    group = WorkingGroup.objects.get(name="Groupe tiers-lieu")
+    assert group.members.count() == 2
+    assert "Groupe tiers-lieu" in client.get(community["v1"].get_absolute_url()).content.decode()
