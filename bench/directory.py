@@ -131,6 +131,12 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--links", type=int, default=200_000, help="liens de coopération (défaut 200 000)")
     parser.add_argument("--repeat", type=int, default=30, help="requêtes mesurées par cas (défaut 30)")
     parser.add_argument("--seed", type=int, default=42, help="graine du générateur aléatoire")
+    parser.add_argument(
+        "--contour-kb",
+        type=int,
+        default=0,
+        help="remplir le contour GeoJSON de chaque commune avec environ N Ko (défaut 0 : pas de contour)",
+    )
     parser.add_argument("--keep", action="store_true", help="garder la base (SQLite : le dossier temporaire)")
     args = parser.parse_args()
     if args.structures < 2 * SMALL_SHARE or args.links < 0 or args.repeat < 1:
@@ -179,8 +185,9 @@ def check_empty_database() -> None:
 class Generator:
     """Synthetic but realistically shaped data, written with bulk_create in two rounds."""
 
-    def __init__(self, seed: int):
+    def __init__(self, seed: int, contour_kb: int = 0):
         self.rng = random.Random(seed)
+        self.contour_kb = contour_kb
         self.epcis = []
         self.communes = []
         self.qpvs_of_commune: dict[int, list] = {}
@@ -222,6 +229,15 @@ class Generator:
                     search_text=fold(f"{name}"),
                 )
             )
+        if self.contour_kb:
+            # About 21 bytes per vertex, like an imported commune contour (real ones: a few KB to 100s of KB).
+            ring = [
+                [round(4.3 + i * 1e-4, 6), round(45.4 + (i % 7) * 1e-4, 6)]
+                for i in range(self.contour_kb * 48)
+            ]
+            contour = json.dumps({"type": "Polygon", "coordinates": [[*ring, ring[0]]]})
+            for commune in communes:
+                commune.contour = contour
         self.communes = Commune.objects.bulk_create(communes)
         # Big cities hold most structures: a heavy-tailed weight per commune.
         self.commune_weights = [rng.paretovariate(1.2) for _ in self.communes]
@@ -505,7 +521,7 @@ def main() -> None:
             may_flush = not args.keep  # a database that held data before is never flushed
         small = args.structures // SMALL_SHARE
         small_links = args.links // SMALL_SHARE
-        generator = Generator(args.seed)
+        generator = Generator(args.seed, args.contour_kb)
         began = time.perf_counter()
         generator.territories()
         generator.taxonomies()
@@ -582,6 +598,7 @@ def main() -> None:
             "cpus": os.cpu_count(),
             "python": platform.python_version(),
             "seed": args.seed,
+            "commune_contour_kb": args.contour_kb,
         }
         print(json.dumps(result, ensure_ascii=False))
     finally:

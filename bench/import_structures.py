@@ -135,24 +135,36 @@ def reset_peak_rss() -> bool:
     return True
 
 
-def peak_rss_mb() -> float:
+def _status_mb(field: str) -> float | None:
     try:
         for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
+            if line.startswith(field):
                 return int(line.split()[1]) / 1024
     except OSError:
         pass
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return None
+
+
+def peak_rss_mb() -> float:
+    peak = _status_mb("VmHWM:")
+    return peak if peak is not None else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def rss_mb() -> float:
+    return _status_mb("VmRSS:") or 0.0
 
 
 def timed(label: str, function, *args):
+    """(value, seconds, peak RSS of the phase in MB, RSS at its start in MB). Memory that Python kept from
+    earlier phases counts in the peak: the start figure tells how much of it was already there."""
     reset_peak_rss()
+    start_rss = rss_mb()
     began = time.perf_counter()
     value = function(*args)
     elapsed = time.perf_counter() - began
     peak = peak_rss_mb()
-    log(f"  {label} : {elapsed:.2f} s, pic de mémoire {peak:.0f} Mo")
-    return value, round(elapsed, 2), round(peak, 1)
+    log(f"  {label} : {elapsed:.2f} s, mémoire {start_rss:.0f} Mo au début, pic {peak:.0f} Mo")
+    return value, round(elapsed, 2), round(peak, 1), round(start_rss, 1)
 
 
 # --- Reference data and files ------------------------------------------------------------------------
@@ -388,10 +400,9 @@ def main() -> None:
         clean_path, errors_path, expected = write_files(
             folder, args.rows, Rows(rng, communes, qpv_codes), rng
         )
-        baseline_rss = peak_rss_mb()
 
         log("1. aperçu du fichier avec erreurs")
-        flawed, errors_preview_s, errors_preview_rss = timed(
+        flawed, errors_preview_s, errors_preview_rss, _ = timed(
             "aperçu (erreurs)", importers.preview, str(errors_path)
         )
         found = {(error.line, error.column) for error in flawed.errors}
@@ -401,7 +412,7 @@ def main() -> None:
         del flawed
 
         log("2. aperçu du fichier propre")
-        clean, preview_s, preview_rss = timed("aperçu", importers.preview, str(clean_path))
+        clean, preview_s, preview_rss, preview_start_rss = timed("aperçu", importers.preview, str(clean_path))
         if clean.errors:
             raise SystemExit(f"Le fichier propre a {len(clean.errors)} erreur(s) : {clean.errors[:5]}")
         summary = {"rows": len(clean.rows), "creates": clean.creates, "updates": clean.updates,
@@ -409,7 +420,7 @@ def main() -> None:
                    "new_publics": len(clean.new_publics)}  # fmt: skip
 
         log("3. écriture (commit)")
-        written, commit_s, commit_rss = timed("écriture", importers.commit, clean)
+        written, commit_s, commit_rss, commit_start_rss = timed("écriture", importers.commit, clean)
         del clean
         stored = {
             "structures": Structure.objects.count(),
@@ -424,10 +435,13 @@ def main() -> None:
         reimport = None
         if not args.no_reimport:
             log("4. nouvel aperçu du même fichier, annuaire rempli (hors objectif)")
-            again, again_s, again_rss = timed("aperçu (réimport)", importers.preview, str(clean_path))
+            again, again_s, again_rss, again_start_rss = timed(
+                "aperçu (réimport)", importers.preview, str(clean_path)
+            )
             reimport = {
                 "preview_s": again_s,
                 "peak_rss_mb": again_rss,
+                "rss_at_start_mb": again_start_rss,
                 "creates": again.creates,
                 "updates": again.updates,
                 "duplicate_warnings": sum(1 for w in again.warnings if "doublon possible" in w),
@@ -445,7 +459,9 @@ def main() -> None:
             "rows_per_s": round(args.rows / total) if total else None,
             "preview_peak_rss_mb": preview_rss,
             "commit_peak_rss_mb": commit_rss,
-            "rss_before_mb": round(baseline_rss, 1),
+            "preview_rss_at_start_mb": preview_start_rss,
+            "commit_rss_at_start_mb": commit_start_rss,
+            "peak_rss_per_phase": reset_peak_rss(),
             "preview_summary": summary,
             "written": written,
             "stored": stored,

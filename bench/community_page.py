@@ -1,0 +1,609 @@
+"""Benchmark of the pages of one large community of action, server-side.
+
+Issue target: a community page with 200 members, 500 meetings and 2,000 decisions renders with a constant
+number of SQL queries and paginated lists; p95 ≤ 100 ms server-side.
+
+What is measured: `django.test.Client.get()` on the community pages, i.e. the whole server-side path run
+in-process (middleware, session and user lookup, permission check, queries, template rendering), without
+network or browser. The user animates the community's EPCI, so the pages show everything a backbone sees
+(forms included). Each page is requested once to warm up, once with `CaptureQueriesContext` (query count,
+SQL time), then `--repeat` times without it for the wall times. The PDF fiche is measured
+apart, `--pdf-repeat` times, and is not part of `worst_p95_ms`. The same pages of a small community (10
+members, 10 meetings, 10 decisions) are requested once to compare the query counts.
+
+Data (generation not timed): an EPCI (SIREN 200066009), Mulhouse (68224), one QPV, 200 structures, a
+community with 200 current members, 3 instances, 500 meetings over 2022–2027 (some still to come),
+2,000 decisions (most taken at a meeting, some linked to actions or to a roadmap version), 300 ideas,
+3 roadmap versions (2 adopted, 1 draft) of 3 axes × 4 actions, 20 workshops, the attendance of the 200
+members at 50 past meetings, 2 phase changes, and `--links` cooperation links between members (the
+detail page draws their network).
+
+Database: a throw-away SQLite file in a temporary folder (COOPERER_VAR_DIR), or, when DATABASE_URL is set,
+that database (PostgreSQL): it must be an empty scratch database; the script migrates it, refuses to run if
+it already holds structures, users or territories, and empties it at the end (`flush`) unless --keep.
+
+Run: .venv/bin/python bench/community_page.py [--repeat 40] [--pdf-repeat 5] [--links 600] [--seed 42]
+     DATABASE_URL=postgres://postgres@127.0.0.1:5432/cooperer_bench_comm .venv/bin/python bench/community_page.py
+Prints one JSON object on stdout; progress goes to stderr.
+"""
+
+import argparse
+import datetime
+import json
+import os
+import platform
+import random
+import shutil
+import sys
+import tempfile
+import time
+
+TARGET_MS = 100
+LARGE = {
+    "members": 200,
+    "meetings": 500,
+    "decisions": 2000,
+    "ideas": 300,
+    "roadmaps": 3,
+    "axes": 3,
+    "actions": 4,
+    "workshops": 20,
+    "attended_meetings": 50,
+}
+SMALL = {
+    "members": 10,
+    "meetings": 10,
+    "decisions": 10,
+    "ideas": 10,
+    "roadmaps": 1,
+    "axes": 1,
+    "actions": 1,
+    "workshops": 2,
+    "attended_meetings": 2,
+}
+FIRST_MEETING = datetime.date(2022, 1, 1)
+LAST_MEETING = datetime.date(2027, 12, 31)
+EPCI_SIREN = "200066009"
+COMMUNE_CODE = "68224"
+
+KINDS = [
+    ("Association", "association"), ("Amicale laïque", "association"), ("Épicerie solidaire", "association"),
+    ("Club de football", "association"), ("Régie de quartier", "association"), ("Centre social", "centre_social"),
+    ("MJC", "mjc"), ("Collectif des habitants", "collectif_habitants"), ("Collège", "ecole"),
+    ("Service jeunesse", "commune"), ("Antenne CAF", "caf"), ("Agence", "bailleur"), ("Fondation", "fondation"),
+]  # fmt: skip
+PLACES = [
+    "Bourtzwiller", "Les Coteaux", "Drouot", "Franklin", "Fridolin", "Péricles", "Brustlein", "Wolf-Wagner",
+    "Vauban-Neppert", "Dornach", "Illzach", "Wittenheim", "Kingersheim", "Rixheim", "Riedisheim",
+]  # fmt: skip
+RESOURCES = ["competences", "locaux", "benevoles", "financement", "materiel", "reseau", "publics"]
+LINK_KINDS = ["partenariat", "orientation", "cofinancement", "mutualisation", "reseau", "coportage"]
+LEVELS = ["information", "consultation", "coordination", "cooperation", "coconstruction"]
+IDEA_STATUSES = ["nouvelle", "etude", "retenue", "realisee", "ecartee"]
+ACTION_STATUSES = ["prevue", "en_cours", "realisee", "abandonnee"]
+TOPICS = [
+    "l'accueil des jeunes le samedi", "le chantier éducatif de l'été", "la fête de quartier",
+    "le local partagé rue de Illzach", "les permanences d'accès aux droits", "le budget participatif",
+    "la charte de coopération", "le forum des associations", "l'aide aux devoirs", "les sorties familles",
+    "le tournoi inter-quartiers", "la communication commune", "l'évaluation à mi-parcours",
+]  # fmt: skip
+
+
+def log(message: str) -> None:
+    print(f"[bench community_page] {message}", file=sys.stderr, flush=True)
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description="Mesure les pages d'une grande communauté d'action.")
+    parser.add_argument("--repeat", type=int, default=40, help="requêtes mesurées par page (défaut 40)")
+    parser.add_argument("--pdf-repeat", type=int, default=5, help="générations de la fiche PDF (défaut 5)")
+    parser.add_argument("--links", type=int, default=600, help="liens de coopération entre membres")
+    parser.add_argument("--seed", type=int, default=42, help="graine du générateur aléatoire")
+    parser.add_argument("--keep", action="store_true", help="garder la base (SQLite : le dossier temporaire)")
+    args = parser.parse_args()
+    if args.repeat < 1 or args.pdf_repeat < 1 or args.links < 0:
+        parser.error("--repeat >= 1, --pdf-repeat >= 1 et --links >= 0 sont attendus.")
+    return args
+
+
+def setup_django(var_dir: str) -> None:
+    os.environ["COOPERER_VAR_DIR"] = var_dir  # the SQLite file goes there unless DATABASE_URL is set
+    os.environ["DJANGO_SETTINGS_MODULE"] = "cooperer.settings.test"
+    import django
+
+    django.setup()
+
+
+def check_empty_database() -> None:
+    from cooperer.accounts.models import User
+    from cooperer.actors.models import Structure
+    from cooperer.territories.models import Commune, Epci
+
+    if any(model.objects.exists() for model in (Structure, User, Commune, Epci)):
+        print(
+            "La base indiquée par DATABASE_URL contient déjà des données (structures, comptes ou territoires) : "
+            "pointez-la vers une base jetable vide (par exemple CREATE DATABASE cooperer_bench_comm).",
+            file=sys.stderr,
+        )
+        sys.exit(2)
+
+
+def at_evening(day: datetime.date, hour: int = 18):
+    from django.utils import timezone
+
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour, 0)))
+
+
+def random_day(rng: random.Random, first: datetime.date, last: datetime.date) -> datetime.date:
+    return first + datetime.timedelta(days=rng.randint(0, (last - first).days))
+
+
+class Builder:
+    """Synthetic but realistically shaped data, written with bulk_create."""
+
+    def __init__(self, seed: int):
+        self.rng = random.Random(seed)
+        self.today = None
+        self.epci = None
+        self.commune = None
+        self.qpv = None
+        self.user = None
+        self.structures = []
+
+    def territory(self) -> None:
+        from django.utils import timezone
+
+        from cooperer.accounts.models import RoleAssignment, User
+        from cooperer.territories.models import Commune, Departement, Epci, Qpv, Region
+
+        self.today = timezone.localdate()
+        region = Region.objects.create(code="44", name="Grand Est")
+        haut_rhin = Departement.objects.create(code="68", name="Haut-Rhin", region=region)
+        self.epci = Epci.objects.create(siren=EPCI_SIREN, name="CA Mulhouse Alsace Agglomération")
+        self.commune = Commune.objects.create(
+            insee_code=COMMUNE_CODE, name="Mulhouse", departement=haut_rhin, epci=self.epci
+        )
+        self.qpv = Qpv.objects.create(
+            code="QN06803M", name="Les Coteaux", generation=2024, commune_codes=[COMMUNE_CODE]
+        )
+        self.qpv.communes.set([self.commune])
+        self.user = User.objects.create(username="bench", email="bench@example.org", first_name="Bench")
+        RoleAssignment.objects.create(user=self.user, role="animation", epci=self.epci)
+
+    def make_structures(self, count: int) -> None:
+        from cooperer.actors.models import Structure
+
+        rng = self.rng
+        objects = []
+        for index in range(count):
+            kind, form = rng.choice(KINDS)
+            objects.append(
+                Structure(
+                    name=f"{kind} {rng.choice(PLACES)} {index + 1:03d}",
+                    legal_form=form,
+                    commune=self.commune,
+                    address=f"{rng.randint(1, 120)} rue de la Mer Rouge",
+                    offers=rng.sample(RESOURCES, k=rng.randint(0, 3)),
+                    needs=rng.sample(RESOURCES, k=rng.randint(0, 2)),
+                    description="Structure fictive générée pour la mesure de performance.",
+                )
+            )
+        self.structures = Structure.objects.bulk_create(objects)
+
+    def links(self, structures: list, count: int) -> None:
+        from cooperer.actors.models import CooperationLink
+
+        rng = self.rng
+        rows = []
+        for _ in range(count):
+            source, target = rng.sample(structures, 2)
+            start = random_day(rng, datetime.date(2020, 1, 1), datetime.date(2026, 6, 30))
+            end = start + datetime.timedelta(days=rng.randint(180, 900)) if rng.random() < 0.3 else None
+            rows.append(
+                CooperationLink(
+                    source=source, target=target, kind=rng.choice(LINK_KINDS), start=start, end=end
+                )
+            )
+        CooperationLink.objects.bulk_create(rows, batch_size=2000)
+
+    def community(self, name: str, size: dict) -> dict:
+        """A community of `size` and all that goes with it; returns the community and a meeting to show."""
+        from cooperer.communities.models import (
+            Attendance,
+            Axis,
+            Community,
+            Decision,
+            Idea,
+            Instance,
+            Meeting,
+            Membership,
+            PhaseTransition,
+            PlannedAction,
+            RoadmapVersion,
+            Workshop,
+        )
+
+        rng, today = self.rng, self.today
+        members = self.structures[: size["members"]]
+        community = Community.objects.create(
+            name=name, epci=self.epci, objective="L'engagement des jeunes dans la vie de leur quartier",
+            needs=["locaux", "benevoles", "competences", "financement"], backbone=members[0],
+            trinome_state=members[1 % len(members)], trinome_local_authority=members[2 % len(members)],
+            trinome_civil_society=members[3 % len(members)], sdgs=[4, 10, 11], programme="AMI Fonda–RNMA 2022",
+            backbone_missions={"Faciliter la vision commune": True, "Mobiliser les financements": False},
+            phase="structuration", started_on=datetime.date(2021, 9, 1),
+        )  # fmt: skip
+        community.qpvs.set([self.qpv])
+        PhaseTransition.objects.bulk_create(
+            [
+                PhaseTransition(community=community, phase="prefiguration", on=datetime.date(2021, 9, 1),
+                                justification="Lancement après le diagnostic partagé.", recorded_by=self.user),
+                PhaseTransition(community=community, phase="structuration", on=datetime.date(2023, 3, 1),
+                                justification="Feuille de route adoptée, instances en place.", recorded_by=self.user),
+            ]
+        )  # fmt: skip
+        memberships = Membership.objects.bulk_create(
+            [
+                Membership(
+                    community=community,
+                    structure=structure,
+                    role="soutien" if index == 0 else rng.choice(["membre"] * 9 + ["observateur"]),
+                    level=rng.choice(LEVELS),
+                    contribution=rng.choice(["", "Animation", "Un local le mercredi", "Des bénévoles"]),
+                    joined_on=random_day(rng, datetime.date(2021, 1, 1), datetime.date(2021, 12, 31)),
+                )
+                for index, structure in enumerate(members)
+            ]
+        )
+        instances = Instance.objects.bulk_create(
+            [
+                Instance(community=community, kind="copil", name=f"COPIL — {name}"),
+                Instance(community=community, kind="cotech", name=f"Comité technique — {name}"),
+                Instance(community=community, kind="pleniere", name=f"Plénière — {name}"),
+            ]
+        )
+        days = sorted(random_day(rng, FIRST_MEETING, LAST_MEETING) for _ in range(size["meetings"]))
+        if days[-1] <= today:  # at least one meeting to come, whatever the size
+            days[-1] = today + datetime.timedelta(days=30)
+        meetings = Meeting.objects.bulk_create(
+            [
+                Meeting(
+                    instance=rng.choice(instances),
+                    starts_at=at_evening(day, rng.choice([9, 14, 18])),
+                    place=rng.choice(["Maison de quartier", "Salle des fêtes", "Visioconférence"]),
+                    agenda=f"1. Point sur {rng.choice(TOPICS)}\n2. Questions diverses",
+                    minutes="Compte rendu diffusé aux membres." if day <= today else "",
+                    convened_at=at_evening(day - datetime.timedelta(days=15)) if rng.random() < 0.8 else None,
+                )
+                for day in days
+            ]
+        )
+        past = [m for m, day in zip(meetings, days, strict=True) if day <= today]
+        past_by_instance = {i.pk: [m for m in past if m.instance_id == i.pk] for i in instances}
+        roadmaps, actions = [], []
+        for number in range(1, size["roadmaps"] + 1):
+            adopted = number < size["roadmaps"] or size["roadmaps"] == 1
+            roadmap = RoadmapVersion.objects.create(
+                community=community, number=number, status="adoptee" if adopted else "brouillon",
+                summary=f"Version {number} de la feuille de route.",
+                adopted_on=datetime.date(2022 + number, 3, 1) if adopted else None,
+                adopted_by=instances[2] if adopted else None,
+            )  # fmt: skip
+            roadmaps.append(roadmap)
+            axes = Axis.objects.bulk_create(
+                [
+                    Axis(roadmap=roadmap, title=f"Axe {a + 1} : {TOPICS[a]}", order=a)
+                    for a in range(size["axes"])
+                ]
+            )
+            created = PlannedAction.objects.bulk_create(
+                [
+                    PlannedAction(
+                        axis=axis,
+                        title=f"Action {a + 1} — {rng.choice(TOPICS)}",
+                        lead=rng.choice(members),
+                        status=rng.choice(ACTION_STATUSES),
+                        outcomes="Résultats attendus à préciser.",
+                    )
+                    for axis in axes
+                    for a in range(size["actions"])
+                ]
+            )
+            PlannedAction.partners.through.objects.bulk_create(
+                [
+                    PlannedAction.partners.through(plannedaction_id=action.pk, structure_id=partner.pk)
+                    for action in created
+                    for partner in rng.sample(members, k=min(2, len(members)))
+                ]
+            )
+            actions += created
+        decisions = []
+        for _ in range(size["decisions"]):
+            instance = rng.choice(instances)
+            meeting = rng.choice(past_by_instance[instance.pk]) if past_by_instance[instance.pk] else None
+            if meeting is None or rng.random() < 0.2:
+                meeting, day = None, random_day(rng, FIRST_MEETING, today)
+            else:
+                day = meeting.starts_at.date()
+            decisions.append(
+                Decision(
+                    community=community,
+                    instance=instance,
+                    meeting=meeting,
+                    decided_on=day,
+                    text=f"La communauté décide de lancer {rng.choice(TOPICS)} et d'en confier le suivi au "
+                    f"comité technique ; bilan à la prochaine plénière.",
+                    roadmap=rng.choice(roadmaps) if rng.random() < 0.05 else None,
+                )
+            )
+        decisions = Decision.objects.bulk_create(decisions, batch_size=1000)
+        Decision.actions.through.objects.bulk_create(
+            [
+                Decision.actions.through(decision_id=decision.pk, plannedaction_id=action.pk)
+                for decision in rng.sample(decisions, k=len(decisions) // 7)
+                for action in rng.sample(actions, k=min(2, len(actions)))
+            ],
+            batch_size=2000,
+        )
+        Idea.objects.bulk_create(
+            [
+                Idea(
+                    community=community,
+                    text=f"Et si l'on organisait {rng.choice(TOPICS)} avec les habitants ?",
+                    raised_at=rng.choice(past) if past and rng.random() < 0.6 else None,
+                    raised_on=random_day(rng, FIRST_MEETING, today),
+                    status=rng.choice(IDEA_STATUSES),
+                    follow_up="À étudier en comité technique." if rng.random() < 0.3 else "",
+                )
+                for _ in range(size["ideas"])
+            ],
+            batch_size=1000,
+        )
+        Workshop.objects.bulk_create(
+            [
+                Workshop(
+                    community=community,
+                    title=f"Atelier {w + 1} : {rng.choice(TOPICS)}",
+                    held_on=random_day(rng, FIRST_MEETING, today),
+                    objectives="Se connaître, produire ensemble.",
+                    facilitator="Fonction de soutien",
+                    attendance=rng.randint(8, 60),
+                    outputs="Une carte des ressources du quartier.",
+                )
+                for w in range(size["workshops"])
+            ]
+        )
+        attended = rng.sample(past, k=min(size["attended_meetings"], len(past)))
+        Attendance.objects.bulk_create(
+            [
+                Attendance(meeting=meeting, membership=membership, present=rng.random() < 0.6)
+                for meeting in attended
+                for membership in memberships
+            ],
+            batch_size=5000,
+        )
+        shown = max(attended, key=lambda m: m.starts_at) if attended else meetings[0]
+        return {"community": community, "meeting": shown}
+
+
+def pages(community, meeting) -> list[tuple[str, str, dict]]:
+    from django.urls import reverse
+
+    pk = community.pk
+    return [
+        ("detail", reverse("communities:detail", args=[pk]), {}),
+        ("decisions_page_1", reverse("communities:decisions", args=[pk]), {}),
+        ("decisions_page_30", reverse("communities:decisions", args=[pk]), {"page": 30}),
+        ("timeline", reverse("communities:timeline", args=[pk]), {}),
+        ("fiche_html", reverse("communities:fiche", args=[pk]), {}),
+        ("meeting", reverse("communities:meeting", args=[meeting.pk]), {}),
+    ]
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    position = (len(ordered) - 1) * share
+    low = int(position)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
+
+
+def captured_get(client, url: str, params: dict) -> tuple[object, list[float], str]:
+    """One request under CaptureQueriesContext: the response, each query's time (ms), the slowest query."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url, params)
+    # Read now: captured_queries slices connection.queries, which the next request resets.
+    sql = [float(query["time"]) * 1000 for query in captured.captured_queries]
+    slowest = max(captured.captured_queries, key=lambda query: float(query["time"]), default={"sql": ""})
+    if response.status_code != 200:
+        raise SystemExit(f"{url} {params}: HTTP {response.status_code}")
+    return response, sql, slowest["sql"][:120]
+
+
+def measure(client, name: str, url: str, params: dict, repeat: int) -> dict:
+    client.get(url, params)  # warm-up: templates, connection, query plans
+    response, sql, slowest = captured_get(client, url, params)
+    times = []
+    for _ in range(repeat):
+        began = time.perf_counter()
+        client.get(url, params)
+        times.append((time.perf_counter() - began) * 1000)
+    result = {
+        "p50_ms": round(percentile(times, 0.5), 1),
+        "p95_ms": round(percentile(times, 0.95), 1),
+        "max_ms": round(max(times), 1),
+        "queries": len(sql),
+        "sql_ms": round(sum(sql), 1),
+        "slowest_query_ms": round(max(sql), 1) if sql else 0.0,
+        "slowest_query": slowest,
+        "kb": round(len(response.content) / 1024, 1),
+        "requests": repeat,
+    }
+    log(f"  {name}: p50 {result['p50_ms']} ms, p95 {result['p95_ms']} ms, {result['queries']} requêtes SQL "
+        f"({result['sql_ms']} ms), {result['kb']} ko")  # fmt: skip
+    return result
+
+
+def query_counts(client, page_list) -> dict:
+    counts = {}
+    for name, url, params in page_list:
+        _, sql, _ = captured_get(client, url, params)
+        counts[name] = len(sql)
+    return counts
+
+
+def check_pages(client, large: dict) -> dict:
+    """What the pages show is what was generated: paginated lists, not everything at once."""
+    import re
+
+    from django.urls import reverse
+
+    community = large["community"]
+    detail = client.get(reverse("communities:detail", args=[community.pk])).content.decode()
+    decisions = client.get(
+        reverse("communities:decisions", args=[community.pk]), {"page": 30}
+    ).content.decode()
+    timeline = client.get(reverse("communities:timeline", args=[community.pk])).content.decode()
+    caption = re.search(r"Membres actuels \((\d+)\)", detail)
+    return {
+        "detail_member_rows": detail.count("/depart/"),
+        "detail_members_caption": int(caption.group(1)) if caption else None,
+        # member table: 6 header cells; matrix: « Besoin », one per member, « Membres qui l'offrent »
+        "detail_matrix_member_columns": detail.count('<th scope="col"') - 6 - 2,
+        "decisions_page_30_rows": decisions.count("<tr>") - 1,
+        "decisions_page_30_label": "Page 30 sur 40" in decisions,
+        "timeline_events": timeline.count("<time "),
+    }
+
+
+def median_ms(function, runs: int = 10) -> float:
+    times = []
+    for _ in range(runs):
+        began = time.perf_counter()
+        function()
+        times.append((time.perf_counter() - began) * 1000)
+    return round(percentile(times, 0.5), 1)
+
+
+def detail_parts(community) -> dict:
+    """Median time of the detail page's heaviest steps, called directly (the rest is queries and template)."""
+    from cooperer.actors.network import drawing, load_network
+    from cooperer.communities import services
+
+    ids = list(community.memberships.current().values_list("structure_id", flat=True))
+    network = load_network(structure_ids=ids)
+    return {
+        "load_network_ms": median_ms(lambda: load_network(structure_ids=ids)),
+        "drawing_force_layout_ms": median_ms(lambda: drawing(network, width=640, height=420)),
+        "drawn_nodes": len(drawing(network, width=640, height=420)["nodes"]),
+        "complementarity_matrix_ms": median_ms(lambda: services.complementarity_matrix(community)),
+    }
+
+
+def main() -> None:
+    args = parse_args()
+    var_dir = tempfile.mkdtemp(prefix="cooperer-bench-community-")
+    uses_database_url = bool(os.environ.get("DATABASE_URL"))
+    setup_django(var_dir)
+
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import Client
+
+    may_flush = False
+    load_before = round(os.getloadavg()[0], 2)
+    try:
+        log(f"base : {connection.vendor} ({'DATABASE_URL' if uses_database_url else var_dir})")
+        call_command("migrate", verbosity=0, interactive=False)
+        if uses_database_url:
+            check_empty_database()
+            may_flush = not args.keep  # a database that held data before is never flushed
+        began = time.perf_counter()
+        builder = Builder(args.seed)
+        builder.territory()
+        builder.make_structures(LARGE["members"])
+        builder.links(builder.structures, args.links)
+        log("génération de la grande communauté")
+        large = builder.community("Communauté d'action jeunesse de Mulhouse", LARGE)
+        log("génération de la petite communauté")
+        small = builder.community("Petite communauté", SMALL)
+        generation_s = time.perf_counter() - began
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
+        log(f"  génération {generation_s:.1f} s")
+
+        from cooperer.communities.models import Attendance, Decision, Meeting, Membership
+
+        client = Client(SERVER_NAME="localhost")  # an allowed host, no test environment needed
+        client.force_login(builder.user)
+        large_pages = pages(large["community"], large["meeting"])
+        small_pages = pages(small["community"], small["meeting"])
+
+        log(f"grande communauté : {args.repeat} requêtes par page")
+        per_page = {
+            name: measure(client, name, url, params, args.repeat) for name, url, params in large_pages
+        }
+        fiche_url = large_pages[4][1]
+        log(f"fiche PDF : {args.pdf_repeat} générations")
+        per_page["fiche_pdf"] = measure(client, "fiche_pdf", fiche_url, {"format": "pdf"}, args.pdf_repeat)
+
+        log("petite communauté : nombre de requêtes SQL")
+        small_counts = query_counts(
+            client, [*small_pages, ("fiche_pdf", small_pages[4][1], {"format": "pdf"})]
+        )
+        queries_small_vs_large = {
+            name: {"small": small_counts[name], "large": per_page[name]["queries"]} for name in per_page
+        }
+        constant = all(pair["small"] == pair["large"] for pair in queries_small_vs_large.values())
+        log("détail : étapes les plus lourdes, mesurées à part")
+        parts = detail_parts(large["community"])
+        html = {name: r for name, r in per_page.items() if name != "fiche_pdf"}
+        worst_page = max(html, key=lambda name: html[name]["p95_ms"])
+        worst_p95 = html[worst_page]["p95_ms"]
+        community = large["community"]
+        result = {
+            "bench": "community_page",
+            "members": Membership.objects.filter(community=community, left_on__isnull=True).count(),
+            "meetings": Meeting.objects.filter(instance__community=community).count(),
+            "decisions": Decision.objects.filter(community=community).count(),
+            "ideas": community.ideas.count(),
+            "attendances": Attendance.objects.filter(meeting__instance__community=community).count(),
+            "cooperation_links": args.links,
+            "database": connection.vendor,
+            "per_page": per_page,
+            "queries_small_vs_large": queries_small_vs_large,
+            "queries_constant": constant,
+            "checks": check_pages(client, large),
+            "detail_parts": parts,
+            "worst_p95_ms": worst_p95,
+            "worst_page": worst_page,
+            "pdf_p95_ms": per_page["fiche_pdf"]["p95_ms"],
+            "target_ms": TARGET_MS,
+            "meets_target": worst_p95 <= TARGET_MS and constant,
+            "repeat": args.repeat,
+            "pdf_repeat": args.pdf_repeat,
+            "generation_s": round(generation_s, 1),
+            "cpus": os.cpu_count(),
+            "load_avg_1m": [load_before, round(os.getloadavg()[0], 2)],
+            "python": platform.python_version(),
+            "seed": args.seed,
+        }
+        print(json.dumps(result, ensure_ascii=False))
+    finally:
+        if may_flush:
+            log("vidage de la base DATABASE_URL (flush)")
+            call_command("flush", interactive=False, verbosity=0)
+        if not uses_database_url:
+            connection.close()
+            if args.keep:
+                log(f"base gardée : {var_dir}")
+        if not args.keep:
+            shutil.rmtree(var_dir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
