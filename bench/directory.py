@@ -426,7 +426,7 @@ def check_search_text(ids: list[int], rng: random.Random) -> dict:
     }
 
 
-COUNT_RE = re.compile(r"(\d+) structures?\.")
+COUNT_RE = re.compile(r"(\d[\d\s\u202f\u00a0]*) structures?\.")  # "49 757 structures." (French grouping)
 
 
 def cases(generator: Generator) -> list[tuple[str, str, dict]]:
@@ -473,7 +473,7 @@ def measure(client, case_list, repeat: int) -> dict:
         slowest = max(captured.captured_queries, key=lambda query: float(query["time"]), default={"sql": ""})
         if response.status_code != 200:
             raise SystemExit(f"{name}: HTTP {response.status_code}")
-        found = COUNT_RE.search(response.content.decode())
+        found = COUNT_RE.search(response.content.decode().replace("&nbsp;", " "))
         times = []
         for _ in range(repeat):
             began = time.perf_counter()
@@ -487,7 +487,7 @@ def measure(client, case_list, repeat: int) -> dict:
             "sql_ms": round(sum(sql), 1),
             "slowest_query_ms": round(max(sql), 1) if sql else 0.0,
             "slowest_query": slowest["sql"][:100],
-            "results": int(found.group(1)) if found else None,
+            "results": int(re.sub(r"\D", "", found.group(1))) if found else None,
             "samples": times,
         }
         log(f"  {name}: p50 {results[name]['p50_ms']} ms, p95 {results[name]['p95_ms']} ms, "

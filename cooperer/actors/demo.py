@@ -220,7 +220,7 @@ def _links(created, rng) -> None:
 
 
 def _link(a, b, kind, year, rng):
-    start = datetime.date(year, rng.randint(1, 12), 1)
+    start = min(datetime.date(year, rng.randint(1, 12), 1), datetime.date.today())  # no link starts later
     end = None if rng.random() < 0.8 else datetime.date(year + 1, rng.randint(1, 12), 1)
     return CooperationLink(
         source=a, target=b, kind=kind, start=start, end=end, evidence="Démonstration (fictif)", is_demo=True

@@ -1,5 +1,7 @@
 from django import forms
 from django.conf import settings
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
 
 from cooperer.actors.enums import LinkKind, Resource
 from cooperer.actors.models import CooperationLink, Person, Public, Structure, Theme
@@ -59,6 +61,14 @@ class LinkForm(forms.ModelForm):
         self.instance.source = source
         self.fields["target"].queryset = Structure.objects.active().exclude(pk=source.pk)
 
+    def clean_start(self):
+        start = self.cleaned_data["start"]
+        if start and start > timezone.localdate():
+            raise forms.ValidationError(
+                "Ce début est dans le futur : enregistrez le lien quand la coopération a commencé."
+            )
+        return start
+
 
 class UploadForm(forms.Form):
     file = forms.FileField(
@@ -77,11 +87,17 @@ class UploadForm(forms.Form):
         return upload
 
 
+def epcis_with_structures():
+    """EPCIs where at least one active structure is located (one indexed probe per EPCI)."""
+    located = Structure.objects.filter(commune__epci=OuterRef("pk"), merged_into__isnull=True)
+    return Epci.objects.filter(Exists(located)).only("pk", "name").order_by("name")
+
+
 class DirectoryFilterForm(forms.Form):
     q = forms.CharField(label="Rechercher", required=False, max_length=100)
     epci = forms.ModelChoiceField(
         label="Territoire",
-        queryset=Epci.objects.filter(communes__structures__isnull=False).distinct(),
+        queryset=epcis_with_structures(),
         required=False,
         empty_label="Tous",
     )
@@ -90,10 +106,14 @@ class DirectoryFilterForm(forms.Form):
     )
 
 
+def _network_years():
+    return [("", "Toutes")] + [(y, y) for y in range(2018, timezone.localdate().year + 1)]
+
+
 class NetworkFilterForm(forms.Form):
     epci = forms.ModelChoiceField(
         label="Territoire",
-        queryset=Epci.objects.filter(communes__structures__isnull=False).distinct(),
+        queryset=epcis_with_structures(),
         required=False,
         empty_label="Tous",
     )
@@ -106,7 +126,7 @@ class NetworkFilterForm(forms.Form):
         coerce=int,
         required=False,
         empty_value=None,
-        choices=[("", "Toutes")] + [(y, y) for y in range(2018, 2031)],
+        choices=_network_years,
     )
 
 
@@ -135,8 +155,14 @@ class NeedForm(forms.Form):
     )
     qpvs = forms.ModelMultipleChoiceField(
         label="Dans quels quartiers",
-        queryset=Qpv.objects.filter(structures__isnull=False).distinct(),
+        queryset=Qpv.objects.filter(structures__isnull=False).distinct().only("pk", "code", "name"),
         required=False,
+    )
+    epci = forms.ModelChoiceField(
+        label="Sur quel territoire",
+        queryset=epcis_with_structures(),
+        required=False,
+        empty_label="Celui des quartiers choisis, sinon partout",
     )
 
 

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cooperer.actors.enums import SECTOR_OF_FORM, LegalForm, LinkKind, Resource, Sector
-from cooperer.core import validators
+from cooperer.core import fulltext, validators
 from cooperer.core.text import search_terms
 from cooperer.territories.models import Commune, Qpv
 
@@ -52,16 +52,7 @@ class StructureQuerySet(models.QuerySet):
 
     def matching(self, query: str):
         """Every word of the query must start a word of the search text, as written or lemmatised."""
-        terms = search_terms(query)
-        if not terms:
-            return self.none()
-        qs = self
-        for alternatives in terms:
-            condition = models.Q()
-            for token in alternatives:
-                condition |= models.Q(search_text__contains=f" {token}")
-            qs = qs.filter(condition)
-        return qs
+        return fulltext.matching(self, search_terms(query))
 
 
 class Structure(models.Model):
@@ -103,7 +94,13 @@ class Structure(models.Model):
     )
     is_demo = models.BooleanField("donnée de démonstration (fictive)", default=False)
     merged_into = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="merged_from", editable=False
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="merged_from",
+        editable=False,
+        db_index=False,  # partial index below: only merged rows are indexed
     )
     search_text = models.TextField(blank=True, default="", editable=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
@@ -117,7 +114,17 @@ class Structure(models.Model):
         indexes = [
             models.Index(fields=["siret"]),
             models.Index(fields=["rna"]),
-            models.Index(fields=["name"]),
+            # The directory lists active structures by name: a partial index walks them in order.
+            models.Index(
+                fields=["name", "id"],
+                condition=models.Q(merged_into__isnull=True),
+                name="structure_active_name",
+            ),
+            models.Index(
+                fields=["merged_into"],
+                condition=models.Q(merged_into__isnull=False),
+                name="structure_merged_into",
+            ),
         ]
 
     def __str__(self):

@@ -10,7 +10,7 @@ from django.forms.models import model_to_dict
 from cooperer.actors.enums import Resource
 from cooperer.actors.models import CooperationLink, Structure, StructureMerge
 from cooperer.core.text import fold, search_document
-from cooperer.territories.models import Qpv
+from cooperer.territories.models import Commune, Qpv
 from cooperer.territories.services import qpv_locator
 
 
@@ -99,6 +99,7 @@ class Profile:
     offers: set = field(default_factory=set)
     sector: str = ""
     linked: set = field(default_factory=set)
+    epci_ids: set = field(default_factory=set)
 
 
 def complementary_partners(structure: Structure, limit: int = 10) -> list[PartnerSuggestion]:
@@ -117,17 +118,28 @@ def complementary_partners(structure: Structure, limit: int = 10) -> list[Partne
         offers=set(structure.offers),
         sector=structure.sector,
         linked={pk for pair in pairs for pk in pair} - {structure.pk},
+        epci_ids={structure.commune.epci_id} if structure.commune and structure.commune.epci_id else set(),
     )
     return _rank(profile, limit)
 
 
-def partners_for_need(needs, publics=(), qpvs=(), themes=(), limit: int = 20) -> list[PartnerSuggestion]:
-    """Partners for a need or a community's objective rather than for a structure."""
+def partners_for_need(
+    needs, publics=(), qpvs=(), themes=(), epci=None, limit: int = 20
+) -> list[PartnerSuggestion]:
+    """Partners for a need or a community's objective rather than for a structure, on the territory
+    chosen (or that of the chosen QPVs; anywhere when neither is given)."""
+    if epci is not None:
+        epci_ids = {epci.pk}
+    else:
+        epci_ids = set(
+            Commune.objects.filter(qpvs__in=list(qpvs), epci__isnull=False).values_list("epci_id", flat=True)
+        )
     profile = Profile(
         themes={t.pk: t.name for t in themes},
         publics={p.pk: p.name for p in publics},
         qpvs={q.pk: q.name for q in qpvs},
         needs=set(needs),
+        epci_ids=epci_ids,
     )
     return _rank(profile, limit)
 
@@ -136,7 +148,16 @@ def _rank(profile: Profile, limit: int) -> list[PartnerSuggestion]:
     condition = Q(publics__in=profile.publics) | Q(qpvs__in=profile.qpvs) | Q(themes__in=profile.themes)
     if profile.commune_id:
         condition |= Q(commune=profile.commune_id)
-    candidates = Structure.objects.active().exclude(pk=profile.pk).select_related("commune")
+    # Existing partners are listed on the structure's page already: suggestions are new ones, nearby.
+    candidates = (
+        Structure.objects.active()
+        .exclude(pk=profile.pk)
+        .exclude(pk__in=profile.linked)
+        .select_related("commune")
+        .defer("search_text", "description", "commune__contour", "commune__search_text")
+    )
+    if profile.epci_ids:
+        candidates = candidates.filter(commune__epci__in=profile.epci_ids)
     if profile.publics or profile.qpvs or profile.themes or profile.commune_id:
         candidates = candidates.filter(condition).distinct()
     candidates = candidates.prefetch_related("themes", "publics", "qpvs").order_by("pk")[:500]
@@ -178,7 +199,4 @@ def _score(candidate, profile: Profile) -> PartnerSuggestion:
     if profile.sector and candidate.sector != profile.sector and score > 0:
         score += 0.5
         reasons.append("appartient à un autre secteur, ce qui élargit le réseau")
-    if candidate.pk in profile.linked:
-        score -= 1
-        reasons.append("vous coopérez déjà")
     return PartnerSuggestion(candidate, score, reasons)

@@ -3,9 +3,8 @@ import datetime
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Prefetch, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -41,10 +40,11 @@ from cooperer.actors.services import (
 from cooperer.analysis.graph_export import to_gexf, to_graphml
 from cooperer.analysis.network import as_dict
 from cooperer.core.exports import csv_text
+from cooperer.core.pagination import IdFirstPaginator
 from cooperer.core.uploads import store_upload
 from cooperer.jobs.models import Job
 from cooperer.jobs.services import start_job
-from cooperer.territories.models import Epci
+from cooperer.territories.models import Epci, Qpv
 
 PAGE_SIZE = 50
 
@@ -63,7 +63,7 @@ def _require_role(request):
 
 
 def _filtered_structures(form):
-    structures = Structure.objects.active().select_related("commune").prefetch_related("themes", "qpvs")
+    structures = Structure.objects.active()
     if form.is_valid():
         if form.cleaned_data["q"]:
             structures = structures.matching(form.cleaned_data["q"])
@@ -78,7 +78,17 @@ def _filtered_structures(form):
 def directory(request):
     _require_role(request)
     form = DirectoryFilterForm(request.GET or None)
-    page = Paginator(_filtered_structures(form), PAGE_SIZE).get_page(request.GET.get("page"))
+    # A list row shows little: long texts and contours stay in the database.
+    structures = (
+        _filtered_structures(form)
+        .select_related("commune")
+        .only("pk", "name", "acronym", "legal_form", "is_demo", "commune__name")
+        .prefetch_related(
+            Prefetch("themes", queryset=Theme.objects.only("pk", "name"), to_attr="theme_list"),
+            Prefetch("qpvs", queryset=Qpv.objects.only("pk", "name"), to_attr="qpv_list"),
+        )
+    )
+    page = IdFirstPaginator(structures, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "form": form,
         "page": page,
@@ -93,7 +103,15 @@ def directory(request):
 @login_required
 def directory_export(request):
     _require_role(request)
-    structures = _filtered_structures(DirectoryFilterForm(request.GET or None))
+    structures = (
+        _filtered_structures(DirectoryFilterForm(request.GET or None))
+        .select_related("commune")
+        .defer("search_text", "description", "commune__contour", "commune__search_text")
+        .prefetch_related(
+            Prefetch("themes", queryset=Theme.objects.only("pk", "name")),
+            Prefetch("qpvs", queryset=Qpv.objects.only("pk", "code")),
+        )
+    )
     header = [
         "nom",
         "sigle",
@@ -122,9 +140,9 @@ def directory_export(request):
 def structure_detail(request, pk):
     _require_role(request)
     structure = get_object_or_404(
-        Structure.objects.select_related("commune__epci", "merged_into").prefetch_related(
-            "themes", "publics", "qpvs"
-        ),
+        Structure.objects.select_related("commune__epci", "merged_into")
+        .defer("search_text", "commune__contour", "commune__search_text")
+        .prefetch_related("themes", "publics", Prefetch("qpvs", queryset=Qpv.objects.defer("geometry"))),
         pk=pk,
     )
     links = CooperationLink.objects.filter(Q(source=structure) | Q(target=structure)).select_related(
@@ -215,7 +233,9 @@ def partner_search(request):
     suggestions = None
     if form.is_valid():
         data = form.cleaned_data
-        suggestions = partners_for_need(data["needs"], data["publics"], data["qpvs"], data["themes"])
+        suggestions = partners_for_need(
+            data["needs"], data["publics"], data["qpvs"], data["themes"], epci=data["epci"]
+        )
     return render(
         request, "actors/partner_search.html", {"form": form, "suggestions": suggestions, "nav": "actors"}
     )
@@ -410,8 +430,9 @@ def public_directory(request, siren):
         Structure.objects.listed_publicly()
         .in_epci(epci)
         .select_related("commune")
-        .prefetch_related("themes", "qpvs")
+        .defer("search_text", "commune__contour", "commune__search_text")
+        .prefetch_related("themes", Prefetch("qpvs", queryset=Qpv.objects.only("pk", "code", "name")))
         .order_by("name", "pk")
     )
-    page = Paginator(structures, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = IdFirstPaginator(structures, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "actors/public_directory.html", {"epci": epci, "page": page, "nav": "actors"})

@@ -51,7 +51,7 @@ def run_job(job_id: int) -> None:
         _finish(job, JobStatus.FAILED, message=f"Erreur inattendue : {exc.__class__.__name__}.")
         raise
     else:
-        _finish(job, JobStatus.SUCCEEDED, message="Terminé.", result=result or {}, progress=100)
+        _finish(job, JobStatus.SUCCEEDED, message="", result=result or {}, progress=100)
 
 
 def _finish(job: Job, status: str, message: str, result=None, errors=None, progress=None) -> None:

@@ -9,6 +9,9 @@ from cooperer.accounts.permissions import (
     can_animate_contract,
     can_import_reference_data,
     get_contract_for_animator,
+    has_any_role,
+    is_platform_admin,
+    roles_of,
 )
 from cooperer.core.uploads import store_upload
 from cooperer.jobs.services import start_job
@@ -146,8 +149,33 @@ def qpv_list(request):
     )
 
 
+ACTING_LIMIT = 20
+
+
+def _acting_in(user, qpv) -> dict:
+    """Structures and communities at work in a QPV, as far as this person may see them: the full
+    directory for people with a role, structures listed publicly for everyone else."""
+    from cooperer.actors.models import Structure
+    from cooperer.communities.models import Community
+
+    structures = Structure.objects.filter(qpvs=qpv)
+    structures = structures.active() if has_any_role(user) else structures.listed_publicly()
+    communities = Community.objects.filter(qpvs=qpv).only("pk", "name", "kind").order_by("name")
+    if not is_platform_admin(user):
+        epcis = {assignment.epci_id for assignment in roles_of(user)}
+        communities = communities.filter(epci__in=epcis) if user.is_authenticated else communities.none()
+    return {
+        "structure_count": structures.count(),
+        "structures": structures.only("pk", "name", "acronym", "is_demo").order_by("name")[:ACTING_LIMIT],
+        "communities": communities[:ACTING_LIMIT],
+        "full_directory": has_any_role(user),
+    }
+
+
 def qpv_detail(request, code):
-    qpv = get_object_or_404(Qpv.objects.select_related("departement__region"), code=code.upper())
+    qpv = get_object_or_404(
+        Qpv.objects.select_related("departement__region").defer("search_text"), code=code.upper()
+    )
     return render(
         request,
         "territories/qpv.html",
@@ -158,6 +186,7 @@ def qpv_detail(request, code):
             "perimeters": qpv.perimeters.select_related("contract"),
             "target_areas": qpv.target_areas.select_related("contract"),
             "map": qpv_map(qpv),
+            "acting": _acting_in(request.user, qpv),
             "nav": "territories",
         },
     )

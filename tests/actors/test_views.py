@@ -5,6 +5,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from cooperer.actors.enums import LegalForm
 from cooperer.actors.models import CooperationLink, Structure, StructureMerge
 from tests.actors.conftest import make_structure
 
@@ -112,6 +113,10 @@ def test_a_cooperation_link_is_recorded_with_its_dates(client, users, directory)
         {"target": directory["ville"].pk, "kind": "partenariat", "start": "2025-05-01", "end": "2024-01-01"},
     )
     assert "La fin du lien ne peut pas précéder son début." in bad.content.decode()
+    tomorrow = datetime.date.today() + datetime.timedelta(days=1)
+    future = client.post(url, {"target": directory["ville"].pk, "kind": "partenariat", "start": tomorrow})
+    assert "Ce début est dans le futur" in future.content.decode()
+    assert not CooperationLink.objects.filter(source=directory["jeunes"], target=directory["ville"]).exists()
     client.post(
         url,
         {
@@ -129,12 +134,25 @@ def test_a_cooperation_link_is_recorded_with_its_dates(client, users, directory)
     )
 
 
-def test_partners_are_ranked_with_reasons(client, users, directory):
+def test_partners_are_new_ones_on_the_same_territory_ranked_with_reasons(client, users, directory):
+    saint_etienne = directory["centre"].commune
+    maison = make_structure(
+        "Maison de quartier Beaubrun",
+        saint_etienne,
+        LegalForm.SOCIAL_CENTRE,
+        ["Lien social"],
+        ["11-17 ans"],
+        [directory["jeunes"].qpvs.get()],
+        offers=["locaux"],
+    )
     client.force_login(users["state_instructor"])
     html = client.get(reverse("actors:partners", args=[directory["jeunes"].pk])).content.decode()
-    assert html.index("Centre social des Quartiers Sud-Est") < html.index("Ville de Saint-Étienne")
+    assert html.index(maison.name) < html.index("Ville de Saint-Étienne")
     assert "Offre ce dont vous avez besoin : locaux" in html
     assert "Intervient dans les mêmes quartiers : Quartiers Sud-Est" in html
+    # Already a partner: on the structure's page, not among suggestions. Mulhouse: another territory.
+    assert "Centre social des Quartiers Sud-Est" not in html
+    assert "Carré des associations" not in html
 
 
 def test_merging_a_duplicate_moves_its_links_and_keeps_history(client, users, directory):
@@ -244,7 +262,7 @@ def test_contacts_are_hidden_from_the_public_directory(client, directory, territ
     assert "secret@exemple.fr" not in html
 
 
-def test_partners_can_be_found_for_a_need(client, users, directory):
+def test_partners_can_be_found_for_a_need(client, users, directory, territory):
     from cooperer.actors.models import Public
 
     client.force_login(users["se_animator"])
@@ -254,6 +272,14 @@ def test_partners_can_be_found_for_a_need(client, users, directory):
     ).content.decode()
     assert html.index("Centre social des Quartiers Sud-Est") < html.index("Amicale des Jeunes Sportifs")
     assert "Offre ce dont vous avez besoin : locaux" in html
+    youth = Public.objects.get(name="11-17 ans")
+    search = {"needs": ["locaux"], "publics": [youth.pk]}
+    assert "Carré des associations" in client.get(reverse("actors:partner_search"), search).content.decode()
+    html = client.get(
+        reverse("actors:partner_search"), {**search, "epci": territory["sem"].pk}
+    ).content.decode()
+    assert "Carré des associations" not in html
+    assert "Amicale des Jeunes Sportifs" in html
 
 
 def test_the_animatrice_renames_a_theme_and_search_follows(client, users, directory):

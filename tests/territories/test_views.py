@@ -165,3 +165,35 @@ def test_errors_are_explained_in_french(client, users):
     client.force_login(users["m2a_animator"])
     html = client.get(reverse("territories:contract_edit", args=["saint-etienne-metropole"])).content.decode()
     assert "Vous n&#x27;animez pas ce contrat de ville." in html
+
+
+def test_the_qpv_page_says_who_acts_there_as_far_as_the_visitor_may_see(client, territory, users):
+    from cooperer.actors.models import Structure
+    from cooperer.communities.models import Community
+
+    sud_est = territory["sud_est"]
+    listed = Structure.objects.create(
+        name="Régie de quartier Sud-Est", legal_form="association", public_listing=True
+    )
+    unlisted = Structure.objects.create(name="Collectif des locataires", legal_form="collectif_habitants")
+    elsewhere = Structure.objects.create(
+        name="Maison ailleurs", legal_form="association", public_listing=True
+    )
+    listed.qpvs.add(sud_est)
+    unlisted.qpvs.add(sud_est)
+    community = Community.objects.create(name="Collectif Quartiers Sud-Est", epci=territory["sem"])
+    community.qpvs.add(sud_est)
+    url = reverse("territories:qpv", args=[sud_est.code])
+
+    html = client.get(url).content.decode()
+    assert listed.name in html and unlisted.name not in html and elsewhere.name not in html
+    assert community.name not in html
+
+    client.force_login(users["se_animator"])
+    html = client.get(url).content.decode()
+    assert "2 structures de l'annuaire y interviennent" in html
+    assert listed.name in html and unlisted.name in html
+    assert community.name in html
+
+    client.force_login(users["m2a_animator"])
+    assert community.name not in client.get(url).content.decode()

@@ -1,0 +1,119 @@
+"""Word-prefix search over a model's `search_text`, indexed by the database engine in use.
+
+The stored search text is a list of folded words, each preceded by a space (`core.text.search_document`).
+A query word matches any stored word that starts with it. Without an index, that is a `LIKE '% word%'`
+scan of every row; at 50,000 structures a scan costs more than the whole page budget, so:
+
+- on SQLite, an FTS5 table (`<table>_fts`, external content, kept in step by triggers) answers
+  `"word"*` prefix queries from its own index;
+- on PostgreSQL, a stored generated column `search_vector = to_tsvector('simple', search_text)` with a GIN
+  index answers `word:*` prefix queries (the `simple` configuration neither stems nor drops words: the words
+  are the application's). Stored, so that a plan that filters row by row does not re-parse every text.
+
+Either way the match is a self-contained `id IN (SELECT …)`, so it stays valid when Django nests the queryset
+under another alias.
+
+Both are created after migrations (`post_migrate`), idempotently, rather than in a migration: SQLite
+rebuilds a table when a later migration alters it, which drops its triggers, and this check puts them
+back and re-indexes. See docs/adr/003-search.md.
+"""
+
+from django.db import connections, models, transaction
+from django.db.models.expressions import RawSQL
+
+_REGISTRY: list[type[models.Model]] = []
+
+
+def register(model: type[models.Model]) -> None:
+    """Index `model.search_text` (called from the app's `ready`)."""
+    if model not in _REGISTRY:
+        _REGISTRY.append(model)
+
+
+def _fts_table(model) -> str:
+    return f"{model._meta.db_table}_fts"
+
+
+def _sqlite_statements(model) -> list[str]:
+    table = model._meta.db_table
+    fts = _fts_table(model)
+    return [
+        f"CREATE VIRTUAL TABLE IF NOT EXISTS {fts} USING fts5("
+        f"search_text, content='{table}', content_rowid='id', tokenize='unicode61 remove_diacritics 2')",
+        f"CREATE TRIGGER IF NOT EXISTS {fts}_ai AFTER INSERT ON {table} BEGIN "
+        f"INSERT INTO {fts}(rowid, search_text) VALUES (new.id, new.search_text); END",
+        f"CREATE TRIGGER IF NOT EXISTS {fts}_ad AFTER DELETE ON {table} BEGIN "
+        f"INSERT INTO {fts}({fts}, rowid, search_text) VALUES ('delete', old.id, old.search_text); END",
+        f"CREATE TRIGGER IF NOT EXISTS {fts}_au AFTER UPDATE OF search_text ON {table} BEGIN "
+        f"INSERT INTO {fts}({fts}, rowid, search_text) VALUES ('delete', old.id, old.search_text); "
+        f"INSERT INTO {fts}(rowid, search_text) VALUES (new.id, new.search_text); END",
+    ]
+
+
+def _sqlite_installed(cursor, model) -> bool:
+    fts = _fts_table(model)
+    cursor.execute(
+        "SELECT count(*) FROM sqlite_master WHERE name IN (%s, %s, %s, %s)",
+        [fts, f"{fts}_ai", f"{fts}_ad", f"{fts}_au"],
+    )
+    return cursor.fetchone()[0] == 4
+
+
+def install(using: str = "default") -> None:
+    """Create the indexes that are missing, for every registered model. Safe to run again."""
+    connection = connections[using]
+    for model in _REGISTRY:
+        if connection.vendor == "sqlite":
+            with transaction.atomic(using=using), connection.cursor() as cursor:
+                if _sqlite_installed(cursor, model):
+                    continue
+                for statement in _sqlite_statements(model):
+                    cursor.execute(statement)
+                fts = _fts_table(model)
+                cursor.execute(f"INSERT INTO {fts}({fts}) VALUES ('rebuild')")
+        elif connection.vendor == "postgresql":
+            table = model._meta.db_table
+            with transaction.atomic(using=using), connection.cursor() as cursor:
+                cursor.execute(
+                    f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS search_vector tsvector "
+                    "GENERATED ALWAYS AS (to_tsvector('simple'::regconfig, search_text)) STORED"
+                )
+                cursor.execute(
+                    f"CREATE INDEX IF NOT EXISTS {table}_search_fts ON {table} USING gin (search_vector)"
+                )
+
+
+def on_post_migrate(sender, using="default", **kwargs) -> None:
+    install(using)
+
+
+def matching(queryset: models.QuerySet, terms: list[tuple[str, ...]]) -> models.QuerySet:
+    """Rows whose search text has, for every term, a word starting with one of its alternatives.
+
+    `terms` comes from `core.text.search_terms` (folded, alphanumeric words)."""
+    if not terms:
+        return queryset.none()
+    connection = connections[queryset.db]
+    if connection.vendor == "sqlite":
+        fts = _fts_table(queryset.model)
+        expression = " AND ".join(
+            "(" + " OR ".join(f'"{token}"*' for token in alternatives) + ")" for alternatives in terms
+        )
+        return queryset.filter(pk__in=RawSQL(f"SELECT rowid FROM {fts} WHERE {fts} MATCH %s", [expression]))
+    if connection.vendor == "postgresql":
+        expression = " & ".join(
+            "(" + " | ".join(f"{token}:*" for token in alternatives) + ")" for alternatives in terms
+        )
+        table = queryset.model._meta.db_table
+        return queryset.filter(
+            pk__in=RawSQL(
+                f"SELECT id FROM {table} WHERE search_vector @@ to_tsquery('simple'::regconfig, %s)",
+                [expression],
+            )
+        )
+    for alternatives in terms:
+        condition = models.Q()
+        for token in alternatives:
+            condition |= models.Q(search_text__contains=f" {token}")
+        queryset = queryset.filter(condition)
+    return queryset

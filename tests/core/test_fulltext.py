@@ -1,0 +1,67 @@
+import pytest
+from django.db import connection
+
+from cooperer.actors.models import Structure
+from cooperer.actors.services import refresh_search_text
+from cooperer.core import fulltext
+
+pytestmark = pytest.mark.django_db
+
+
+def names(query):
+    return set(Structure.objects.matching(query).values_list("name", flat=True))
+
+
+def make(name):
+    structure = Structure.objects.create(name=name, legal_form="association")
+    refresh_search_text([structure.pk])
+    return structure
+
+
+def test_the_index_follows_creations_renames_and_deletions():
+    amicale = make("Amicale laïque du Crêt de Roc")
+    make("Jeunesse et sports de Montreynaud")
+    assert names("amicales") == {"Amicale laïque du Crêt de Roc"}
+    assert names("cret roc") == {"Amicale laïque du Crêt de Roc"}
+    assert names("jeunes sport") == {"Jeunesse et sports de Montreynaud"}
+
+    amicale.name = "Maison de quartier Beaubrun"
+    amicale.save()
+    refresh_search_text([amicale.pk])
+    assert names("amicale") == set()
+    assert names("beaubrun") == {"Maison de quartier Beaubrun"}
+
+    amicale.delete()
+    assert names("maison") == set()
+
+
+@pytest.mark.parametrize("query", ['"', 'jeu"nes OR *', "NEAR(a b)", "a:b", "-x", "()"])
+def test_query_syntax_of_the_engine_cannot_be_injected(query):
+    make("Jeunesse et sports de Montreynaud")
+    names(query)  # no error: words are folded to letters and digits before reaching the engine
+
+
+def test_lost_triggers_are_put_back_and_the_index_rebuilt():
+    if connection.vendor != "sqlite":
+        pytest.skip("Les déclencheurs FTS5 n'existent que sur SQLite ; PostgreSQL a son index GIN.")
+    make("Centre social Beaulieu")
+    with connection.cursor() as cursor:  # what a migration rebuilding the table does on SQLite
+        for suffix in ("ai", "ad", "au"):
+            cursor.execute(f"DROP TRIGGER actors_structure_fts_{suffix}")
+        cursor.execute("DROP TABLE actors_structure_fts")
+    fulltext.install()
+    assert names("beaulieu") == {"Centre social Beaulieu"}
+    make("Régie de quartier Tarentaize")
+    assert names("regie") == {"Régie de quartier Tarentaize"}
+
+
+def test_postgresql_answers_from_its_text_search_index():
+    if connection.vendor != "postgresql":
+        pytest.skip("Index GIN tsvector propre à PostgreSQL ; SQLite utilise FTS5.")
+    make("Centre social Beaulieu")
+    queryset = Structure.objects.matching("beaulieu centres")
+    with connection.cursor() as cursor:
+        cursor.execute("SET enable_seqscan = off")  # a tiny table: make the planner show it can use the index
+        plan = queryset.explain()
+        cursor.execute("RESET enable_seqscan")
+    assert "actors_structure_search_fts" in plan
