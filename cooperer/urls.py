@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from cooperer.actors.views import public_directory
+from cooperer.consultations.views import public_form
 
 urlpatterns = [
     path("", include("cooperer.core.urls")),
@@ -10,6 +11,8 @@ urlpatterns = [
     path("traitements/", include("cooperer.jobs.urls")),
     path("acteurs/", include("cooperer.actors.urls")),
     path("communautes/", include("cooperer.communities.urls")),
+    path("concertations/", include("cooperer.consultations.urls")),
+    path("c/<str:token>/", public_form, name="public_form"),
     path("annuaire/<str:siren>/", public_directory, name="public_directory"),
     path("admin/", admin.site.urls),
 ]

@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "cooperer.territories",
     "cooperer.actors",
     "cooperer.communities",
+    "cooperer.consultations",
     "cooperer.jobs",
 ]
 
@@ -113,6 +114,8 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Coopérer <ne-pas-repondre@c
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 COOPERER_MAX_UPLOAD_BYTES = env_int("COOPERER_MAX_UPLOAD_BYTES", 50 * 1024 * 1024)
+# Contributions accepted per minute from one address on the public forms (0: no limit).
+COOPERER_PUBLIC_FORM_PER_MINUTE = env_int("COOPERER_PUBLIC_FORM_PER_MINUTE", 10)
 
 # Where `cooperer demo` reads the official reference files (a folder laid out like
 # ../shared/data); empty means: download them from their official URLs.
@@ -126,6 +129,15 @@ TASKS = {
     "default": {
         "BACKEND": env_str("COOPERER_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
         "QUEUES": ["default"],
+    }
+}
+
+# Computed drawings (a community's network layout) are cached per process, keyed on what they are drawn
+# from: nothing to invalidate, and nothing to set up. Several processes each compute their own once.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "cooperer",
     }
 }
 

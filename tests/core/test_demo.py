@@ -1,9 +1,12 @@
+from collections import Counter
+
 import pytest
 from django.core.management import CommandError, call_command
 
 from cooperer.accounts.models import User
 from cooperer.actors.models import Structure
 from cooperer.communities.models import Community
+from cooperer.consultations.models import Consultation
 from cooperer.core import demo
 from cooperer.territories.models import ContratDeVille, Qpv
 
@@ -32,6 +35,12 @@ def test_the_demo_loads_both_contracts_from_the_official_files_and_can_run_twice
         "Collectif Quartiers Sud-Est — Quartier à Impact Collectif",
         "Communauté d'action jeunesse de Mulhouse",
     ]
+    consultation = Consultation.objects.get(is_demo=True)  # replaced, not duplicated, by the second run
+    sessions = Counter(consultation.sessions.values_list("audience", flat=True))
+    assert sessions == {"habitants": 14, "professionnels": 14, "jeunes": 1}
+    assert consultation.sessions.filter(audience="jeunes").get().qpv.code == "QN04215M"
+    assert 300 <= consultation.contributions.count() <= 600
+    assert consultation.themes.count() == 12
     member = User.objects.get(username="membre.centre-social@demo.cooperer.fr")
     assert member.role_assignments.get().structure.name == "Centre social des Quartiers Sud-Est"
     out = capsys.readouterr().out

@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from cooperer.actors.demo import load_demo_directory
 from cooperer.communities.demo import load_demo_communities
+from cooperer.consultations.demo import load_demo_consultation
 from cooperer.core import demo
 from cooperer.territories.importers import ReferenceImportError
 
@@ -34,6 +35,12 @@ class Command(BaseCommand):
         self.stdout.write(f"Annuaire : {count} structures fictives et leurs liens de coopération 2022–2026")
         for community in load_demo_communities():
             self.stdout.write(f"Communauté : {community.name}")
+        consultation = load_demo_consultation()
+        if consultation is not None:
+            self.stdout.write(
+                f"Concertation : {consultation.title} — {consultation.sessions.count()} séances, "
+                f"{consultation.contributions.count()} contributions fictives"
+            )
         accounts = demo.load_demo_accounts()
         self.stdout.write(
             self.style.SUCCESS(f"\nComptes de démonstration (mot de passe : {demo.DEMO_PASSWORD})")

@@ -1,0 +1,52 @@
+"""Background jobs of consultations: preview a contributions file (nothing written), then commit it."""
+
+from pathlib import Path
+
+from django.urls import reverse
+
+from cooperer.consultations import importers
+from cooperer.consultations.models import Session
+from cooperer.jobs.services import JobFailure, job_handler
+
+MAX_LISTED_ERRORS = 1000
+
+
+def _preview(job):
+    job.report(5, f"Lecture de {job.params.get('name', 'fichier')}")
+    session = Session.objects.select_related("consultation").get(pk=job.params["session"])
+    try:
+        return importers.preview(job.params["path"], session, job.params["kind"])
+    except importers.ContributionImportError as exc:
+        raise JobFailure(str(exc), [e.as_dict() for e in exc.errors[:MAX_LISTED_ERRORS]]) from exc
+
+
+@job_handler("contributions_preview")
+def run_contributions_preview(job) -> dict:
+    result = _preview(job)
+    summary = result.summary()
+    if result.warnings:
+        summary["avertissements"] = result.warnings
+    if result.errors:
+        job.errors = [error.as_dict() for error in result.errors[:MAX_LISTED_ERRORS]]
+        type(job).objects.filter(pk=job.pk).update(errors=job.errors)
+        summary["à faire"] = (
+            "Corrigez ces lignes dans le fichier puis déposez-le à nouveau : rien n'a été écrit."
+        )
+    elif result.rows:
+        summary["action"] = {
+            "url": reverse("consultations:import_commit", args=[job.pk]),
+            "label": f"Importer ces {len(result.rows)} contributions",
+        }
+    return summary
+
+
+@job_handler("contributions_commit")
+def run_contributions_commit(job) -> dict:
+    result = _preview(job)
+    job.report(50, "Enregistrement")
+    try:
+        written = importers.commit(result, job.created_by)
+    except importers.ContributionImportError as exc:
+        raise JobFailure(str(exc), [e.as_dict() for e in exc.errors[:MAX_LISTED_ERRORS]]) from exc
+    Path(job.params["path"]).unlink(missing_ok=True)
+    return written

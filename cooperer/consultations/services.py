@@ -1,0 +1,173 @@
+"""What the consultation pages do: set up, collect (public form, assisted entry), moderate."""
+
+import datetime
+import html
+import re
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from cooperer.consultations.enums import DEFAULT_THEMES, ContributionKind, ContributionSource
+from cooperer.consultations.models import (
+    MAX_TEXT,
+    Consultation,
+    Contribution,
+    ModerationEvent,
+    Session,
+    Theme,
+)
+
+
+class ConsultationError(Exception):
+    """A rule of the consultation refused the action; the message is for the user, in French."""
+
+
+def add_default_themes(consultation: Consultation) -> None:
+    Theme.objects.bulk_create(
+        [
+            Theme(consultation=consultation, name=name, description=description, position=index)
+            for index, (name, description) in enumerate(DEFAULT_THEMES)
+        ]
+    )
+
+
+_TAG = re.compile(r"<(script|style)\b.*?</\1\s*>|<[^>]+>", re.IGNORECASE | re.DOTALL)
+_SPACES = re.compile(r"[ \t\r\f\v]+")
+
+
+def clean_text(value: str) -> str:
+    """Plain text from what people typed or pasted: tags dropped (scripts with their content), entities
+    decoded, spaces collapsed, at most two line breaks in a row. Rendering escapes it again."""
+    text = html.unescape(_TAG.sub(" ", value or ""))
+    text = "\n".join(_SPACES.sub(" ", line).strip() for line in text.splitlines())
+    return re.sub(r"\n{3,}", "\n\n", text).strip()
+
+
+def check_text(text: str) -> str | None:
+    """The French reason a contribution's text is refused, or None."""
+    if not text:
+        return "La contribution est vide."
+    if len(text) > MAX_TEXT:
+        return f"La contribution est trop longue ({len(text):,} caractères ; {MAX_TEXT:,} au plus) : coupez-la en plusieurs.".replace(
+            ",", "\u202f"
+        )
+    return None
+
+
+def rate_limited(client_hash: str) -> bool:
+    """More than the allowed number of submissions from one address in the last minute."""
+    limit = settings.COOPERER_PUBLIC_FORM_PER_MINUTE
+    if not limit:
+        return False
+    since = timezone.now() - datetime.timedelta(minutes=1)
+    return Contribution.objects.filter(client_hash=client_hash, created_at__gte=since).count() >= limit
+
+
+def submit_public(session: Session, data: dict, address: str) -> Contribution:
+    """A contribution from a session's public form. Raises ConsultationError with the reason."""
+    consultation = session.consultation
+    if not session.accepts_online or consultation.status != "ouverte":
+        raise ConsultationError("Cette concertation ne reçoit pas de contributions en ligne en ce moment.")
+    client_hash = Contribution.hash_client(address)
+    if rate_limited(client_hash):
+        raise ConsultationError(
+            "Beaucoup de contributions viennent d'être envoyées depuis cette connexion : "
+            "patientez une minute puis renvoyez la vôtre, elle n'est pas perdue tant que cette page est ouverte."
+        )
+    text = clean_text(data["text"])
+    problem = check_text(text)
+    if problem:
+        raise ConsultationError(problem)
+    return Contribution.objects.create(
+        consultation=consultation,
+        session=session,
+        qpv_id=session.qpv_id,
+        audience=session.audience,
+        kind=data["kind"],
+        text=text,
+        author_name="" if data.get("anonymous") else clean_text(data.get("author_name", ""))[:80],
+        age_band=data.get("age_band", ""),
+        consent_at=timezone.now(),
+        source=ContributionSource.FORM,
+        client_hash=client_hash,
+    )
+
+
+# Assisted entry: one post-it per line, an optional prefix gives its nature.
+_PREFIXES = {
+    "c": ContributionKind.NEED,
+    "b": ContributionKind.NEED,
+    "a": ContributionKind.ASPIRATION,
+    "p": ContributionKind.PROPOSAL,
+    "r": ContributionKind.RESOURCE,
+}
+_PREFIX = re.compile(r"^\s*([cbapr])\s*[:>)\-]\s*", re.IGNORECASE)
+
+
+@dataclass
+class Entry:
+    line: int
+    kind: str
+    text: str
+    problem: str | None = None
+
+
+def parse_post_its(block: str, default_kind: str) -> list[Entry]:
+    """ "p: un terrain de foot éclairé" -> a proposal; a line without prefix takes the default nature."""
+    entries = []
+    for number, raw in enumerate((block or "").splitlines(), start=1):
+        if not raw.strip():
+            continue
+        kind = default_kind
+        match = _PREFIX.match(raw)
+        if match:
+            kind = _PREFIXES[match.group(1).lower()]
+            raw = raw[match.end() :]
+        text = clean_text(raw)
+        entries.append(Entry(number, kind, text, check_text(text)))
+    return entries
+
+
+def enter_post_its(session: Session, entries: list[Entry], user) -> list[Contribution]:
+    """All the post-its of a block or none (a line with a problem blocks the whole block)."""
+    problems = [f"ligne {e.line} : {e.problem}" for e in entries if e.problem]
+    if problems:
+        raise ConsultationError("Rien n'a été enregistré. " + " ; ".join(problems))
+    if not entries:
+        raise ConsultationError("Aucune contribution à enregistrer : tapez au moins une ligne.")
+    now = timezone.now()
+    return Contribution.objects.bulk_create(
+        [
+            Contribution(
+                consultation_id=session.consultation_id,
+                session=session,
+                qpv_id=session.qpv_id,
+                audience=session.audience,
+                kind=entry.kind,
+                text=entry.text,
+                source=ContributionSource.ASSISTED,
+                entered_by=user,
+                consent_at=now,
+                created_at=now,
+                is_demo=session.is_demo,
+            )
+            for entry in entries
+        ]
+    )
+
+
+@transaction.atomic
+def moderate(contribution: Contribution, hide: bool, reason: str, user) -> None:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ConsultationError("Indiquez le motif : il reste dans l'historique de la contribution.")
+    if hide == contribution.is_hidden:
+        raise ConsultationError(
+            "Cette contribution est déjà masquée." if hide else "Cette contribution est visible."
+        )
+    contribution.hidden_at = timezone.now() if hide else None
+    contribution.hidden_reason = reason if hide else ""
+    contribution.save(update_fields=["hidden_at", "hidden_reason"])
+    ModerationEvent.objects.create(contribution=contribution, hidden=hide, reason=reason[:300], by=user)

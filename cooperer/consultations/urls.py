@@ -1,0 +1,32 @@
+from django.urls import path
+
+from cooperer.consultations import views
+
+app_name = "consultations"
+
+urlpatterns = [
+    path("", views.consultation_list, name="list"),
+    path("nouvelle/", views.consultation_create, name="create"),
+    path("<int:pk>/", views.consultation_detail, name="detail"),
+    path("<int:pk>/modifier/", views.consultation_edit, name="edit"),
+    path("<int:pk>/themes/", views.themes, name="themes"),
+    path("<int:pk>/themes/<int:theme_pk>/supprimer/", views.theme_delete, name="theme_delete"),
+    path("<int:pk>/seances/nouvelle/", views.session_create, name="session_create"),
+    path("<int:pk>/seances/<int:session_pk>/", views.session_detail, name="session"),
+    path("<int:pk>/seances/<int:session_pk>/affiche/", views.session_poster, name="poster"),
+    path(
+        "<int:pk>/seances/<int:session_pk>/affiche.pdf",
+        views.session_poster,
+        {"as_pdf": True},
+        name="poster_pdf",
+    ),
+    path("<int:pk>/seances/<int:session_pk>/saisie/", views.post_its, name="post_its"),
+    path("<int:pk>/import/", views.import_upload, name="import"),
+    path("import/<int:job_pk>/valider/", views.import_commit, name="import_commit"),
+    path("<int:pk>/contributions/", views.contributions, name="contributions"),
+    path(
+        "<int:pk>/contributions/<int:contribution_pk>/moderer/",
+        views.contribution_moderate,
+        name="moderate",
+    ),
+]

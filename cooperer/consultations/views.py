@@ -1,0 +1,440 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Count, Q
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from cooperer.accounts.permissions import animated_epci_ids, has_any_role, is_platform_admin
+from cooperer.consultations import importers, permissions, poster
+from cooperer.consultations.enums import Audience
+from cooperer.consultations.forms import (
+    AttendanceForm,
+    ConsultationForm,
+    ContributionFilterForm,
+    ContributionImportForm,
+    ModerationForm,
+    PostItForm,
+    PublicContributionForm,
+    SessionForm,
+    ThemeForm,
+)
+from cooperer.consultations.models import Consultation, Contribution, Session, Theme
+from cooperer.consultations.services import (
+    ConsultationError,
+    add_default_themes,
+    enter_post_its,
+    moderate,
+    parse_post_its,
+    submit_public,
+)
+from cooperer.core.uploads import store_upload
+from cooperer.jobs.models import Job
+from cooperer.jobs.services import start_job
+
+PAGE_SIZE = 50
+NOT_ANIMATOR = "Seules les animatrices du territoire et les administrateur·rices gèrent cette concertation."
+NOT_READER = "Cette concertation est réservée aux personnes qui ont un rôle sur son territoire."
+
+
+def _consultation(request, pk, rule=permissions.can_read, message=NOT_READER):
+    return permissions.get_consultation(
+        request, pk, rule, message, Consultation.objects.select_related("epci", "contract")
+    )
+
+
+@login_required
+def consultation_list(request):
+    if not has_any_role(request.user):
+        raise PermissionDenied(NOT_READER)
+    consultations = permissions.visible_to(
+        request.user,
+        Consultation.objects.select_related("epci").annotate(
+            session_count=Count("sessions", distinct=True),
+            contribution_count=Count(
+                "contributions", filter=Q(contributions__hidden_at__isnull=True), distinct=True
+            ),
+        ),
+    )
+    can_create = is_platform_admin(request.user) or bool(animated_epci_ids(request.user))
+    return render(
+        request,
+        "consultations/list.html",
+        {"consultations": consultations, "can_create": can_create, "nav": "consultations"},
+    )
+
+
+@login_required
+def consultation_create(request):
+    if not (is_platform_admin(request.user) or animated_epci_ids(request.user)):
+        raise PermissionDenied(NOT_ANIMATOR)
+    form = ConsultationForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            form.instance.created_by = request.user
+            consultation = form.save()
+            if form.cleaned_data.get("default_themes"):
+                add_default_themes(consultation)
+        messages.success(
+            request, "Concertation créée. Ajoutez maintenant ses séances par quartier et par public."
+        )
+        return redirect(consultation)
+    return render(request, "consultations/form.html", {"form": form, "nav": "consultations"})
+
+
+@login_required
+def consultation_edit(request, pk):
+    consultation = _consultation(request, pk, permissions.can_manage, NOT_ANIMATOR)
+    form = ConsultationForm(request.POST or None, instance=consultation, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Concertation mise à jour.")
+        return redirect(consultation)
+    return render(
+        request,
+        "consultations/form.html",
+        {"form": form, "consultation": consultation, "nav": "consultations"},
+    )
+
+
+@login_required
+def consultation_detail(request, pk):
+    consultation = _consultation(request, pk)
+    sessions = list(
+        consultation.sessions.select_related("qpv").annotate(
+            contribution_count=Count("contributions", filter=Q(contributions__hidden_at__isnull=True))
+        )
+    )
+    counts = (
+        consultation.contributions.visible()
+        .values("qpv__name", "audience")
+        .annotate(n=Count("pk"))
+        .order_by("qpv__name", "audience")
+    )
+    audiences = [a for a in Audience if any(c["audience"] == a.value for c in counts)]
+    grid: dict[str, dict[str, int]] = {}
+    for row in counts:
+        grid.setdefault(row["qpv__name"] or "Tout le territoire", {})[row["audience"]] = row["n"]
+    matrix = [
+        (qpv, [by_audience.get(a.value, 0) for a in audiences], sum(by_audience.values()))
+        for qpv, by_audience in grid.items()
+    ]
+    return render(
+        request,
+        "consultations/detail.html",
+        {
+            "consultation": consultation,
+            "sessions": sessions,
+            "themes": consultation.themes.all(),
+            "audiences": audiences,
+            "matrix": matrix,
+            "total": sum(row[2] for row in matrix),
+            "can_manage": permissions.can_manage(request.user, consultation),
+            "can_enter": permissions.can_enter(request.user, consultation),
+            "nav": "consultations",
+        },
+    )
+
+
+@login_required
+def themes(request, pk):
+    consultation = _consultation(request, pk, permissions.can_manage, NOT_ANIMATOR)
+    editing = None
+    if request.GET.get("modifier"):
+        editing = get_object_or_404(Theme, pk=request.GET["modifier"], consultation=consultation)
+    form = ThemeForm(request.POST or None, instance=editing or Theme(consultation=consultation))
+    if request.method == "POST" and form.is_valid():
+        if (
+            Theme.objects.filter(consultation=consultation, name__iexact=form.cleaned_data["name"])
+            .exclude(pk=form.instance.pk)
+            .exists()
+        ):
+            form.add_error("name", "Ce thème existe déjà dans cette concertation.")
+        else:
+            form.save()
+            messages.success(request, f"Thème « {form.instance.name} » enregistré.")
+            return redirect("consultations:themes", pk=consultation.pk)
+    return render(
+        request,
+        "consultations/themes.html",
+        {
+            "consultation": consultation,
+            "themes": consultation.themes.annotate(tag_count=Count("tags")),
+            "form": form,
+            "editing": editing,
+            "nav": "consultations",
+        },
+    )
+
+
+@login_required
+@require_POST
+def theme_delete(request, pk, theme_pk):
+    consultation = _consultation(request, pk, permissions.can_manage, NOT_ANIMATOR)
+    theme = get_object_or_404(Theme, pk=theme_pk, consultation=consultation)
+    if theme.tags.exists():
+        messages.error(request, f"« {theme.name} » classe déjà des contributions : renommez-le plutôt.")
+    else:
+        theme.delete()
+        messages.success(request, f"Thème « {theme.name} » supprimé.")
+    return redirect("consultations:themes", pk=consultation.pk)
+
+
+@login_required
+def session_create(request, pk):
+    consultation = _consultation(request, pk, permissions.can_manage, NOT_ANIMATOR)
+    form = SessionForm(
+        request.POST or None, consultation=consultation, initial={"date": consultation.starts_on}
+    )
+    if request.method == "POST" and form.is_valid():
+        session = form.save()
+        messages.success(request, f"Séance créée : {session}.")
+        return redirect(session)
+    return render(
+        request,
+        "consultations/session_form.html",
+        {"form": form, "consultation": consultation, "nav": "consultations"},
+    )
+
+
+def _session(request, pk, session_pk, rule=permissions.can_read, message=NOT_READER):
+    consultation = _consultation(request, pk, rule, message)
+    session = get_object_or_404(
+        Session.objects.select_related("qpv"), pk=session_pk, consultation=consultation
+    )
+    session.consultation = consultation
+    return consultation, session
+
+
+@login_required
+def session_detail(request, pk, session_pk):
+    consultation, session = _session(request, pk, session_pk)
+    can_manage = permissions.can_manage(request.user, consultation)
+    form = SessionForm(request.POST or None, instance=session, consultation=consultation, prefix="seance")
+    attendance = AttendanceForm(request.POST or None, session=session, prefix="presence")
+    if request.method == "POST":
+        if not can_manage:
+            raise PermissionDenied(NOT_ANIMATOR)
+        if "presence" in request.POST and attendance.is_valid():
+            session.attendance = attendance.counts()
+            session.save(update_fields=["attendance"])
+            messages.success(request, f"Participation enregistrée : {session.attendance_total} personnes.")
+            return redirect(session)
+        if "seance" in request.POST and form.is_valid():
+            form.save()
+            messages.success(request, "Séance mise à jour.")
+            return redirect(session)
+    recent = session.contributions.order_by("-created_at", "-pk")[:10]
+    return render(
+        request,
+        "consultations/session.html",
+        {
+            "consultation": consultation,
+            "session": session,
+            "form": form,
+            "attendance": attendance,
+            "recent": recent,
+            "public_url": request.build_absolute_uri(session.public_url()),
+            "can_manage": can_manage,
+            "can_enter": permissions.can_enter(request.user, consultation),
+            "nav": "consultations",
+        },
+    )
+
+
+@login_required
+def session_poster(request, pk, session_pk, as_pdf=False):
+    consultation, session = _session(request, pk, session_pk)
+    url = request.build_absolute_uri(session.public_url())
+    if as_pdf:
+        response = HttpResponse(poster.poster_pdf(session, url), content_type="application/pdf")
+        response["Content-Disposition"] = f'inline; filename="affiche-seance-{session.pk}.pdf"'
+        return response
+    return render(
+        request,
+        "consultations/poster.html",
+        {
+            "consultation": consultation,
+            "session": session,
+            "url": url,
+            "qr": poster.qr_svg(url, f"Code QR vers le formulaire : {url}"),
+            "nav": "consultations",
+        },
+    )
+
+
+@login_required
+def post_its(request, pk, session_pk):
+    """Assisted entry: a mediator types a workshop's post-its, one per line, without leaving the keyboard."""
+    consultation, session = _session(request, pk, session_pk, permissions.can_enter, NOT_ANIMATOR)
+    form = PostItForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        entries = parse_post_its(form.cleaned_data["lines"], form.cleaned_data["default_kind"])
+        try:
+            created = enter_post_its(session, entries, request.user)
+        except ConsultationError as error:
+            form.add_error("lines", str(error))
+        else:
+            messages.success(
+                request,
+                f"{len(created)} contribution{'s' if len(created) > 1 else ''} enregistrée{'s' if len(created) > 1 else ''}.",
+            )
+            response = redirect("consultations:post_its", pk=consultation.pk, session_pk=session.pk)
+            response["Location"] += f"?nature={form.cleaned_data['default_kind']}"
+            return response
+    elif request.method == "GET" and request.GET.get("nature"):
+        form = PostItForm(initial={"default_kind": request.GET["nature"]})
+    return render(
+        request,
+        "consultations/post_its.html",
+        {
+            "consultation": consultation,
+            "session": session,
+            "form": form,
+            "recent": session.contributions.order_by("-created_at", "-pk")[:20],
+            "nav": "consultations",
+        },
+    )
+
+
+def _client_address(request) -> str:
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def public_form(request, token):
+    session = get_object_or_404(Session.objects.select_related("consultation", "qpv"), token=token)
+    consultation = session.consultation
+    form = PublicContributionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if form.cleaned_data["website"]:
+            return render(
+                request, "consultations/thanks.html", {"session": session, "consultation": consultation}
+            )
+        try:
+            submit_public(session, form.cleaned_data, _client_address(request))
+        except ConsultationError as error:
+            form.add_error(None, str(error))
+        else:
+            return render(
+                request, "consultations/thanks.html", {"session": session, "consultation": consultation}
+            )
+    status = 200 if not form.errors else 400
+    return render(
+        request,
+        "consultations/public_form.html",
+        {"session": session, "consultation": consultation, "form": form, "public_page": True},
+        status=status,
+    )
+
+
+@login_required
+def import_upload(request, pk):
+    consultation = _consultation(request, pk, permissions.can_manage, NOT_ANIMATOR)
+    form = ContributionImportForm(request.POST or None, request.FILES or None, consultation=consultation)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        path = store_upload(upload, "contributions")
+        job = start_job(
+            "contributions_preview",
+            f"Aperçu de l'import de {upload.name} ({consultation.title})",
+            {
+                "path": str(path),
+                "name": upload.name,
+                "session": form.cleaned_data["session"].pk,
+                "kind": form.cleaned_data["default_kind"],
+                "consultation": consultation.pk,
+            },
+            request.user,
+        )
+        return redirect(job)
+    return render(
+        request,
+        "consultations/import.html",
+        {
+            "consultation": consultation,
+            "form": form,
+            "columns": importers.TEMPLATE_HEADER,
+            "nav": "consultations",
+        },
+    )
+
+
+@login_required
+@require_POST
+def import_commit(request, job_pk):
+    preview_job = get_object_or_404(
+        Job.objects.visible_to(request.user), pk=job_pk, kind="contributions_preview"
+    )
+    _consultation(request, preview_job.params["consultation"], permissions.can_manage, NOT_ANIMATOR)
+    if preview_job.errors or preview_job.status != "succeeded":
+        messages.error(request, "Cet aperçu contient des erreurs : corrigez le fichier et relancez l'import.")
+        return redirect(preview_job)
+    job = start_job(
+        "contributions_commit",
+        preview_job.label.replace("Aperçu de l'import", "Import"),
+        preview_job.params,
+        request.user,
+    )
+    return redirect(job)
+
+
+@login_required
+def contributions(request, pk):
+    consultation = _consultation(request, pk)
+    form = ContributionFilterForm(request.GET or None, consultation=consultation)
+    items = consultation.contributions.select_related("qpv", "session")
+    state = ""
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["qpv"]:
+            items = items.filter(qpv=data["qpv"])
+        if data["audience"]:
+            items = items.filter(audience=data["audience"])
+        if data["kind"]:
+            items = items.filter(kind=data["kind"])
+        state = data["state"]
+    if state == "masquees":
+        items = items.filter(hidden_at__isnull=False)
+    elif state != "toutes":
+        items = items.visible()
+    page = Paginator(items.order_by("-created_at", "-pk"), PAGE_SIZE).get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    return render(
+        request,
+        "consultations/contributions.html",
+        {
+            "consultation": consultation,
+            "form": form,
+            "page": page,
+            "query_string": params.urlencode(),
+            "can_manage": permissions.can_manage(request.user, consultation),
+            "nav": "consultations",
+        },
+    )
+
+
+@login_required
+@require_POST
+def contribution_moderate(request, pk, contribution_pk):
+    consultation = _consultation(request, pk, permissions.can_manage, NOT_ANIMATOR)
+    contribution = get_object_or_404(Contribution, pk=contribution_pk, consultation=consultation)
+    form = ModerationForm(request.POST)
+    hide = request.POST.get("action") == "masquer"
+    try:
+        moderate(contribution, hide, form.data.get("reason", ""), request.user)
+    except ConsultationError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request,
+            "Contribution masquée : elle reste dans l'historique." if hide else "Contribution rétablie.",
+        )
+    back = request.POST.get("next", "")
+    if back and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        return redirect(back)
+    return redirect("consultations:contributions", pk=consultation.pk)
