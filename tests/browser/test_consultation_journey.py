@@ -1,0 +1,78 @@
+import pytest
+from playwright.sync_api import expect
+
+from cooperer.consultations.models import Contribution
+from tests.browser.test_journeys import log_in
+from tests.conftest import run_jobs
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+WORKSHOP = "texte;nature;public\nUn local pour les jeunes ouvert le soir;proposition;jeunes\nPlus de bus le dimanche;constat;\n"
+
+
+def test_a_resident_contributes_from_a_phone(browser, live_server, sessions, assert_accessible):
+    context = browser.new_context(
+        base_url=live_server.url, locale="fr-FR", viewport={"width": 375, "height": 740}, is_mobile=True
+    )
+    page = context.new_page()
+    page.goto(sessions["habitants"].public_url())
+    assert_accessible(page)
+    page.get_by_label("Proposition").check()
+    page.get_by_role("textbox", name="Votre contribution").fill("Un jardin partagé au pied des immeubles.")
+    page.get_by_role("button", name="Envoyer ma contribution").click()
+    expect(page.get_by_role("alert")).to_contain_text("Cochez la case de consentement")
+    expect(page.get_by_role("textbox", name="Votre contribution")).to_have_value(
+        "Un jardin partagé au pied des immeubles."
+    )
+    assert_accessible(page)
+    page.get_by_label("J'ai lu le texte ci-dessus").check()
+    page.get_by_role("button", name="Envoyer ma contribution").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("votre contribution est bien enregistrée")
+    assert_accessible(page)
+    assert Contribution.objects.get().text == "Un jardin partagé au pied des immeubles."
+    context.close()
+
+
+def test_the_animatrice_types_post_its_imports_a_workshop_and_moderates(
+    page, users, sessions, consultation, assert_accessible, tmp_path
+):
+    workshop = tmp_path / "atelier.csv"
+    workshop.write_text(WORKSHOP, encoding="utf-8")
+    log_in(page, "anim.se@exemple.fr")
+    page.get_by_role("link", name="Concertations").click()
+    assert_accessible(page)
+    page.get_by_role("link", name=consultation.title).click()
+    assert_accessible(page)
+    page.get_by_role("link", name="Quartiers Sud-Est").first.click()
+    assert_accessible(page)
+    page.get_by_role("link", name="Saisir des post-its").click()
+    assert_accessible(page)
+    lines = page.get_by_label("Post-its, un par ligne")
+    lines.fill("p: une fête de quartier en juin\nc: pas assez de bancs")
+    lines.press("Control+Enter")
+    expect(page.get_by_role("status")).to_contain_text("2 contributions enregistrées")
+    expect(page.get_by_label("Post-its, un par ligne")).to_be_focused()
+
+    page.goto(consultation.get_absolute_url())
+    page.get_by_role("link", name="Importer un fichier").click()
+    assert_accessible(page)
+    page.get_by_label("Séance").select_option(label=str(sessions["habitants"]))
+    page.locator("input[type=file]").set_input_files(str(workshop))
+    page.get_by_role("button", name="Voir l'aperçu").click()
+    run_jobs()
+    page.reload()
+    page.get_by_role("button", name="Importer ces 2 contributions").click()
+    run_jobs()
+    page.reload()
+    expect(page.get_by_text("Contributions importées")).to_be_visible()
+    assert Contribution.objects.count() == 4
+
+    page.goto(consultation.get_absolute_url())
+    page.get_by_role("link", name="Lire les contributions").click()
+    assert_accessible(page)
+    item = page.get_by_role("listitem").filter(has_text="pas assez de bancs")
+    item.get_by_label("Motif du masquage").fill("Doublon d'un autre post-it")
+    item.get_by_role("button", name="Masquer").click()
+    expect(page.get_by_role("status")).to_contain_text("Contribution masquée")
+    expect(page.get_by_text("pas assez de bancs")).to_have_count(0)
+    assert Contribution.objects.count() == 4
