@@ -1,8 +1,13 @@
+import os
+import signal
 import subprocess
 import sys
 
-from django.core.management import call_command
 from django.core.management.base import BaseCommand
+
+
+def _stop(signum, frame):
+    raise SystemExit(0)
 
 
 class Command(BaseCommand):
@@ -18,17 +23,34 @@ class Command(BaseCommand):
         parser.add_argument(
             "--no-worker", action="store_true", help="ne pas lancer d'exécuteur de traitements"
         )
+        parser.add_argument(
+            "--processes",
+            type=int,
+            default=os.cpu_count() or 2,
+            help="processus web (par défaut : un par cœur), 8 fils chacun",
+        )
 
-    def handle(self, *args, host, port, no_worker, **options):
+    def handle(self, *args, host, port, no_worker, processes, **options):
         worker = None
         if not no_worker:
             worker = subprocess.Popen(
                 [sys.executable, "-m", "cooperer.cli", "db_worker", "--interval", "0.5", "--no-startup-delay"]
             )
             self.stdout.write(f"Exécuteur de traitements lancé (processus {worker.pid}).")
-        self.stdout.write(f"Coopérer : http://{host}:{port}/")
+        self.stdout.write(f"Coopérer : http://{host}:{port}/ (Ctrl+C pour arrêter)")
+        # gunicorn, as in production: several processes (the GIL would cap one), persistent connections.
+        command = [
+            sys.executable, "-m", "gunicorn", "cooperer.wsgi:application", "--bind", f"{host}:{port}",
+            "--workers", str(max(1, processes)), "--worker-class", "gthread", "--threads", "8",
+            "--graceful-timeout", "5", "--log-level", "warning",
+        ]  # fmt: skip
+        server = subprocess.Popen(command)
+        signal.signal(signal.SIGTERM, _stop)  # stopped by a supervisor: stop the children too
         try:
-            call_command("runserver", f"{host}:{port}", use_reloader=False, use_threading=True)
+            server.wait()
+        except (KeyboardInterrupt, SystemExit):
+            server.terminate()
+            server.wait(timeout=10)
         finally:
             if worker is not None:
                 worker.terminate()
