@@ -24,6 +24,8 @@ urlpatterns = [
     path("<int:pk>/import/", views.import_upload, name="import"),
     path("import/<int:job_pk>/valider/", views.import_commit, name="import_commit"),
     path("<int:pk>/contributions/", views.contributions, name="contributions"),
+    path("<int:pk>/contributions.csv", views.contributions_export, {"fmt": "csv"}, name="export_csv"),
+    path("<int:pk>/contributions.xlsx", views.contributions_export, {"fmt": "xlsx"}, name="export_xlsx"),
     path(
         "<int:pk>/contributions/<int:contribution_pk>/moderer/",
         views.contribution_moderate,

@@ -32,6 +32,7 @@ from cooperer.consultations.services import (
     parse_post_its,
     submit_public,
 )
+from cooperer.core.exports import csv_text, xlsx_bytes
 from cooperer.core.uploads import store_upload
 from cooperer.jobs.models import Job
 from cooperer.jobs.services import start_job
@@ -416,6 +417,49 @@ def contributions(request, pk):
             "nav": "consultations",
         },
     )
+
+
+EXPORT_HEADER = [
+    "id",
+    "quartier",
+    "code_qpv",
+    "public",
+    "nature",
+    "contribution",
+    "origine",
+    "date",
+    "séance",
+    "thèmes",
+]
+
+
+@login_required
+def contributions_export(request, pk, fmt):
+    """Visible contributions, without names; cells that a spreadsheet would run as formulas are neutralised."""
+    consultation = _consultation(request, pk)
+    items = (
+        consultation.contributions.visible()
+        .select_related("qpv", "session__qpv")
+        .prefetch_related("tags__theme")
+        .order_by("pk")
+    )
+    rows = (
+        [c.pk, c.qpv.name if c.qpv else "", c.qpv.code if c.qpv else "", c.get_audience_display(),
+         c.get_kind_display(), c.text, c.get_source_display(), c.created_at.date().isoformat(),
+         str(c.session) if c.session else "", ", ".join(t.theme.name for t in c.tags.all())]
+        for c in items.iterator(chunk_size=2000)
+    )  # fmt: skip
+    name = f"contributions-concertation-{consultation.pk}"
+    if fmt == "xlsx":
+        response = HttpResponse(
+            xlsx_bytes("Contributions", EXPORT_HEADER, rows),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
+        return response
+    response = HttpResponse(csv_text(EXPORT_HEADER, rows), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+    return response
 
 
 @login_required

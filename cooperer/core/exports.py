@@ -24,3 +24,17 @@ def csv_text(header: list[str], rows) -> str:
     for row in rows:
         writer.writerow([safe_cell(cell) for cell in row])
     return "\ufeff" + buffer.getvalue()
+
+
+def xlsx_bytes(sheet_title: str, header: list[str], rows) -> bytes:
+    """An Excel workbook of one sheet; every cell is written as text when it would otherwise be a formula."""
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title=sheet_title[:31])
+    sheet.append([safe_cell(cell) for cell in header])
+    for row in rows:
+        sheet.append([cell if isinstance(cell, int | float) else safe_cell(cell) for cell in row])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

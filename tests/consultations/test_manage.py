@@ -221,3 +221,28 @@ def test_the_real_decidim_exports_of_lille_import_without_errors(shared_data, co
     assert proposals.source == comments.source == "decidim"
     assert (len(proposals.rows), len(comments.rows)) == (196, 693)
     assert not proposals.errors and not comments.errors
+
+
+@pytest.mark.django_db
+def test_exports_neutralise_formulas_and_leave_out_names_and_hidden_contributions(
+    client, users, consultation, sessions
+):
+    import io
+
+    from openpyxl import load_workbook
+
+    session = sessions["habitants"]
+    common = {"consultation": consultation, "session": session, "qpv": session.qpv, "audience": "habitants",
+              "kind": "proposition", "source": "formulaire"}  # fmt: skip
+    Contribution.objects.create(text='=HYPERLINK("http://x")', author_name="Samia", **common)
+    Contribution.objects.create(text="Caché", hidden_at=datetime.datetime.now(datetime.UTC), **common)
+    client.force_login(users["state_instructor"])
+    csv_text = client.get(reverse("consultations:export_csv", args=[consultation.pk])).content.decode(
+        "utf-8-sig"
+    )
+    assert "'=HYPERLINK" in csv_text and "Samia" not in csv_text and "Caché" not in csv_text
+    response = client.get(reverse("consultations:export_xlsx", args=[consultation.pk]))
+    rows = list(load_workbook(io.BytesIO(response.content)).active.values)
+    assert rows[1][5] == '\'=HYPERLINK("http://x")' and len(rows) == 2
+    client.force_login(users["m2a_animator"])
+    assert client.get(reverse("consultations:export_csv", args=[consultation.pk])).status_code == 403
