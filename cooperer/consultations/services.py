@@ -171,3 +171,26 @@ def moderate(contribution: Contribution, hide: bool, reason: str, user) -> None:
     contribution.hidden_reason = reason if hide else ""
     contribution.save(update_fields=["hidden_at", "hidden_reason"])
     ModerationEvent.objects.create(contribution=contribution, hidden=hide, reason=reason[:300], by=user)
+
+
+ERASED = "[contribution effacée à la demande de son auteur]"
+
+
+@transaction.atomic
+def erase_on_request(contribution: Contribution, reason: str, user) -> None:
+    """The right to erasure: the words and what could identify their author go; the fact that a
+    contribution existed (and was erased, by whom, why) stays, so counts and history remain true."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ConsultationError("Indiquez la demande (date, moyen) : elle reste dans l'historique.")
+    contribution.text = ERASED
+    contribution.author_name = ""
+    contribution.age_band = ""
+    contribution.client_hash = ""
+    contribution.hidden_at = contribution.hidden_at or timezone.now()
+    contribution.hidden_reason = "Effacée à la demande de son auteur"
+    contribution.save()
+    contribution.tags.all().delete()
+    ModerationEvent.objects.create(
+        contribution=contribution, hidden=True, reason=f"Effacement : {reason}"[:300], by=user
+    )

@@ -28,6 +28,7 @@ from cooperer.consultations.services import (
     ConsultationError,
     add_default_themes,
     enter_post_its,
+    erase_on_request,
     moderate,
     parse_post_its,
     submit_public,
@@ -468,16 +469,20 @@ def contribution_moderate(request, pk, contribution_pk):
     consultation = _consultation(request, pk, permissions.can_manage, NOT_ANIMATOR)
     contribution = get_object_or_404(Contribution, pk=contribution_pk, consultation=consultation)
     form = ModerationForm(request.POST)
-    hide = request.POST.get("action") == "masquer"
+    action = request.POST.get("action")
     try:
-        moderate(contribution, hide, form.data.get("reason", ""), request.user)
+        if action == "effacer":
+            erase_on_request(contribution, form.data.get("reason", ""), request.user)
+        else:
+            moderate(contribution, action == "masquer", form.data.get("reason", ""), request.user)
     except ConsultationError as error:
         messages.error(request, str(error))
     else:
-        messages.success(
-            request,
-            "Contribution masquée : elle reste dans l'historique." if hide else "Contribution rétablie.",
-        )
+        done = {
+            "effacer": "Contribution effacée : son texte a disparu, le fait qu'elle ait existé reste.",
+            "masquer": "Contribution masquée : elle reste dans l'historique.",
+        }
+        messages.success(request, done.get(action, "Contribution rétablie."))
     back = request.POST.get("next", "")
     if back and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
         return redirect(back)

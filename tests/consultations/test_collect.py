@@ -154,3 +154,32 @@ def test_the_poster_has_a_qr_code_in_html_and_pdf(client, sessions, users):
     assert 'class="qr"' in html and session.token in html
     pdf = client.get(reverse("consultations:poster_pdf", args=[session.consultation_id, session.pk]))
     assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
+
+
+def test_a_contribution_is_erased_on_its_author_request_and_the_fact_remains(
+    client, sessions, users, consultation
+):
+    post(client, sessions["habitants"], {**GOOD, "anonymous": "", "author_name": "Samia"})
+    contribution = Contribution.objects.get()
+    client.force_login(users["se_animator"])
+    url = reverse("consultations:moderate", args=[consultation.pk, contribution.pk])
+    client.post(url, {"action": "effacer", "reason": "Courriel du 12/11/2026"})
+    contribution.refresh_from_db()
+    assert contribution.text == "[contribution effacée à la demande de son auteur]"
+    assert (contribution.author_name, contribution.client_hash, contribution.is_hidden) == ("", "", True)
+    assert ModerationEvent.objects.get().reason == "Effacement : Courriel du 12/11/2026"
+
+
+def test_the_nightly_purge_clears_address_hashes_after_two_days(client, sessions):
+    import datetime
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    post(client, sessions["habitants"], GOOD)
+    post(client, sessions["habitants"], GOOD, address="198.51.100.4")
+    old = Contribution.objects.first()
+    Contribution.objects.filter(pk=old.pk).update(created_at=timezone.now() - datetime.timedelta(days=3))
+    call_command("purge_contacts")
+    assert dict(Contribution.objects.values_list("pk", "client_hash"))[old.pk] == ""
+    assert Contribution.objects.exclude(client_hash="").count() == 1

@@ -1,12 +1,27 @@
+import datetime
+
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from cooperer.actors.models import Person
+from cooperer.consultations.models import Contribution
+
+# The address hash of a public contribution only serves the per-minute limit: two days is plenty.
+CLIENT_HASH_DAYS = 2
 
 
 class Command(BaseCommand):
-    help = "Supprime les contacts dont la date de conservation est passée (RGPD). À planifier chaque nuit."
+    help = (
+        "Applique les durées de conservation (RGPD) : supprime les contacts dont la date de conservation est "
+        "passée et efface l'empreinte d'adresse des contributions publiques de plus de deux jours. "
+        "À planifier chaque nuit."
+    )
 
     def handle(self, *args, **options):
         deleted, _ = Person.objects.filter(retain_until__lt=timezone.localdate()).delete()
         self.stdout.write(f"{deleted} contact(s) supprimé(s) : date de conservation dépassée.")
+        since = timezone.now() - datetime.timedelta(days=CLIENT_HASH_DAYS)
+        cleared = (
+            Contribution.objects.filter(created_at__lt=since).exclude(client_hash="").update(client_hash="")
+        )
+        self.stdout.write(f"{cleared} empreinte(s) d'adresse effacée(s) sur les contributions publiques.")
