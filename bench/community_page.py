@@ -6,17 +6,21 @@ number of SQL queries and paginated lists; p95 ≤ 100 ms server-side.
 What is measured: `django.test.Client.get()` on the community pages, i.e. the whole server-side path run
 in-process (middleware, session and user lookup, permission check, queries, template rendering), without
 network or browser. The user animates the community's EPCI, so the pages show everything a backbone sees
-(forms included). Each page is requested once to warm up, once with `CaptureQueriesContext` (query count,
-SQL time), then `--repeat` times without it for the wall times. The PDF fiche is measured
-apart, `--pdf-repeat` times, and is not part of `worst_p95_ms`. The same pages of a small community (10
-members, 10 meetings, 10 decisions) are requested once to compare the query counts.
+(forms included). Pages: the detail page; the network drawing it loads apart through htmx
+(`network_fragment`, with the `HX-Request` header; the warm-up request computes and caches the layout, so the
+timed requests are cache hits, and `detail_parts.network_svg_cold_ms` gives the cost of a miss); decisions
+pages 1 and 30; the chronology's first page and an older one (`?avant=2024-01-01`); the HTML fiche; a past
+meeting with its 200-member attendance sheet. Each page is requested once to warm up, once with
+`CaptureQueriesContext` (query count, SQL time), then `--repeat` times without it for the wall times. The PDF
+fiche is measured apart, `--pdf-repeat` times, and is not part of `worst_p95_ms`. The same pages of a small
+community (10 members, 10 meetings, 10 decisions) are requested once to compare the query counts.
 
 Data (generation not timed): an EPCI (SIREN 200066009), Mulhouse (68224), one QPV, 200 structures, a
 community with 200 current members, 3 instances, 500 meetings over 2022–2027 (some still to come),
 2,000 decisions (most taken at a meeting, some linked to actions or to a roadmap version), 300 ideas,
-3 roadmap versions (2 adopted, 1 draft) of 3 axes × 4 actions, 20 workshops, the attendance of the 200
-members at 50 past meetings, 2 phase changes, and `--links` cooperation links between members (the
-detail page draws their network).
+3 roadmap versions (1 replaced, 1 adopted, 1 draft; all adopted ones show who adopted them) of 3 axes × 4
+actions, 20 workshops, the attendance of the 200 members at 50 past meetings, 2 phase changes, and `--links`
+cooperation links between members (the network fragment draws them).
 
 Database: a throw-away SQLite file in a temporary folder (COOPERER_VAR_DIR), or, when DATABASE_URL is set,
 that database (PostgreSQL): it must be an empty scratch database; the script migrates it, refuses to run if
@@ -283,8 +287,12 @@ class Builder:
         roadmaps, actions = [], []
         for number in range(1, size["roadmaps"] + 1):
             adopted = number < size["roadmaps"] or size["roadmaps"] == 1
+            # the latest adopted version is « adoptée », the ones before it « remplacée » (adopt_roadmap's rule)
+            status = (
+                "brouillon" if not adopted else "adoptee" if number >= size["roadmaps"] - 1 else "remplacee"
+            )
             roadmap = RoadmapVersion.objects.create(
-                community=community, number=number, status="adoptee" if adopted else "brouillon",
+                community=community, number=number, status=status,
                 summary=f"Version {number} de la feuille de route.",
                 adopted_on=datetime.date(2022 + number, 3, 1) if adopted else None,
                 adopted_by=instances[2] if adopted else None,
@@ -386,17 +394,23 @@ class Builder:
         return {"community": community, "meeting": shown}
 
 
-def pages(community, meeting) -> list[tuple[str, str, dict]]:
+HTMX = {"HX-Request": "true"}  # what htmx sends: the network view answers with the fragment alone
+
+
+def pages(community, meeting) -> list[tuple[str, str, dict, dict]]:
+    """(name, url, query parameters, request headers) of each page measured."""
     from django.urls import reverse
 
     pk = community.pk
     return [
-        ("detail", reverse("communities:detail", args=[pk]), {}),
-        ("decisions_page_1", reverse("communities:decisions", args=[pk]), {}),
-        ("decisions_page_30", reverse("communities:decisions", args=[pk]), {"page": 30}),
-        ("timeline", reverse("communities:timeline", args=[pk]), {}),
-        ("fiche_html", reverse("communities:fiche", args=[pk]), {}),
-        ("meeting", reverse("communities:meeting", args=[meeting.pk]), {}),
+        ("detail", reverse("communities:detail", args=[pk]), {}, {}),
+        ("network_fragment", reverse("communities:network", args=[pk]), {}, HTMX),
+        ("decisions_page_1", reverse("communities:decisions", args=[pk]), {}, {}),
+        ("decisions_page_30", reverse("communities:decisions", args=[pk]), {"page": 30}, {}),
+        ("timeline", reverse("communities:timeline", args=[pk]), {}, {}),
+        ("timeline_older_page", reverse("communities:timeline", args=[pk]), {"avant": "2024-01-01"}, {}),
+        ("fiche_html", reverse("communities:fiche", args=[pk]), {}, {}),
+        ("meeting", reverse("communities:meeting", args=[meeting.pk]), {}, {}),
     ]
 
 
@@ -408,13 +422,13 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
 
 
-def captured_get(client, url: str, params: dict) -> tuple[object, list[float], str]:
+def captured_get(client, url: str, params: dict, headers: dict) -> tuple[object, list[float], str]:
     """One request under CaptureQueriesContext: the response, each query's time (ms), the slowest query."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     with CaptureQueriesContext(connection) as captured:
-        response = client.get(url, params)
+        response = client.get(url, params, headers=headers)
     # Read now: captured_queries slices connection.queries, which the next request resets.
     sql = [float(query["time"]) * 1000 for query in captured.captured_queries]
     slowest = max(captured.captured_queries, key=lambda query: float(query["time"]), default={"sql": ""})
@@ -423,13 +437,13 @@ def captured_get(client, url: str, params: dict) -> tuple[object, list[float], s
     return response, sql, slowest["sql"][:120]
 
 
-def measure(client, name: str, url: str, params: dict, repeat: int) -> dict:
-    client.get(url, params)  # warm-up: templates, connection, query plans
-    response, sql, slowest = captured_get(client, url, params)
+def measure(client, name: str, url: str, params: dict, headers: dict, repeat: int) -> dict:
+    client.get(url, params, headers=headers)  # warm-up: templates, connection, query plans, cached drawing
+    response, sql, slowest = captured_get(client, url, params, headers)
     times = []
     for _ in range(repeat):
         began = time.perf_counter()
-        client.get(url, params)
+        client.get(url, params, headers=headers)
         times.append((time.perf_counter() - began) * 1000)
     result = {
         "p50_ms": round(percentile(times, 0.5), 1),
@@ -449,8 +463,8 @@ def measure(client, name: str, url: str, params: dict, repeat: int) -> dict:
 
 def query_counts(client, page_list) -> dict:
     counts = {}
-    for name, url, params in page_list:
-        _, sql, _ = captured_get(client, url, params)
+    for name, url, params, headers in page_list:
+        _, sql, _ = captured_get(client, url, params, headers)
         counts[name] = len(sql)
     return counts
 
@@ -467,15 +481,22 @@ def check_pages(client, large: dict) -> dict:
         reverse("communities:decisions", args=[community.pk]), {"page": 30}
     ).content.decode()
     timeline = client.get(reverse("communities:timeline", args=[community.pk])).content.decode()
+    network = client.get(reverse("communities:network", args=[community.pk]), headers=HTMX).content.decode()
     caption = re.search(r"Membres actuels \((\d+)\)", detail)
+    older = re.search(r'\?avant=(\d{4}-\d{2}-\d{2})"', timeline)
     return {
         "detail_member_rows": detail.count("/depart/"),
         "detail_members_caption": int(caption.group(1)) if caption else None,
         # member table: 6 header cells; matrix: « Besoin », one per member, « Membres qui l'offrent »
         "detail_matrix_member_columns": detail.count('<th scope="col"') - 6 - 2,
+        "detail_has_svg": "<svg" in detail,
+        "detail_loads_network_with_htmx": 'hx-get="' + reverse("communities:network", args=[community.pk])
+        in detail,
+        "network_fragment_nodes": network.count("<circle"),
         "decisions_page_30_rows": decisions.count("<tr>") - 1,
         "decisions_page_30_label": "Page 30 sur 40" in decisions,
         "timeline_events": timeline.count("<time "),
+        "timeline_older_link": older.group(1) if older else None,
     }
 
 
@@ -489,17 +510,35 @@ def median_ms(function, runs: int = 10) -> float:
 
 
 def detail_parts(community) -> dict:
-    """Median time of the detail page's heaviest steps, called directly (the rest is queries and template)."""
+    """Median time of the heaviest steps, called directly (the rest is queries and template).
+
+    `network_svg_cold_ms` is the network fragment's work when the drawing is not cached (first view after
+    a change of members or links): the layout and the SVG template; `network_svg_cached_ms` on a cache hit."""
+    from django.core.cache import cache
+
     from cooperer.actors.network import drawing, load_network
     from cooperer.communities import services
+    from cooperer.communities.network import member_network_svg
 
-    ids = list(community.memberships.current().values_list("structure_id", flat=True))
-    network = load_network(structure_ids=ids)
+    structure_ids = list(community.memberships.current().values_list("structure_id", flat=True))
+    ids = list(community.memberships.current().values_list("pk", flat=True))
+    network = load_network(structure_ids=structure_ids)
+
+    def cold():
+        cache.clear()
+        member_network_svg(community)
+
+    members = services.member_rows(community.memberships.current().filter(pk__in=ids[:50]))
     return {
-        "load_network_ms": median_ms(lambda: load_network(structure_ids=ids)),
+        "load_network_ms": median_ms(lambda: load_network(structure_ids=structure_ids)),
         "drawing_force_layout_ms": median_ms(lambda: drawing(network, width=640, height=420)),
         "drawn_nodes": len(drawing(network, width=640, height=420)["nodes"]),
-        "complementarity_matrix_ms": median_ms(lambda: services.complementarity_matrix(community)),
+        "network_svg_cold_ms": median_ms(cold, runs=5),
+        "network_svg_cached_ms": median_ms(lambda: member_network_svg(community)),
+        "complementarity_matrix_page_ms": median_ms(
+            lambda: services.complementarity_matrix(community, members)
+        ),
+        "complementarity_matrix_all_ms": median_ms(lambda: services.complementarity_matrix(community)),
     }
 
 
@@ -512,6 +551,7 @@ def main() -> None:
     from django.core.management import call_command
     from django.db import connection
     from django.test import Client
+    from django.urls import reverse
 
     may_flush = False
     load_before = round(os.getloadavg()[0], 2)
@@ -545,15 +585,27 @@ def main() -> None:
 
         log(f"grande communauté : {args.repeat} requêtes par page")
         per_page = {
-            name: measure(client, name, url, params, args.repeat) for name, url, params in large_pages
+            name: measure(client, name, url, params, headers, args.repeat)
+            for name, url, params, headers in large_pages
         }
-        fiche_url = large_pages[4][1]
+        fiche_url = reverse("communities:fiche", args=[large["community"].pk])
         log(f"fiche PDF : {args.pdf_repeat} générations")
-        per_page["fiche_pdf"] = measure(client, "fiche_pdf", fiche_url, {"format": "pdf"}, args.pdf_repeat)
+        per_page["fiche_pdf"] = measure(
+            client, "fiche_pdf", fiche_url, {"format": "pdf"}, {}, args.pdf_repeat
+        )
 
         log("petite communauté : nombre de requêtes SQL")
         small_counts = query_counts(
-            client, [*small_pages, ("fiche_pdf", small_pages[4][1], {"format": "pdf"})]
+            client,
+            [
+                *small_pages,
+                (
+                    "fiche_pdf",
+                    reverse("communities:fiche", args=[small["community"].pk]),
+                    {"format": "pdf"},
+                    {},
+                ),
+            ],
         )
         queries_small_vs_large = {
             name: {"small": small_counts[name], "large": per_page[name]["queries"]} for name in per_page

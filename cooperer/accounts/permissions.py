@@ -73,29 +73,37 @@ def community_role(user, community) -> str:
     """ "soutien" (animates), "membre" (contributes), "observateur" (reads) or "" (no access).
 
     Administrators and the animatrices of the community's territory animate; structure members of the
-    community contribute; anyone with a role on the same territory reads."""
+    community contribute; anyone with a role on the same territory reads. At most one query: the user's own
+    current membership, looked up only when the roles do not already make them animate."""
     from cooperer.communities.enums import MemberRole
 
     if is_platform_admin(user) or community.epci_id in animated_epci_ids(user):
         return MemberRole.BACKBONE
-    membership = next(
-        (m for m in community.memberships.all() if m.user_id == user.pk and m.left_on is None), None
-    ) if user.is_authenticated else None  # fmt: skip
-    if membership is not None:
-        return membership.role
+    if not user.is_authenticated:
+        return ""
+    role = (
+        community.memberships.filter(user_id=user.pk, left_on__isnull=True)
+        .order_by()
+        .values_list("role", flat=True)
+        .first()
+    )
+    if role is not None:
+        return role
     if any(a.epci_id == community.epci_id for a in roles_of(user)):
         return MemberRole.OBSERVER
     return ""
 
 
-def get_community_for(request, pk, needed: str):
-    """The community, if the user's role on it is at least `needed` (observateur < membre < soutien)."""
+def get_community_for(request, pk, needed: str, queryset=None):
+    """The community, if the user's role on it is at least `needed` (observateur < membre < soutien).
+
+    `queryset` lets a page load the community with what it shows (select_related…) in the same query."""
     from cooperer.communities.enums import MemberRole
     from cooperer.communities.models import Community
 
-    community = get_object_or_404(
-        Community.objects.select_related("epci").prefetch_related("memberships"), pk=pk
-    )
+    if queryset is None:
+        queryset = Community.objects.select_related("epci")
+    community = get_object_or_404(queryset, pk=pk)
     rank = {"": 0, MemberRole.OBSERVER: 1, MemberRole.MEMBER: 2, MemberRole.BACKBONE: 3}
     role = community_role(request.user, community)
     if rank[role] < rank[needed]:

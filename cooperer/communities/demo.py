@@ -1,13 +1,17 @@
 """The two demo communities, built through the workflows of services.py from the fictional directory of
 cooperer.actors.demo (load_demo_directory must run first): Mulhouse's youth communauté d'action
-(2022–2025) and the Quartiers Sud-Est « Quartier à Impact Collectif » in Saint-Étienne."""
+(2022–2025) and the Quartiers Sud-Est « Quartier à Impact Collectif » in Saint-Étienne.
+
+Each membership is linked to the fictional contact person of its structure (with a fictional address), so
+that a convocation or a decision entered in the demo is mailed to them (printed by the console backend).
+The history loaded here notifies nobody: it happened in the past."""
 
 import datetime
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
 
-from cooperer.actors.models import Structure
+from cooperer.actors.models import Person, Structure
 from cooperer.communities import services
 from cooperer.communities.enums import BACKBONE_MISSIONS, ActionStatus, IdeaStatus, Phase
 from cooperer.communities.models import (
@@ -219,8 +223,9 @@ def _meetings(community: Community, data: dict, members: list) -> list:
         services.record_attendance(meeting, {m.pk for i, m in enumerate(joined) if (i + number) % 5})
         for text in decisions:
             services.record_decision(
-                community, instance=instances[kind], text=text, decided_on=starts_at.date(), meeting=meeting
-            )
+                community, instance=instances[kind], text=text, decided_on=starts_at.date(), meeting=meeting,
+                notify=False,
+            )  # fmt: skip
         meetings.append(meeting)
     return meetings
 
@@ -238,7 +243,7 @@ def _roadmap(community: Community, data: dict, structures: dict, meetings: list)
     if adopted_on:
         on = _date(adopted_on)
         meeting = next(m for m in meetings if m.starts_at.date() == on)
-        decision = services.adopt_roadmap(version, instance=meeting.instance, on=on)
+        decision = services.adopt_roadmap(version, instance=meeting.instance, on=on, notify=False)
         decision.meeting = meeting  # adopt_roadmap does not take the meeting it happened in
         decision.save(update_fields=["meeting"])
     return version
@@ -262,15 +267,24 @@ def _extras(community: Community, data: dict, version: RoadmapVersion, members: 
         )  # fmt: skip
 
 
+def _contacts(structures: dict) -> dict[int, Person]:
+    """The first fictional contact person with an address of each structure."""
+    people = Person.objects.filter(structure__in=structures.values(), is_demo=True, email__gt="").order_by(
+        "-pk"
+    )
+    return {person.structure_id: person for person in people}  # the lowest pk wins
+
+
 def _load(data: dict) -> Community:
     structures = _structures(_names(data))
+    contacts = _contacts(structures)
     community = _community(data, structures)
     _phases(community, data["phases"])
     members = {}
     for name, role, level, contribution, joined_on in data["members"]:
         members[name] = services.add_member(
             community, structures[name], role=role, level=level, contribution=contribution,
-            joined_on=_date(joined_on),
+            joined_on=_date(joined_on), person=contacts.get(structures[name].pk),
         )  # fmt: skip
     meetings = _meetings(community, data, list(members.values()))
     version = _roadmap(community, data, structures, meetings)

@@ -55,6 +55,7 @@ class IdeaStatus(models.TextChoices):
 class RoadmapStatus(models.TextChoices):
     DRAFT = "brouillon", "Brouillon"
     ADOPTED = "adoptee", "Adoptée"
+    REPLACED = "remplacee", "Remplacée"  # adopted, then superseded by a later adopted version
 
 
 BACKBONE_MISSIONS = [

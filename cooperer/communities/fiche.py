@@ -4,7 +4,6 @@ a PDF here (reportlab platypus, A4, built-in Helvetica), so that both say the sa
 import io
 from xml.sax.saxutils import escape
 
-from django.db.models import Prefetch
 from django.utils import timezone
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
@@ -12,8 +11,18 @@ from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import cm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from cooperer.communities.enums import BACKBONE_MISSIONS, SDG_LABELS, IdeaStatus, RoadmapStatus
-from cooperer.communities.models import Community, PlannedAction, RoadmapVersion
+from cooperer.communities.enums import (
+    BACKBONE_MISSIONS,
+    SDG_LABELS,
+    ActionStatus,
+    CooperationLevel,
+    IdeaStatus,
+    MemberRole,
+    Phase,
+    RoadmapStatus,
+)
+from cooperer.communities.models import Axis, Community, PlannedAction, RoadmapVersion
+from cooperer.communities.services import structure_names
 
 OPEN_IDEA_STATUSES = [IdeaStatus.NEW, IdeaStatus.STUDYING, IdeaStatus.ADOPTED]
 LATEST_DECISIONS = 20
@@ -21,97 +30,100 @@ MAX_OPEN_IDEAS = 50
 DEMO_NOTICE = "Données fictives de démonstration"
 
 
-def _name(structure) -> str:
-    return structure.name if structure else ""
-
-
 def _latest_adopted_roadmap(community: Community) -> dict | None:
-    actions = PlannedAction.objects.select_related("lead").prefetch_related("partners")
+    """The roadmap in force, as values: the version, its axes, their actions and the actions' partners."""
     version = (
         RoadmapVersion.objects.filter(community=community, status=RoadmapStatus.ADOPTED)
-        .select_related("adopted_by")
-        .prefetch_related("axes", Prefetch("axes__actions", queryset=actions))
         .order_by("-number")
+        .values("pk", "number", "summary", "adopted_on", "adopted_by__name")
         .first()
     )
     if version is None:
         return None
+    partners: dict[int, list[str]] = {}
+    for action_id, name in PlannedAction.partners.through.objects.filter(
+        plannedaction__axis__roadmap_id=version["pk"]
+    ).values_list("plannedaction_id", "structure__name"):
+        partners.setdefault(action_id, []).append(name)
+    actions: dict[int, list[dict]] = {}
+    for pk, axis_id, title, status, lead in PlannedAction.objects.filter(
+        axis__roadmap_id=version["pk"]
+    ).values_list("pk", "axis_id", "title", "status", "lead__name"):
+        actions.setdefault(axis_id, []).append(
+            {
+                "title": title,
+                "status": ActionStatus(status).label,
+                "lead": lead or "",
+                "partners": sorted(partners.get(pk, [])),
+            }
+        )
     axes = [
-        {
-            "title": axis.title,
-            "description": axis.description,
-            "actions": [
-                {
-                    "title": action.title,
-                    "status": action.get_status_display(),
-                    "lead": _name(action.lead),
-                    "partners": sorted(p.name for p in action.partners.all()),
-                }
-                for action in axis.actions.all()
-            ],
-        }
-        for axis in version.axes.all()
+        {"title": title, "description": description, "actions": actions.get(pk, [])}
+        for pk, title, description in Axis.objects.filter(roadmap_id=version["pk"]).values_list(
+            "pk", "title", "description"
+        )
     ]
     return {
-        "number": version.number,
-        "summary": version.summary,
-        "adopted_on": version.adopted_on,
-        "adopted_by": version.adopted_by.name if version.adopted_by else "",
+        "number": version["number"],
+        "summary": version["summary"],
+        "adopted_on": version["adopted_on"],
+        "adopted_by": version["adopted_by__name"] or "",
         "axes": axes,
     }
 
 
 def community_fiche_context(community: Community) -> dict:
-    """Everything the fiche shows, as plain lists and dicts (user text unescaped: templates autoescape)."""
-    community = (
-        Community.objects.select_related(
-            "epci", "trinome_state", "trinome_local_authority", "trinome_civil_society", "backbone"
-        )
-        .prefetch_related("qpvs")
-        .get(pk=community.pk)
+    """Everything the fiche shows, as plain lists and dicts (user text unescaped: templates autoescape).
+
+    Read as values, not model instances: the member table has one row per member (200 and more)."""
+    community = Community.objects.select_related("epci").get(pk=community.pk)
+    names = structure_names(community)
+    roles, levels = dict(MemberRole.choices), dict(CooperationLevel.choices)
+    members = community.memberships.current().values_list(
+        "structure__name", "role", "level", "contribution", "joined_on"
     )
-    memberships = community.memberships.current().select_related("structure")
-    decisions = community.decisions.select_related("instance")[:LATEST_DECISIONS]
-    ideas = community.ideas.filter(status__in=OPEN_IDEA_STATUSES)[:MAX_OPEN_IDEAS]
+    decisions = community.decisions.values_list("decided_on", "instance__name", "text")[:LATEST_DECISIONS]
+    ideas = community.ideas.filter(status__in=OPEN_IDEA_STATUSES).values_list("text", "raised_on", "status")[
+        :MAX_OPEN_IDEAS
+    ]
     missions = community.backbone_missions or {}
     return {
         "name": community.name,
         "kind": community.get_kind_display(),
         "epci": community.epci.name,
-        "qpvs": [
-            {"code": q.code, "name": q.name} for q in sorted(community.qpvs.all(), key=lambda q: q.code)
-        ],
+        "qpvs": [{"code": code, "name": name} for code, name in community.qpvs.values_list("code", "name")],
         "objective": community.objective,
         "sdgs": [{"number": n, "label": SDG_LABELS.get(n, "")} for n in sorted(community.sdgs)],
         "programme": community.programme,
         "anchoring": community.anchoring,
         "started_on": community.started_on,
         "trinome": [
-            {"role": "État", "name": _name(community.trinome_state)},
-            {"role": "Collectivité", "name": _name(community.trinome_local_authority)},
-            {"role": "Association ou habitants", "name": _name(community.trinome_civil_society)},
+            {"role": "État", "name": names["trinome_state"]},
+            {"role": "Collectivité", "name": names["trinome_local_authority"]},
+            {"role": "Association ou habitants", "name": names["trinome_civil_society"]},
         ],
-        "backbone": _name(community.backbone),
+        "backbone": names["backbone"],
         "backbone_missions": [{"mission": m, "done": bool(missions.get(m))} for m in BACKBONE_MISSIONS],
         "phase": community.get_phase_display(),
         "transitions": [
-            {"on": t.on, "phase": t.get_phase_display(), "justification": t.justification}
-            for t in community.transitions.all()
+            {"on": on, "phase": Phase(phase).label, "justification": justification}
+            for on, phase, justification in community.transitions.values_list("on", "phase", "justification")
         ],
         "members": [
             {
-                "structure": m.structure.name,
-                "role": m.get_role_display(),
-                "level": m.get_level_display(),
-                "contribution": m.contribution,
-                "joined_on": m.joined_on,
+                "structure": name,
+                "role": roles.get(role, role),
+                "level": levels.get(level, level),
+                "contribution": contribution,
+                "joined_on": joined_on,
             }
-            for m in memberships
+            for name, role, level, contribution, joined_on in members
         ],
         "roadmap": _latest_adopted_roadmap(community),
-        "decisions": [{"on": d.decided_on, "instance": d.instance.name, "text": d.text} for d in decisions],
+        "decisions": [{"on": on, "instance": instance, "text": text} for on, instance, text in decisions],
         "ideas": [
-            {"text": i.text, "raised_on": i.raised_on, "status": i.get_status_display()} for i in ideas
+            {"text": text, "raised_on": raised_on, "status": IdeaStatus(status).label}
+            for text, raised_on, status in ideas
         ],
         "generated_on": timezone.localdate(),
         "is_demo": community.is_demo,

@@ -31,7 +31,9 @@ class Community(models.Model):
         Epci, on_delete=models.PROTECT, related_name="communities", verbose_name="territoire (EPCI)"
     )
     qpvs = models.ManyToManyField(Qpv, blank=True, related_name="communities", verbose_name="QPV")
-    communes = models.ManyToManyField(Commune, blank=True, related_name="communities")
+    communes = models.ManyToManyField(
+        Commune, blank=True, related_name="communities", verbose_name="communes"
+    )
     target_areas = models.ManyToManyField(
         TargetArea, blank=True, related_name="communities", verbose_name="quartiers cibles locaux"
     )
@@ -82,11 +84,12 @@ class Community(models.Model):
     phase = models.CharField("phase", max_length=20, choices=Phase.choices, default=Phase.PREFIGURATION)
     started_on = models.DateField("lancée le", null=True, blank=True)
     is_demo = models.BooleanField("donnée de démonstration (fictive)", default=False)
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    created_at = models.DateTimeField("créée le", default=timezone.now, editable=False)
 
     class Meta:
         ordering = ["name"]
         verbose_name = "communauté"
+        verbose_name_plural = "communautés"
 
     def __str__(self):
         return self.name
@@ -104,17 +107,24 @@ class Community(models.Model):
 
 
 class PhaseTransition(models.Model):
-    community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="transitions")
+    community = models.ForeignKey(
+        Community, on_delete=models.CASCADE, related_name="transitions", verbose_name="communauté"
+    )
     phase = models.CharField("phase", max_length=20, choices=Phase.choices)
     on = models.DateField("le")
     justification = models.TextField("ce qui le justifie")
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name="enregistré par",
     )
 
     class Meta:
         ordering = ["on", "pk"]
         verbose_name = "changement de phase"
+        verbose_name_plural = "changements de phase"
 
     def __str__(self):
         return f"{self.get_phase_display()} ({self.on:%d/%m/%Y})"
@@ -126,10 +136,19 @@ class MembershipQuerySet(models.QuerySet):
 
 
 class Membership(models.Model):
-    community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="memberships")
-    structure = models.ForeignKey(Structure, on_delete=models.PROTECT, related_name="memberships")
+    community = models.ForeignKey(
+        Community, on_delete=models.CASCADE, related_name="memberships", verbose_name="communauté"
+    )
+    structure = models.ForeignKey(
+        Structure, on_delete=models.PROTECT, related_name="memberships", verbose_name="structure"
+    )
     person = models.ForeignKey(
-        Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="memberships"
+        Person,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="memberships",
+        verbose_name="personne à contacter",
     )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -137,6 +156,7 @@ class Membership(models.Model):
         null=True,
         blank=True,
         related_name="community_memberships",
+        verbose_name="compte",
     )
     role = models.CharField("rôle", max_length=20, choices=MemberRole.choices, default=MemberRole.MEMBER)
     contribution = models.TextField("ce que j'apporte", blank=True, default="")
@@ -154,6 +174,7 @@ class Membership(models.Model):
     class Meta:
         ordering = ["structure__name", "pk"]
         verbose_name = "membre"
+        verbose_name_plural = "membres"
         constraints = [
             models.UniqueConstraint(
                 fields=["community", "structure"],
@@ -167,51 +188,71 @@ class Membership(models.Model):
 
 
 class Invitation(models.Model):
-    community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="invitations")
-    structure = models.ForeignKey(Structure, on_delete=models.CASCADE, related_name="+")
+    community = models.ForeignKey(
+        Community, on_delete=models.CASCADE, related_name="invitations", verbose_name="communauté"
+    )
+    structure = models.ForeignKey(
+        Structure, on_delete=models.CASCADE, related_name="+", verbose_name="structure invitée"
+    )
     email = models.EmailField("courriel")
     role = models.CharField(
         "rôle proposé", max_length=20, choices=MemberRole.choices, default=MemberRole.MEMBER
     )
-    token = models.CharField(max_length=64, unique=True)
+    token = models.CharField("jeton", max_length=64, unique=True)
     invited_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name="invitée par",
     )
-    sent_at = models.DateTimeField(default=timezone.now)
-    accepted_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField("envoyée le", default=timezone.now)
+    accepted_at = models.DateTimeField("acceptée le", null=True, blank=True)
 
     class Meta:
         ordering = ["-sent_at"]
         verbose_name = "invitation"
+        verbose_name_plural = "invitations"
 
     def __str__(self):
         return f"{self.structure} → {self.community}"
 
 
 class Instance(models.Model):
-    community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="instances")
+    community = models.ForeignKey(
+        Community, on_delete=models.CASCADE, related_name="instances", verbose_name="communauté"
+    )
     kind = models.CharField("type", max_length=20, choices=InstanceKind.choices)
     name = models.CharField("nom", max_length=200)
 
     class Meta:
         ordering = ["kind", "name"]
         verbose_name = "instance"
+        verbose_name_plural = "instances"
 
     def __str__(self):
         return self.name
 
 
 class Meeting(models.Model):
-    instance = models.ForeignKey(Instance, on_delete=models.CASCADE, related_name="meetings")
+    instance = models.ForeignKey(
+        Instance, on_delete=models.CASCADE, related_name="meetings", verbose_name="instance"
+    )
     starts_at = models.DateTimeField("date et heure")
     place = models.CharField("lieu", max_length=200, blank=True, default="")
     agenda = models.TextField("ordre du jour", blank=True, default="")
     minutes = models.TextField("compte rendu", blank=True, default="")
     convened_at = models.DateTimeField("convocation envoyée le", null=True, blank=True)
+    # Who the convocation reached (structure names), and who had no address: what the pages say it did.
+    convocation_reached = models.JSONField("membres convoqués", null=True, blank=True, editable=False)
+    convocation_unreachable = models.JSONField(
+        "membres sans adresse de courriel", null=True, blank=True, editable=False
+    )
 
     class Meta:
         ordering = ["-starts_at", "-pk"]
         verbose_name = "réunion"
+        verbose_name_plural = "réunions"
 
     def __str__(self):
         return f"{self.instance} — {timezone.localtime(self.starts_at):%d/%m/%Y}"
@@ -219,13 +260,28 @@ class Meeting(models.Model):
     def get_absolute_url(self):
         return reverse("communities:meeting", args=[self.pk])
 
+    @property
+    def convocation(self):
+        """The Notification of the convocation, None if not convened or convened before it was recorded."""
+        from cooperer.communities.services import Notification
+
+        if self.convened_at is None or self.convocation_reached is None:
+            return None
+        return Notification(reached=self.convocation_reached, unreachable=self.convocation_unreachable or [])
+
 
 class Attendance(models.Model):
-    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendances")
-    membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="attendances")
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.CASCADE, related_name="attendances", verbose_name="réunion"
+    )
+    membership = models.ForeignKey(
+        Membership, on_delete=models.CASCADE, related_name="attendances", verbose_name="membre"
+    )
     present = models.BooleanField("présent·e", default=True)
 
     class Meta:
+        verbose_name = "présence"
+        verbose_name_plural = "présences"
         constraints = [
             models.UniqueConstraint(fields=["meeting", "membership"], name="one_attendance_per_member")
         ]
@@ -235,7 +291,9 @@ class Attendance(models.Model):
 
 
 class RoadmapVersion(models.Model):
-    community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="roadmaps")
+    community = models.ForeignKey(
+        Community, on_delete=models.CASCADE, related_name="roadmaps", verbose_name="communauté"
+    )
     number = models.PositiveSmallIntegerField("version")
     status = models.CharField(
         "état", max_length=20, choices=RoadmapStatus.choices, default=RoadmapStatus.DRAFT
@@ -254,6 +312,7 @@ class RoadmapVersion(models.Model):
     class Meta:
         ordering = ["community", "number"]
         verbose_name = "version de la feuille de route"
+        verbose_name_plural = "versions de la feuille de route"
         constraints = [models.UniqueConstraint(fields=["community", "number"], name="unique_roadmap_number")]
 
     def __str__(self):
@@ -262,23 +321,36 @@ class RoadmapVersion(models.Model):
     def get_absolute_url(self):
         return reverse("communities:roadmap", args=[self.pk])
 
+    @property
+    def is_draft(self) -> bool:
+        return self.status == RoadmapStatus.DRAFT
+
+    @property
+    def is_replaced(self) -> bool:
+        return self.status == RoadmapStatus.REPLACED
+
 
 class Axis(models.Model):
-    roadmap = models.ForeignKey(RoadmapVersion, on_delete=models.CASCADE, related_name="axes")
+    roadmap = models.ForeignKey(
+        RoadmapVersion, on_delete=models.CASCADE, related_name="axes", verbose_name="feuille de route"
+    )
     title = models.CharField("axe", max_length=200)
-    description = models.TextField(blank=True, default="")
-    order = models.PositiveSmallIntegerField(default=0)
+    description = models.TextField("description", blank=True, default="")
+    order = models.PositiveSmallIntegerField(
+        "ordre", default=0, help_text="Position de l'axe dans la feuille de route (1, 2, 3…)."
+    )
 
     class Meta:
         ordering = ["order", "pk"]
         verbose_name = "axe"
+        verbose_name_plural = "axes"
 
     def __str__(self):
         return self.title
 
 
 class PlannedAction(models.Model):
-    axis = models.ForeignKey(Axis, on_delete=models.CASCADE, related_name="actions")
+    axis = models.ForeignKey(Axis, on_delete=models.CASCADE, related_name="actions", verbose_name="axe")
     title = models.CharField("action", max_length=200)
     lead = models.ForeignKey(
         Structure, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="pilote"
@@ -294,30 +366,44 @@ class PlannedAction(models.Model):
     class Meta:
         ordering = ["pk"]
         verbose_name = "action prévue"
+        verbose_name_plural = "actions prévues"
 
     def __str__(self):
         return self.title
 
 
 class WorkingGroup(models.Model):
-    axis = models.ForeignKey(Axis, on_delete=models.CASCADE, related_name="working_groups")
+    axis = models.ForeignKey(
+        Axis, on_delete=models.CASCADE, related_name="working_groups", verbose_name="axe"
+    )
     name = models.CharField("nom", max_length=200)
-    members = models.ManyToManyField(Membership, blank=True, related_name="working_groups")
+    members = models.ManyToManyField(
+        Membership, blank=True, related_name="working_groups", verbose_name="membres"
+    )
 
     class Meta:
+        ordering = ["name", "pk"]
         verbose_name = "groupe de travail"
+        verbose_name_plural = "groupes de travail"
 
     def __str__(self):
         return self.name
 
 
 class Decision(models.Model):
-    community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="decisions")
+    community = models.ForeignKey(
+        Community, on_delete=models.CASCADE, related_name="decisions", verbose_name="communauté"
+    )
     instance = models.ForeignKey(
         Instance, on_delete=models.RESTRICT, related_name="decisions", verbose_name="instance"
     )
     meeting = models.ForeignKey(
-        Meeting, on_delete=models.SET_NULL, null=True, blank=True, related_name="decisions"
+        Meeting,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="decisions",
+        verbose_name="réunion",
     )
     decided_on = models.DateField("date")
     text = models.TextField("décision")
@@ -332,6 +418,9 @@ class Decision(models.Model):
     class Meta:
         ordering = ["-decided_on", "-pk"]
         verbose_name = "décision"
+        verbose_name_plural = "décisions"
+        # The decisions of a community are listed newest first, 50 a page: deep pages stay cheap.
+        indexes = [models.Index(fields=["community", "-decided_on", "-id"], name="decision_community_date")]
 
     def __str__(self):
         return self.text[:80]
@@ -342,7 +431,9 @@ class Decision(models.Model):
 
 
 class Idea(models.Model):
-    community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="ideas")
+    community = models.ForeignKey(
+        Community, on_delete=models.CASCADE, related_name="ideas", verbose_name="communauté"
+    )
     text = models.TextField("idée")
     raised_at = models.ForeignKey(
         Meeting,
@@ -359,13 +450,16 @@ class Idea(models.Model):
     class Meta:
         ordering = ["-raised_on", "-pk"]
         verbose_name = "idée"
+        verbose_name_plural = "idées"
 
     def __str__(self):
         return self.text[:80]
 
 
 class Workshop(models.Model):
-    community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="workshops")
+    community = models.ForeignKey(
+        Community, on_delete=models.CASCADE, related_name="workshops", verbose_name="communauté"
+    )
     title = models.CharField("atelier", max_length=200)
     held_on = models.DateField("le")
     objectives = models.TextField("objectifs", blank=True, default="")
@@ -377,6 +471,7 @@ class Workshop(models.Model):
     class Meta:
         ordering = ["-held_on", "-pk"]
         verbose_name = "atelier"
+        verbose_name_plural = "ateliers"
 
     def __str__(self):
         return self.title

@@ -9,6 +9,7 @@ urlpatterns = [
     path("invitation/<str:token>/", views.accept, name="accept"),
     path("<int:pk>/", views.community_detail, name="detail"),
     path("<int:pk>/modifier/", views.community_edit, name="edit"),
+    path("<int:pk>/reseau/", views.community_network, name="network"),
     path("<int:pk>/membres/nouveau/", views.member_add, name="member_add"),
     path("<int:pk>/membres/<int:membership_pk>/depart/", views.member_leave, name="member_leave"),
     path("<int:pk>/inviter/", views.invite, name="invite"),

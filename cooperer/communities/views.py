@@ -1,3 +1,5 @@
+import datetime
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -14,8 +16,7 @@ from cooperer.accounts.permissions import (
     is_platform_admin,
     roles_of,
 )
-from cooperer.actors.network import drawing, load_network
-from cooperer.communities import services
+from cooperer.communities import chronology, services
 from cooperer.communities.enums import MemberRole, RoadmapStatus
 from cooperer.communities.fiche import community_fiche_context, community_pdf
 from cooperer.communities.forms import (
@@ -33,7 +34,9 @@ from cooperer.communities.forms import (
     WorkingGroupForm,
     WorkshopForm,
 )
+from cooperer.communities.links import url_for_each
 from cooperer.communities.models import Community, Idea, Meeting, Membership, PlannedAction, RoadmapVersion
+from cooperer.communities.network import member_network_svg
 from cooperer.territories.models import Epci
 
 BACKBONE, MEMBER, OBSERVER = MemberRole.BACKBONE, MemberRole.MEMBER, MemberRole.OBSERVER
@@ -94,48 +97,63 @@ def community_edit(request, pk):
     return _form_page(request, community, form, "Modifier la communauté")
 
 
+def _member_page(request, community):
+    """The page of current members (50) as plain rows, the offers of all of them for the matrix, and the
+    first 20 former members' names: all memberships are listed once (a few columns), the page read apart."""
+    everyone = list(
+        community.memberships.values_list("pk", "left_on", "structure__name", "structure__offers")
+    )
+    current = [(pk, offers) for pk, left_on, _, offers in everyone if left_on is None]
+    former = [name for _, left_on, name, _ in everyone if left_on is not None][:20]
+    page = Paginator([pk for pk, _ in current], PAGE_SIZE).get_page(request.GET.get("membres"))
+    rows = services.member_rows(community.memberships.filter(pk__in=page.object_list))
+    by_pk = {row.pk: row for row in rows}
+    members = [by_pk[pk] for pk in page.object_list]
+    structure_url = url_for_each("actors:structure")
+    leave_url = url_for_each("communities:member_leave", community.pk)
+    for row in members:
+        row.url, row.leave_url = structure_url(row.structure_id), leave_url(row.pk)
+    return page, members, [offers for _, offers in current], former
+
+
 @login_required
 def community_detail(request, pk):
-    role = get_community_for(request, pk, OBSERVER).user_role
-    community = (
-        Community.objects.select_related(
-            "epci",
-            "contract",
-            "trinome_state",
-            "trinome_local_authority",
-            "trinome_civil_society",
-            "backbone",
-        )
-        .prefetch_related("qpvs", "transitions", "instances")
-        .get(pk=pk)
-    )
-    community.user_role = role
-    members = community.memberships.current().select_related("structure", "person")
-    member_page = Paginator(members, PAGE_SIZE).get_page(request.GET.get("membres"))
-    network = load_network(structure_ids=list(members.values_list("structure_id", flat=True)))
+    """A constant number of queries; the network drawing comes apart (community_network, through htmx)."""
+    community = get_community_for(request, pk, OBSERVER)
+    member_page, members, all_offers, former = _member_page(request, community)
+    upcoming, past = services.meetings_around(community)
     context = {
         "community": community,
         "is_backbone": community.user_role == BACKBONE,
         "is_member": community.user_role in (BACKBONE, MEMBER),
         "phases": services.phase_progress(community),
+        "structures": services.structure_names(community),
+        "qpvs": [f"{name} ({code})" for name, code in community.qpvs.values_list("name", "code")],
+        "transitions": community.transitions.all(),
+        "instances": community.instances.all(),
         "member_page": member_page,
-        "former": community.memberships.filter(left_on__isnull=False).select_related("structure")[:20],
-        "matrix": services.complementarity_matrix(community),
-        "drawing": drawing(network, width=640, height=420),
-        "upcoming": Meeting.objects.filter(instance__community=community, starts_at__gte=timezone.now())
-        .select_related("instance")
-        .order_by("starts_at")[:5],
-        "past": Meeting.objects.filter(
-            instance__community=community, starts_at__lt=timezone.now()
-        ).select_related("instance")[:5],
+        "members": members,
+        "former": former,
+        "matrix": services.complementarity_matrix(community, members, all_offers),
+        "upcoming": upcoming,
+        "past": past,
         "decisions": community.decisions.select_related("instance")[:10],
         "ideas": community.ideas.select_related("raised_at__instance")[:10],
         "workshops": community.workshops.all()[:5],
-        "roadmaps": community.roadmaps.all(),
+        "roadmaps": community.roadmaps.select_related("adopted_by"),
         "missions": [(m, done) for m, done in (community.backbone_missions or {}).items()],
         "nav": "communities",
     }
     return render(request, "communities/detail.html", context)
+
+
+@login_required
+def community_network(request, pk):
+    """The drawing of the members' cooperation network: a fragment loaded by the detail page, or a page."""
+    community = get_community_for(request, pk, OBSERVER)
+    context = {"community": community, "svg": member_network_svg(community), "nav": "communities"}
+    template = "communities/_network.html" if request.htmx else "communities/network.html"
+    return render(request, template, context)
 
 
 @login_required
@@ -273,12 +291,15 @@ def meeting_create(request, pk):
                 convene=data["convene"],
             )
         except services.CommunityError as exc:
-            form.add_error("starts_at", str(exc))
+            form.add_error(exc.field or "starts_at", str(exc))
         else:
-            messages.success(
-                request,
-                "La réunion est programmée" + (" et la convocation envoyée." if data["convene"] else "."),
-            )
+            if meeting.notification is None:
+                messages.success(request, "La réunion est programmée.")
+            else:
+                messages.success(
+                    request,
+                    f"La réunion est programmée ; convocation {meeting.notification.describe()}.",
+                )
             return redirect(meeting)
     return _form_page(request, community, form, "Programmer une réunion")
 
@@ -287,13 +308,6 @@ def meeting_create(request, pk):
 def meeting_detail(request, meeting_pk):
     meeting = get_object_or_404(Meeting.objects.select_related("instance"), pk=meeting_pk)
     community = get_community_for(request, meeting.instance.community_id, OBSERVER)
-    day = timezone.localdate(meeting.starts_at)
-    members = list(
-        community.memberships.filter(joined_on__lte=day)
-        .filter(Q(left_on__isnull=True) | Q(left_on__gte=day))
-        .select_related("structure")
-    )
-    present = set(meeting.attendances.filter(present=True).values_list("membership_id", flat=True))
     if request.method == "POST":
         if community.user_role != BACKBONE:
             raise PermissionDenied(
@@ -309,10 +323,22 @@ def meeting_detail(request, meeting_pk):
             meeting.save(update_fields=["minutes"])
             messages.success(request, "Présences et compte rendu enregistrés.")
         return redirect(meeting)
+    day = services.attendance_opens_on(meeting)
+    present = set(meeting.attendances.filter(present=True).values_list("membership_id", flat=True))
+    rows = (
+        community.memberships.filter(joined_on__lte=day)
+        .filter(Q(left_on__isnull=True) | Q(left_on__gte=day))
+        .values_list("pk", "structure__name", "structure__acronym")
+    )
+    # Plain rows: the attendance sheet has one line per member (200 and more), no model instances needed.
+    members = [
+        {"id": str(pk), "name": f"{name} ({acronym})" if acronym else name, "present": pk in present}
+        for pk, name, acronym in rows
+    ]
     context = {
-        "meeting": meeting, "community": community, "members": members, "present": present,
+        "meeting": meeting, "community": community, "members": members,
         "is_backbone": community.user_role == BACKBONE, "decisions": meeting.decisions.all(), "ideas": meeting.ideas.all(),
-        "nav": "communities",
+        "has_taken_place": day <= timezone.localdate(), "opens_on": day, "nav": "communities",
     }  # fmt: skip
     return render(request, "communities/meeting.html", context)
 
@@ -327,7 +353,7 @@ def decision_create(request, pk):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services.record_decision(
+            decision = services.record_decision(
                 community,
                 instance=data["instance"],
                 text=data["text"],
@@ -336,9 +362,10 @@ def decision_create(request, pk):
                 actions=data["actions"],
             )
         except services.CommunityError as exc:
-            form.add_error("instance" if "instance" in str(exc) else None, str(exc))
+            form.add_error(exc.field, str(exc))
         else:
-            messages.success(request, "La décision est enregistrée et les membres en sont informés.")
+            notification = decision.notification.describe()
+            messages.success(request, f"La décision est enregistrée ; information {notification}.")
             return redirect(meeting or community)
     return _form_page(request, community, form, "Enregistrer une décision")
 
@@ -435,7 +462,7 @@ def roadmap_new(request, pk):
 
 def _draft(request, roadmap_pk):
     roadmap, community = _roadmap(request, roadmap_pk, BACKBONE)
-    if roadmap.status == RoadmapStatus.ADOPTED:
+    if roadmap.status != RoadmapStatus.DRAFT:
         raise PermissionDenied("Une version adoptée ne se modifie plus : créez une nouvelle version.")
     return roadmap, community
 
@@ -488,14 +515,20 @@ def roadmap_adopt(request, roadmap_pk):
     roadmap, community = _roadmap(request, roadmap_pk, BACKBONE)
     form = AdoptForm(request.POST, community=community)
     if form.is_valid():
+        previous = community.roadmaps.filter(status=RoadmapStatus.ADOPTED).exclude(pk=roadmap.pk).first()
         try:
-            services.adopt_roadmap(
+            decision = services.adopt_roadmap(
                 roadmap, instance=form.cleaned_data["instance"], on=form.cleaned_data["on"]
             )
         except services.CommunityError as exc:
             messages.error(request, str(exc))
         else:
-            messages.success(request, f"La version {roadmap.number} est adoptée.")
+            replaced = f" ; la version {previous.number} est remplacée" if previous else ""
+            messages.success(
+                request,
+                f"La version {roadmap.number} est adoptée{replaced}. "
+                f"Information {decision.notification.describe()}.",
+            )
     else:
         messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
     return redirect(roadmap)
@@ -521,13 +554,20 @@ def roadmap_compare(request, pk):
     return render(request, "communities/compare.html", context)
 
 
+def _day(value):
+    try:
+        return datetime.date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
 @login_required
 def timeline(request, pk):
+    """Newest first, a page at a time: ?avant=AAAA-MM-JJ shows what happened before that day."""
     community = get_community_for(request, pk, OBSERVER)
+    page = chronology.page(community, before=_day(request.GET.get("avant")))
     return render(
-        request,
-        "communities/timeline.html",
-        {"community": community, "events": services.timeline(community), "nav": "communities"},
+        request, "communities/timeline.html", {"community": community, "page": page, "nav": "communities"}
     )
 
 

@@ -5,6 +5,7 @@ from django.core import mail
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from cooperer.communities.models import Meeting
 from tests.browser.test_journeys import log_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -18,6 +19,7 @@ def test_the_animatrice_runs_a_comite_technique_and_adopts_roadmap_v2(
     assert_accessible(page)
     page.get_by_role("link", name="Communauté d'action jeunesse").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Communauté d'action jeunesse")
+    expect(page.locator("figure#reseau-membres svg")).to_be_visible()  # loaded by htmx
     assert_accessible(page)
 
     page.get_by_role("link", name="Programmer une réunion").click()
@@ -28,8 +30,11 @@ def test_the_animatrice_runs_a_comite_technique_and_adopts_roadmap_v2(
     page.get_by_label("Envoyer la convocation aux membres par courriel").check()
     assert_accessible(page)
     page.get_by_role("button", name="Enregistrer").click()
-    expect(page.get_by_text("La réunion est programmée et la convocation envoyée.")).to_be_visible()
+    expect(page.get_by_text("La réunion est programmée ; convocation envoyée à 1 membre sur 3")).to_be_visible()
     assert any("Convocation" in m.subject for m in mail.outbox)
+    # The meeting takes place: attendance is only taken once it has begun.
+    Meeting.objects.update(starts_at=timezone.now() - datetime.timedelta(minutes=1))
+    page.reload()
 
     page.get_by_label("Carré des associations").check()
     page.get_by_label("CAF du Haut-Rhin").check()
@@ -61,7 +66,7 @@ def test_the_animatrice_runs_a_comite_technique_and_adopts_roadmap_v2(
     page.get_by_label("Adoptée par").select_option(label="Comité technique jeunesse")
     assert_accessible(page)
     page.get_by_role("button", name="Adopter la version 2").click()
-    expect(page.get_by_text("La version 2 est adoptée.")).to_be_visible()
+    expect(page.get_by_text("La version 2 est adoptée ; la version 1 est remplacée.")).to_be_visible()
 
     page.get_by_role("link", name="comparer").click()
     page.get_by_label("De la version").select_option("1")

@@ -5,6 +5,7 @@ import re
 import zlib
 
 import pytest
+from django.utils import timezone
 
 from cooperer.actors.enums import LegalForm
 from cooperer.communities import services
@@ -159,5 +160,16 @@ def test_the_demo_communities_load_twice_without_duplicates(shared_data, mailout
     assert sud_est.roadmaps.get().status == RoadmapStatus.DRAFT
     assert sud_est.memberships.filter(structure__name="Cercle des courageux de Sud-Est").exists()
     assert community_pdf(mulhouse).startswith(b"%PDF")
-    assert mailoutbox == []  # the demo notifies nobody: its memberships have no contact
+    assert mailoutbox == []  # the demo's history happened in the past: it notifies nobody
     assert len(community_fiche_context(mulhouse)["roadmap"]["axes"]) == 3
+    # but every demo member has a fictional contact, so that what is done in the demo is mailed (console)
+    people = Membership.objects.filter(community__in=communities).select_related("person")
+    assert all(m.person and m.person.is_demo and m.person.email for m in people)
+    meeting = services.schedule_meeting(
+        mulhouse.instances.get(kind=InstanceKind.COTECH),
+        starts_at=timezone.now() + datetime.timedelta(days=7),
+        convene=True,
+    )
+    assert meeting.notification.unreachable == []
+    assert len(meeting.notification.reached) == mulhouse.memberships.current().count()
+    assert len(mailoutbox) == meeting.notification.messages > 8

@@ -4,7 +4,7 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from cooperer.communities import services
+from cooperer.communities import chronology, services
 from cooperer.communities.enums import ActionStatus, MemberRole, Phase
 from cooperer.communities.models import Decision, PlannedAction
 
@@ -130,5 +130,5 @@ def test_the_timeline_lists_what_happened(community):
     services.log_idea(
         community["community"], "Organiser des assises de la jeunesse", raised_on=datetime.date(2025, 2, 1)
     )
-    kinds = [event["kind"] for event in services.timeline(community["community"])]
+    kinds = [event["kind"] for event in chronology.page(community["community"]).events]
     assert {"Idée", "Décision", "Feuille de route", "Arrivée"} <= set(kinds)

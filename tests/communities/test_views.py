@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cooperer.communities import services
-from cooperer.communities.enums import MemberRole
+from cooperer.communities.enums import MemberRole, RoadmapStatus
 from cooperer.communities.models import Community, Decision, Idea, Meeting, RoadmapVersion
 from tests.actors.conftest import make_structure
 
@@ -160,7 +160,13 @@ def test_the_community_page_uses_a_constant_number_of_queries(
             text=f"D{i}",
         )
         Idea.objects.create(community=c, text=f"Idée {i}")
-    RoadmapVersion.objects.create(community=c, number=7)
+    # Adopted (and replaced) versions show who adopted them: one query for all, not one each.
+    for number, status in [(5, RoadmapStatus.REPLACED), (6, RoadmapStatus.ADOPTED), (7, RoadmapStatus.DRAFT)]:
+        adopted = status != RoadmapStatus.DRAFT
+        RoadmapVersion.objects.create(
+            community=c, number=number, status=status, adopted_on=datetime.date(2025, 1, number) if adopted else None,
+            adopted_by=community["pleniere"] if adopted else None,
+        )  # fmt: skip
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert client.get(detail(community)).status_code == 200
     with django_assert_max_num_queries(12):
