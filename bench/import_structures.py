@@ -5,13 +5,14 @@ every row, write nothing) plus `importers.commit()` (write everything in one tra
 themes, publics and QPVs, then their search text).
 
 What is measured, each phase with its wall time and its own peak RSS (VmHWM reset before each phase):
-1. `preview()` of a file where 1 % of the rows carry one deliberate error each (twelve kinds: empty name,
-   SIRET key, SIRET twice, INSEE code shape, unknown commune, RNA format, RNA of a local-law association,
-   court register of a plain association, unknown and malformed QPV codes, unknown resources, public-listing
-   value, unknown legal form). The errors found must be exactly the ones planted: same count, same (line,
-   column) pairs.
+1. `preview()` of a file where 1 % of the rows carry one deliberate error each (fifteen kinds: empty name,
+   SIRET key, SIRET twice, INSEE code shape, unknown commune, postcode instead of the INSEE code, RNA format,
+   RNA of a local-law association, court register of a plain association, unknown and malformed QPV codes,
+   unknown offer, unknown need, public-listing value, unknown legal form). The errors found must be exactly
+   the ones planted: same count, same (line, column) pairs; each postcode must be explained as one.
 2. `preview()` of the clean file (no error expected), then 3. `commit()` of that preview. `meets_target` is
-   preview + commit ≤ 30 s.
+   preview + commit ≤ 30 s. The search text stored by the commit must be what `refresh_search_text`
+   computes: checked on a sample of 2,000 structures (recomputed, compared, rolled back).
 4. (Not part of the target.) `preview()` of the same clean file again, once the 100,000 structures are in the
    directory: rows with a SIRET or RNA become updates, the others are compared by name with the structures of
    their commune (possible duplicates).
@@ -22,7 +23,7 @@ that database (PostgreSQL): it must be an empty scratch database; the script mig
 it already holds structures, users or territories, and empties it at the end (`flush`) unless --keep.
 
 Run: .venv/bin/python bench/import_structures.py [--rows 100000] [--seed 42] [--no-reimport] [--keep]
-     DATABASE_URL=postgres://postgres@127.0.0.1:5432/cooperer_bench .venv/bin/python bench/import_structures.py
+     DATABASE_URL=postgres://postgres@127.0.0.1:5432/cooperer_bench_import .venv/bin/python bench/import_structures.py
 Prints one JSON object on stdout; progress goes to stderr.
 """
 
@@ -154,16 +155,25 @@ def rss_mb() -> float:
     return _status_mb("VmRSS:") or 0.0
 
 
+CPU_S: dict[str, float] = {}
+
+
 def timed(label: str, function, *args):
     """(value, seconds, peak RSS of the phase in MB, RSS at its start in MB). Memory that Python kept from
-    earlier phases counts in the peak: the start figure tells how much of it was already there."""
+    earlier phases counts in the peak: the start figure tells how much of it was already there. The
+    process's CPU time goes to CPU_S[label]: on a machine shared with other jobs, wall time varies more
+    (PostgreSQL's own work runs in its server processes and is not in it)."""
     reset_peak_rss()
     start_rss = rss_mb()
-    began = time.perf_counter()
+    began, began_cpu = time.perf_counter(), time.process_time()
     value = function(*args)
     elapsed = time.perf_counter() - began
+    CPU_S[label] = round(time.process_time() - began_cpu, 2)
     peak = peak_rss_mb()
-    log(f"  {label} : {elapsed:.2f} s, mémoire {start_rss:.0f} Mo au début, pic {peak:.0f} Mo")
+    log(
+        f"  {label} : {elapsed:.2f} s (processeur {CPU_S[label]:.2f} s), mémoire {start_rss:.0f} Mo au début, "
+        f"pic {peak:.0f} Mo"
+    )
     return value, round(elapsed, 2), round(peak, 1), round(start_rss, 1)
 
 
@@ -339,12 +349,18 @@ def plant_error(kind: int, row: dict, rows: Rows, earlier_siret: str) -> str:
         case 12:
             row["annuaire_public"] = "peut-être"
             return "annuaire_public"
-        case _:
+        case 13:
             row["forme_juridique"] = "groupement mystère"
             return "forme_juridique"
+        case _:
+            row["code_insee_commune"] = row["code_insee_commune"][:2] + "000"  # a main town's postcode
+            return "code_insee_commune"
 
 
-ERROR_KINDS = 14
+ERROR_KINDS = 15
+POSTCODE_KIND = 14
+POSTCODE_MESSAGE = "ressemble à un code postal"
+SEARCH_TEXT_SAMPLE = 2000
 
 
 def write_files(folder: Path, count: int, rows: Rows, rng: random.Random) -> tuple[Path, Path, set]:
@@ -375,6 +391,29 @@ def write_files(folder: Path, count: int, rows: Rows, rng: random.Random) -> tup
     return paths[0], paths[1], expected
 
 
+def check_search_text(seed: int) -> dict:
+    """Recompute the search text of a sample with `refresh_search_text`, compare, roll back."""
+    from django.db import transaction
+
+    from cooperer.actors.models import Structure
+    from cooperer.actors.services import refresh_search_text
+
+    ids = list(Structure.objects.values_list("pk", flat=True))
+    sample = sorted(random.Random(seed).sample(ids, min(SEARCH_TEXT_SAMPLE, len(ids))))
+    stored = dict(Structure.objects.filter(pk__in=sample).values_list("pk", "search_text"))
+    with transaction.atomic():
+        Structure.objects.filter(pk__in=sample).update(search_text="")
+        refresh_search_text(sample)
+        recomputed = dict(Structure.objects.filter(pk__in=sample).values_list("pk", "search_text"))
+        transaction.set_rollback(True)
+    different = [pk for pk in sample if stored[pk] != recomputed[pk]]
+    return {
+        "sample": len(sample),
+        "identical": len(sample) - len(different),
+        "first_difference": [stored[different[0]], recomputed[different[0]]] if different else None,
+    }
+
+
 def main() -> None:
     args = parse_args()
     folder = Path(tempfile.mkdtemp(prefix="cooperer-bench-import-"))
@@ -395,6 +434,7 @@ def main() -> None:
             check_empty_database()
             may_flush = not args.keep  # a database that held data before is never flushed
         rng = random.Random(args.seed)
+        load_at_start = round(os.getloadavg()[0], 2)
         communes, qpv_codes = create_reference(rng)
         log(f"écriture de {args.rows} lignes (fichier propre et fichier avec 1 % d'erreurs)")
         clean_path, errors_path, expected = write_files(
@@ -407,6 +447,7 @@ def main() -> None:
         )
         found = {(error.line, error.column) for error in flawed.errors}
         errors_found = len(flawed.errors)
+        postcodes_explained = sum(POSTCODE_MESSAGE in error.message for error in flawed.errors)
         missed = sorted(expected - found)[:10]
         unexpected = sorted(found - expected)[:10]
         del flawed
@@ -431,6 +472,8 @@ def main() -> None:
             "themes": Theme.objects.count(),
             "publics": Public.objects.count(),
         }
+        log("contrôle du texte de recherche (échantillon recalculé par refresh_search_text)")
+        search_text_check = check_search_text(args.seed)
 
         reimport = None
         if not args.no_reimport:
@@ -440,6 +483,7 @@ def main() -> None:
             )
             reimport = {
                 "preview_s": again_s,
+                "cpu_s": CPU_S["aperçu (réimport)"],
                 "peak_rss_mb": again_rss,
                 "rss_at_start_mb": again_start_rss,
                 "creates": again.creates,
@@ -456,6 +500,9 @@ def main() -> None:
             "preview_s": preview_s,
             "commit_s": commit_s,
             "preview_plus_commit_s": round(total, 2),
+            "preview_cpu_s": CPU_S["aperçu"],
+            "commit_cpu_s": CPU_S["écriture"],
+            "load_avg_1m": [load_at_start, round(os.getloadavg()[0], 2)],
             "rows_per_s": round(args.rows / total) if total else None,
             "preview_peak_rss_mb": preview_rss,
             "commit_peak_rss_mb": commit_rss,
@@ -472,6 +519,11 @@ def main() -> None:
             "errors_match": errors_found == len(expected) and not missed and not unexpected,
             "errors_missed": missed,
             "errors_unexpected": unexpected,
+            "postcode_errors_planted": sum(
+                1 for number in range(len(expected)) if number % ERROR_KINDS == POSTCODE_KIND
+            ),
+            "postcode_errors_explained": postcodes_explained,
+            "search_text_check": search_text_check,
             "reimport": reimport,
             "target_s": TARGET_S,
             "meets_target": total <= TARGET_S,

@@ -102,7 +102,17 @@ def main() -> None:
     token = prepare(env)
     port = free_port()
     server = subprocess.Popen(
-        [sys.executable, "-m", "cooperer.cli", "serve", "--no-worker", "--host", "127.0.0.1", "--port", str(port)],
+        [
+            sys.executable,
+            "-m",
+            "cooperer.cli",
+            "serve",
+            "--no-worker",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+        ],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,

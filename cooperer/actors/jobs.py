@@ -10,12 +10,29 @@ from cooperer.jobs.services import JobFailure, job_handler
 MAX_LISTED_ERRORS = 1000
 
 
+def _uploaded_name(job) -> str:
+    """The file's name as the person uploaded it: the stored copy has a generated name."""
+    return job.params.get("name") or Path(job.params["path"]).name
+
+
 def _preview(job):
-    job.report(5, "Lecture du fichier")
+    name = _uploaded_name(job)
+    job.report(5, f"Lecture de « {name} »")
     try:
-        return importers.preview(job.params["path"])
+        result = importers.preview(job.params["path"])
     except importers.StructureImportError as exc:
-        raise JobFailure(str(exc), [e.as_dict() for e in exc.errors[:MAX_LISTED_ERRORS]]) from exc
+        raise _failure(job, exc) from exc
+    result.source = name
+    return result
+
+
+def _failure(job, exc: importers.StructureImportError) -> JobFailure:
+    """The job's failure, naming the uploaded file rather than the stored copy."""
+    message, name = str(exc), _uploaded_name(job)
+    for stored in (job.params["path"], Path(job.params["path"]).name):
+        if stored:
+            message = message.replace(stored, name)
+    return JobFailure(message, [e.as_dict() for e in exc.errors[:MAX_LISTED_ERRORS]])
 
 
 @job_handler("structures_preview")
@@ -39,10 +56,10 @@ def run_structures_preview(job) -> dict:
 @job_handler("structures_commit")
 def run_structures_commit(job) -> dict:
     result = _preview(job)
-    job.report(50, "Enregistrement")
+    job.report(50, f"Enregistrement des {len(result.rows)} structures de « {result.source} »")
     try:
         written = importers.commit(result)
     except importers.StructureImportError as exc:
-        raise JobFailure(str(exc), [e.as_dict() for e in exc.errors[:MAX_LISTED_ERRORS]]) from exc
+        raise _failure(job, exc) from exc
     Path(job.params["path"]).unlink(missing_ok=True)
-    return written
+    return {"fichier": result.source, **written}

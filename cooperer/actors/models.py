@@ -125,6 +125,8 @@ class Structure(models.Model):
                 condition=models.Q(merged_into__isnull=False),
                 name="structure_merged_into",
             ),
+            # Filtering by territory (communes of an EPCI) counts and sorts from this index alone.
+            models.Index(fields=["commune", "merged_into", "name", "id"], name="structure_commune_listing"),
         ]
 
     def __str__(self):

@@ -4,7 +4,7 @@ finding complementary partners."""
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.forms.models import model_to_dict
 
 from cooperer.actors.enums import Resource
@@ -14,12 +14,22 @@ from cooperer.territories.models import Commune, Qpv
 from cooperer.territories.services import qpv_locator
 
 
-def refresh_search_text(structure_ids) -> None:
-    """Recompute the search text of these structures (name, acronym, themes, publics, places)."""
+def refresh_search_text(structure_ids, chunk_size: int = 2000) -> None:
+    """Recompute the search text of these structures (name, acronym, themes, publics, places), a chunk
+    at a time: a theme renamed can touch tens of thousands of structures, beyond SQLite's variable limit."""
+    ids = list(structure_ids)
+    for start in range(0, len(ids), chunk_size):
+        _refresh_search_text(ids[start : start + chunk_size])
+
+
+def _refresh_search_text(ids: list[int]) -> None:
     structures = (
-        Structure.objects.filter(pk__in=list(structure_ids))
+        Structure.objects.filter(pk__in=ids)
         .select_related("commune")
-        .prefetch_related("themes", "publics", "qpvs")
+        .defer("commune__contour")
+        .prefetch_related(
+            "themes", "publics", Prefetch("qpvs", queryset=Qpv.objects.only("pk", "code", "name"))
+        )
     )
     changed = []
     for structure in structures:

@@ -1,5 +1,6 @@
 """Text normalisation shared by search and imports."""
 
+import functools
 import re
 import unicodedata
 
@@ -54,20 +55,32 @@ _STOPWORDS = frozenset(
 def search_terms(value: str) -> list[tuple[str, ...]]:
     """Each word of `value` as (surface form, lemma) after folding: "Jeunes sportives" ->
     [("jeunes", "jeune"), ("sportives", "sportif")]. Stop words are dropped (docs/adr/003-search.md)."""
+    return [terms for word in _WORD.findall((value or "").lower()) if (terms := word_terms(word))]
+
+
+# Memoised, per word and per part: lemmatising is the slow part of building search texts, and the themes,
+# publics, communes, legal forms and the words of names repeat from one structure to the next.
+@functools.lru_cache(maxsize=100_000)
+def word_terms(word: str) -> tuple[str, ...]:
+    """(surface form, lemma) of one lowercase word, or () for a stop word."""
     import simplemma  # loaded on first use: its French data is read lazily
 
-    terms = []
-    for word in _WORD.findall((value or "").lower()):
-        folded = fold(word)
-        if not folded or folded in _STOPWORDS:
-            continue
-        lemma = fold(simplemma.lemmatize(word, lang="fr")).replace(" ", "")
-        terms.append(tuple(dict.fromkeys(t for t in (folded.replace(" ", ""), lemma) if t)))
-    return terms
+    folded = fold(word)
+    if not folded or folded in _STOPWORDS:
+        return ()
+    lemma = fold(simplemma.lemmatize(word, lang="fr")).replace(" ", "")
+    return tuple(dict.fromkeys(t for t in (folded.replace(" ", ""), lemma) if t))
+
+
+@functools.lru_cache(maxsize=50_000)
+def _part_tokens(part: str) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(token for term in search_terms(part) for token in term))
 
 
 def search_document(*parts: str) -> str:
     """The stored search text: surface forms and lemmas, each preceded by a space, so that
     `contains(" tok")` matches whole words and word prefixes."""
-    tokens = [token for part in parts for term in search_terms(part or "") for token in term]
+    tokens = []
+    for part in parts:
+        tokens += _part_tokens(part or "")
     return " " + " ".join(dict.fromkeys(tokens)) + " "

@@ -3,6 +3,7 @@ import json
 import openpyxl
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
 
 from cooperer.actors import importers
 from cooperer.actors.models import Structure, Theme
@@ -198,3 +199,85 @@ def test_the_command_previews_then_commits(tmp_path, territory, capsys):
 
 def test_the_template_has_the_documented_columns():
     assert importers.template_csv().splitlines()[0].lstrip("\ufeff") == ";".join(importers.TEMPLATE_COLUMNS)
+
+
+def test_rows_with_errors_are_counted_apart_from_creations_and_updates(tmp_path, directory):
+    directory["ville"].siret = "73282932000074"
+    directory["ville"].save()
+    text = HEADER + (
+        "Nouvelle;;association;;;42218;;;;\n"
+        "Sans commune connue;;association;;;99999;;;;\n"
+        "Ville de Saint-Étienne;;commune;73282932000074;;42218;;;;\n"
+        "Ville mal écrite;;coopérative spatiale;;W423001234;42218;;;;\n"
+    )
+    preview = importers.preview(write(tmp_path, text))
+    assert (preview.creates, preview.updates, preview.in_error) == (1, 1, 2)
+    summary = preview.summary()
+    assert (summary["à créer"], summary["à mettre à jour"], summary["en erreur"]) == (1, 1, 2)
+    assert summary["erreurs"] == 2
+
+
+def test_a_postcode_given_for_the_insee_code_is_explained(tmp_path, territory):
+    from cooperer.territories.models import Commune
+
+    Commune.objects.filter(insee_code="42218").update(postal_code="42100")
+    text = "nom;code_insee_commune\nA;42000\nB;42100\nC;68000\nD;75056\n"
+    preview = importers.preview(write(tmp_path, text))
+    messages = [(e.line, e.column, e.message) for e in preview.errors]
+    assert all(column == "code_insee_commune" for _, column, _ in messages)
+    assert [line for line, _, message in messages if "ressemble à un code postal" in message] == [2, 3, 4]
+    assert "code INSEE de la commune (Saint-Étienne : 42218)" in messages[1][2]
+    assert messages[3][2] == "commune inconnue : « 75056 » (importez d'abord les communes)"
+
+
+def test_the_stored_search_text_is_what_refresh_search_text_computes(tmp_path, directory, territory):
+    from cooperer.actors.services import refresh_search_text
+
+    text = "nom;sigle;forme_juridique;code_insee_commune;thematiques;publics;qpv\n" + (
+        "Amicale des Jeunes;AJ;association;42218;Sport, jeunesse, Lien social, SPORT;Familles|Seniors;"
+        "QN04215M, QN04214M\n"
+        "Théâtre du Soleil;;Association de droit local;68224;Théâtre, Zèbres;11-17 ans;QN06803M\n"
+        "Sans rien;;MJC;;;;\n"
+        "Régie de quartier;RQ;bailleur social;42095;Emploi, Cadre de vie, emploi;familles;QN04222N\n"
+    )
+    preview = importers.preview(write(tmp_path, text))
+    assert preview.errors == []
+    importers.commit(preview)
+    imported = Structure.objects.filter(name__in=[row.values["name"] for row in preview.rows])
+    stored = dict(imported.values_list("pk", "search_text"))
+    assert len(stored) == 4 and all(stored.values())
+    imported.update(search_text="")
+    refresh_search_text(list(stored))
+    assert dict(imported.values_list("pk", "search_text")) == stored
+    amicale = imported.get(name="Amicale des Jeunes")
+    assert sorted(amicale.themes.values_list("name", flat=True)) == ["Jeunesse", "Lien social", "Sport"]
+    assert sorted(amicale.qpvs.values_list("code", flat=True)) == ["QN04214M", "QN04215M"]
+    assert Structure.objects.matching("zebre").get().name == "Théâtre du Soleil"
+
+
+def test_known_structures_are_updated_linked_and_their_search_text_refreshed(tmp_path, directory):
+    directory["ville"].siret = "73282932000074"
+    directory["ville"].save()
+    text = HEADER + "Ville de Saint-Étienne;VSE;commune;73282932000074;;42218;;Culture, Lien social;;\n"
+    importers.commit(importers.preview(write(tmp_path, text)))
+    ville = Structure.objects.get(pk=directory["ville"].pk)
+    assert sorted(ville.themes.values_list("name", flat=True)) == ["Culture", "Lien social"]
+    assert Structure.objects.matching("culture vse").get() == ville
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="limite de variables propre à SQLite")
+def test_the_commit_keeps_within_the_sql_variables_sqlite_allows(tmp_path, territory):
+    import sqlite3
+
+    text = "nom;code_insee_commune;thematiques;qpv\n" + "".join(
+        f"Structure {number};42218;Sport, Culture;QN04215M\n" for number in range(60)
+    )
+    preview = importers.preview(write(tmp_path, text))
+    limit = connection.connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
+    connection.connection.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, 50)  # a row has 22 columns
+    try:
+        assert importers.commit(preview) == {"créées": 60, "mises à jour": 0}
+    finally:
+        connection.connection.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, limit)
+    assert Structure.themes.through.objects.count() == 120
+    assert Structure.objects.exclude(search_text="").count() == 60

@@ -59,9 +59,21 @@ def test_postgresql_answers_from_its_text_search_index():
     if connection.vendor != "postgresql":
         pytest.skip("Index GIN tsvector propre à PostgreSQL ; SQLite utilise FTS5.")
     make("Centre social Beaulieu")
-    queryset = Structure.objects.matching("beaulieu centres")
     with connection.cursor() as cursor:
-        cursor.execute("SET enable_seqscan = off")  # a tiny table: make the planner show it can use the index
-        plan = queryset.explain()
-        cursor.execute("RESET enable_seqscan")
+        cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'actors_structure_search_fts'")
+        assert "gin (search_vector)" in cursor.fetchone()[0]
+        cursor.execute("SET LOCAL enable_seqscan = off")  # a tiny table: show the index can answer
+        cursor.execute(
+            "EXPLAIN SELECT id FROM actors_structure WHERE search_vector @@ to_tsquery('simple', 'beaulieu:*')"
+        )
+        plan = " ".join(row[0] for row in cursor.fetchall())
     assert "actors_structure_search_fts" in plan
+    assert names("beaulieu centres") == {"Centre social Beaulieu"}
+
+
+def test_refreshing_many_structures_goes_chunk_by_chunk():
+    structures = Structure.objects.bulk_create(
+        Structure(name=f"Association {i}", legal_form="association") for i in range(7)
+    )
+    refresh_search_text([s.pk for s in structures], chunk_size=3)
+    assert names("association") == {f"Association {i}" for i in range(7)}

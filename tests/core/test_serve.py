@@ -15,7 +15,17 @@ def test_serve_answers_with_several_processes_and_stops_cleanly(tmp_path):
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     server = subprocess.Popen(
-        [sys.executable, "-m", "cooperer.cli", "serve", "--no-worker", "--port", str(port), "--processes", "2"],
+        [
+            sys.executable,
+            "-m",
+            "cooperer.cli",
+            "serve",
+            "--no-worker",
+            "--port",
+            str(port),
+            "--processes",
+            "2",
+        ],
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -36,5 +46,5 @@ def test_serve_answers_with_several_processes_and_stops_cleanly(tmp_path):
         assert status == 200 and "Coopérer" in body
     finally:
         server.terminate()
-        out, err = server.communicate(timeout=20)
+        out, _err = server.communicate(timeout=20)
     assert f"http://127.0.0.1:{port}/" in out
