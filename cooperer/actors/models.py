@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from cooperer.actors.enums import SECTOR_OF_FORM, LegalForm, LinkKind, Resource, Sector
 from cooperer.core import fulltext, validators
-from cooperer.core.text import search_terms
+from cooperer.core.text import query_terms
 from cooperer.territories.models import Commune, Qpv
 
 
@@ -51,8 +51,8 @@ class StructureQuerySet(models.QuerySet):
         return self.filter(commune__epci=epci)
 
     def matching(self, query: str):
-        """Every word of the query must start a word of the search text, as written or lemmatised."""
-        return fulltext.matching(self, search_terms(query))
+        """Every word of the query must start a word of the search text, as written, lemmatised or stemmed."""
+        return fulltext.matching(self, query_terms(query))
 
 
 class Structure(models.Model):

@@ -84,3 +84,27 @@ def search_document(*parts: str) -> str:
     for part in parts:
         tokens += _part_tokens(part or "")
     return " " + " ".join(dict.fromkeys(tokens)) + " "
+
+
+# Derivational endings stripped from query words only, so that a search reaches the family of a word:
+# « sportives » -> « sport » (sport, sportif), « associatif » -> « associat » (association), « jeunesse » -> « jeun ».
+_DERIVED_ENDINGS = (
+    "ations", "ation", "ements", "ement", "ives", "ifs", "ive", "if", "euses", "euse", "eurs", "eur",
+    "rices", "rice", "elles", "elle", "esses", "esse", "istes", "iste",
+)  # fmt: skip
+_MIN_STEM = 4
+
+
+def query_terms(value: str) -> list[tuple[str, ...]]:
+    """`search_terms` of a query, each word widened to its stem when it has a derivational ending. Documents
+    are not stemmed: a prefix of the stem finds the whole family in them."""
+    widened = []
+    for alternatives in search_terms(value):
+        stems = []
+        for token in alternatives:
+            for ending in _DERIVED_ENDINGS:
+                if token.endswith(ending) and len(token) - len(ending) >= _MIN_STEM:
+                    stems.append(token[: -len(ending)])
+                    break
+        widened.append(tuple(dict.fromkeys((*alternatives, *stems))))
+    return widened

@@ -77,3 +77,14 @@ def test_refreshing_many_structures_goes_chunk_by_chunk():
     )
     refresh_search_text([s.pk for s in structures], chunk_size=3)
     assert names("association") == {f"Association {i}" for i in range(7)}
+
+
+def test_a_query_reaches_the_family_of_its_words():
+    make("Amicale des jeunes sportifs")
+    make("Maison de la jeunesse et de la culture")
+    make("Programme de réussite éducative")
+    assert names("jeunes sportives") == {"Amicale des jeunes sportifs"}
+    assert names("sport") == {"Amicale des jeunes sportifs"}
+    assert names("jeunesse") == {"Amicale des jeunes sportifs", "Maison de la jeunesse et de la culture"}
+    assert names("culturelle") == {"Maison de la jeunesse et de la culture"}
+    assert names("éducatif") == {"Programme de réussite éducative"}
