@@ -95,7 +95,7 @@ YOUTH = [
     (R, "Les éducateurs de rue, ils sont là quand on a besoin."),
     (R, "Le club de boxe qui accueille tout le monde."),
 ]
-SUFFIXES = ["", "", "", " C'est urgent.", " Merci de nous écouter.", " À {q} surtout.", " Depuis des années."]
+SUFFIXES = ["", "", "", " C'est urgent.", " Merci de nous écouter.", " Depuis des années."]
 
 
 def load_demo_consultation() -> Consultation | None:

@@ -3,7 +3,7 @@ from django.conf import settings
 
 from cooperer.accounts.permissions import animated_epci_ids, is_platform_admin
 from cooperer.consultations.enums import AgeBand, ContributionKind, Sex
-from cooperer.consultations.models import MAX_TEXT, Consultation, Session, Theme
+from cooperer.consultations.models import MAX_TEXT, Consultation, Session, Synthesis, Theme
 from cooperer.territories.models import Commune, ContratDeVille, Epci, Qpv
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -197,3 +197,12 @@ class ContributionFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["qpv"].queryset = consultation.qpvs.only("pk", "code", "name").order_by("name")
         self.fields["audience"].choices = [("", "Tous"), *Audience.choices]
+
+
+class SynthesisForm(forms.ModelForm):
+    class Meta:
+        model = Synthesis
+        fields = ["text"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 10})}
+        labels = {"text": "Texte de la synthèse"}
+        help_texts = {"text": "Ce que vous retenez ; les chiffres et les citations à côté restent calculés."}

@@ -50,3 +50,28 @@ def run_contributions_commit(job) -> dict:
         raise JobFailure(str(exc), [e.as_dict() for e in exc.errors[:MAX_LISTED_ERRORS]]) from exc
     Path(job.params["path"]).unlink(missing_ok=True)
     return written
+
+
+@job_handler("consultation_analysis")
+def run_consultation_analysis(job) -> dict:
+    from cooperer.consultations import analysis
+    from cooperer.consultations.models import Consultation
+
+    consultation = Consultation.objects.get(pk=job.params["consultation"])
+    try:
+        result = analysis.run(consultation, job, lambda percent, message: job.report(percent, message))
+    except analysis.AnalysisUnavailable as exc:
+        raise JobFailure(str(exc)) from exc
+    report = result.report
+    return {
+        "contributions analysées": result.contributions,
+        "exemples confirmés ou corrigés": result.labelled,
+        "thèmes": len(report.get("themes", [])),
+        "sujets émergents": len(report.get("topics", [])),
+        "groupes de quasi-doublons": len(report.get("duplicates", [])),
+        "action": {
+            "url": reverse("consultations:analysis", args=[consultation.pk]),
+            "label": "Voir l'analyse",
+            "method": "get",
+        },
+    }

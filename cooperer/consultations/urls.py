@@ -24,6 +24,17 @@ urlpatterns = [
     path("<int:pk>/import/", views.import_upload, name="import"),
     path("import/<int:job_pk>/valider/", views.import_commit, name="import_commit"),
     path("<int:pk>/contributions/", views.contributions, name="contributions"),
+    path("<int:pk>/analyse/", views.analysis_page, name="analysis"),
+    path("<int:pk>/analyse/lancer/", views.analysis_start, name="analysis_start"),
+    path("<int:pk>/contributions/<int:contribution_pk>/theme/", views.tag_decide, name="tag_decide"),
+    path("<int:pk>/quartiers/<str:code>/", views.qpv_synthesis, name="qpv_synthesis"),
+    path("<int:pk>/quartiers/<str:code>/imprimer/", views.qpv_synthesis_print, name="qpv_synthesis_print"),
+    path(
+        "<int:pk>/quartiers/<str:code>/synthese.pdf",
+        views.qpv_synthesis_print,
+        {"as_pdf": True},
+        name="qpv_synthesis_pdf",
+    ),
     path("<int:pk>/contributions.csv", views.contributions_export, {"fmt": "csv"}, name="export_csv"),
     path("<int:pk>/contributions.xlsx", views.contributions_export, {"fmt": "xlsx"}, name="export_xlsx"),
     path(

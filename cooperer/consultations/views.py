@@ -3,7 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Prefetch, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -21,9 +21,17 @@ from cooperer.consultations.forms import (
     PostItForm,
     PublicContributionForm,
     SessionForm,
+    SynthesisForm,
     ThemeForm,
 )
-from cooperer.consultations.models import Consultation, Contribution, Session, Theme
+from cooperer.consultations.models import (
+    Consultation,
+    Contribution,
+    ContributionTag,
+    Session,
+    Synthesis,
+    Theme,
+)
 from cooperer.consultations.services import (
     ConsultationError,
     add_default_themes,
@@ -388,7 +396,9 @@ def import_commit(request, job_pk):
 def contributions(request, pk):
     consultation = _consultation(request, pk)
     form = ContributionFilterForm(request.GET or None, consultation=consultation)
-    items = consultation.contributions.select_related("qpv", "session")
+    items = consultation.contributions.select_related("qpv", "session").prefetch_related(
+        Prefetch("tags", queryset=ContributionTag.objects.select_related("theme"), to_attr="tag_list")
+    )
     state = ""
     if form.is_valid():
         data = form.cleaned_data
@@ -415,6 +425,7 @@ def contributions(request, pk):
             "page": page,
             "query_string": params.urlencode(),
             "can_manage": permissions.can_manage(request.user, consultation),
+            "themes": consultation.themes.all(),
             "nav": "consultations",
         },
     )
@@ -487,3 +498,195 @@ def contribution_moderate(request, pk, contribution_pk):
     if back and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
         return redirect(back)
     return redirect("consultations:contributions", pk=consultation.pk)
+
+
+# -- analysis and synthesis ----------------------------------------------------------------------------------
+
+
+def _latest_run(consultation):
+    return consultation.analyses.order_by("-created_at").first()
+
+
+def _pair(comparisons: list[dict], audience: str, other: str) -> dict | None:
+    """The comparison `audience` vs `other`, turned round if the engine computed it the other way."""
+    for comparison in comparisons or []:
+        if comparison["audience"] == audience and comparison["other"] == other:
+            return comparison
+        if comparison["audience"] == other and comparison["other"] == audience:
+            return {
+                **comparison,
+                "audience": audience,
+                "other": other,
+                "contributions": comparison["other_contributions"],
+                "other_contributions": comparison["contributions"],
+                "over": comparison["under"],
+                "under": comparison["over"],
+                "themes_over": comparison["themes_under"],
+                "themes_under": comparison["themes_over"],
+            }
+    return None
+
+
+def _theme_chart(consultation, qpv=None) -> dict:
+    """Themes by audience, counted from the tags in the database (so every bar is traceable)."""
+    tags = ContributionTag.objects.filter(
+        contribution__consultation=consultation, contribution__hidden_at__isnull=True
+    )
+    if qpv is not None:
+        tags = tags.filter(contribution__qpv=qpv)
+    counts = tags.values_list("theme__name", "contribution__audience").annotate(n=Count("pk"))
+    audiences = [a for a in Audience if any(aud == a.value for _, aud, _ in counts)]
+    table: dict[str, dict[str, int]] = {}
+    for theme, audience, n in counts:
+        table.setdefault(theme, {})[audience] = n
+    rows = sorted(table.items(), key=lambda item: -sum(item[1].values()))
+    biggest = max((n for _, by in rows for n in by.values()), default=1)
+    bar_height, gap, label_width, width = 12, 10, 250, 640
+    chart_rows, y = [], 10
+    for theme, by in rows:
+        bars = []
+        for index, audience in enumerate(audiences):
+            n = by.get(audience.value, 0)
+            bars.append(
+                {
+                    "audience": audience,
+                    "n": n,
+                    "x": label_width,
+                    "y": y + index * bar_height,
+                    "width": round((width - label_width - 40) * n / biggest, 1),
+                    "css": f"chart-bar--{audience.value}",
+                }
+            )
+        chart_rows.append({"theme": theme, "y": y, "label_y": y + bar_height * len(audiences) / 2 + 4, "bars": bars,
+                           "counts": [by.get(a.value, 0) for a in audiences], "total": sum(by.values())})  # fmt: skip
+        y += bar_height * max(1, len(audiences)) + gap
+    return {"audiences": audiences, "rows": chart_rows, "height": y + 10, "width": width}
+
+
+@login_required
+def analysis_page(request, pk):
+    consultation = _consultation(request, pk)
+    run = _latest_run(consultation)
+    report = run.report if run else {}
+    running = Job.objects.filter(kind="consultation_analysis", params__consultation=consultation.pk,
+                                 status__in=["queued", "running"]).first()  # fmt: skip
+    return render(
+        request,
+        "consultations/analysis.html",
+        {
+            "consultation": consultation,
+            "run": run,
+            "report": report,
+            "chart": _theme_chart(consultation),
+            "residents_vs_professionals": _pair(report.get("comparisons"), "habitants", "professionnels"),
+            "youth_vs_others": next(
+                (c for c in report.get("comparisons", []) if c["audience"] == "jeunes"), None
+            ),
+            "units": [u for u in report.get("units", []) if u["level"] == "qpv"],
+            "qpv_names": dict(consultation.qpvs.values_list("code", "name")),
+            "running": running,
+            "can_manage": permissions.can_manage(request.user, consultation),
+            "nav": "consultations",
+        },
+    )
+
+
+@login_required
+@require_POST
+def analysis_start(request, pk):
+    consultation = _consultation(request, pk, permissions.can_manage, NOT_ANIMATOR)
+    job = start_job(
+        "consultation_analysis",
+        f"Analyse des contributions — {consultation.title}",
+        {"consultation": consultation.pk},
+        request.user,
+    )
+    return redirect(job)
+
+
+@login_required
+@require_POST
+def tag_decide(request, pk, contribution_pk):
+    from cooperer.consultations.analysis import AnalysisUnavailable, decide_tag
+
+    consultation = _consultation(request, pk, permissions.can_manage, NOT_ANIMATOR)
+    contribution = get_object_or_404(Contribution, pk=contribution_pk, consultation=consultation)
+    theme = None
+    if request.POST.get("theme"):
+        theme = get_object_or_404(Theme, pk=request.POST["theme"], consultation=consultation)
+    try:
+        tag = decide_tag(contribution, theme, request.user)
+    except AnalysisUnavailable as error:
+        messages.error(request, str(error))
+    else:
+        verb = "confirmé" if theme is None else "corrigé"
+        messages.success(request, f"Thème {verb} : {tag.theme.name}. La prochaine analyse en tiendra compte.")
+    back = request.POST.get("next", "")
+    if back and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        return redirect(back)
+    return redirect("consultations:contributions", pk=consultation.pk)
+
+
+def _qpv_synthesis_context(request, consultation, code):
+    qpv = get_object_or_404(consultation.qpvs.only("pk", "code", "name"), code=code.upper())
+    run = _latest_run(consultation)
+    report = run.report if run else {}
+    synthesis = Synthesis.objects.filter(consultation=consultation, qpv=qpv).first()
+    audiences = (
+        consultation.contributions.visible().filter(qpv=qpv).values_list("audience").annotate(n=Count("pk"))
+    )
+    quotes = []
+    for theme_name in [row["theme"] for row in _theme_chart(consultation, qpv)["rows"][:5]]:
+        sample = (
+            consultation.contributions.visible()
+            .filter(qpv=qpv, tags__theme__name=theme_name)
+            .order_by("pk")
+            .values_list("text", "audience")[:3]
+        )
+        quotes.append((theme_name, [(text, Audience(audience).label) for text, audience in sample]))
+    return {
+        "consultation": consultation,
+        "qpv": qpv,
+        "run": run,
+        "chart": _theme_chart(consultation, qpv),
+        "audiences": [(Audience(a).label, n) for a, n in audiences],
+        "comparison": _pair(report.get("qpv_comparisons", {}).get(qpv.code), "habitants", "professionnels"),
+        "quotes": quotes,
+        "synthesis": synthesis,
+        "nav": "consultations",
+    }
+
+
+@login_required
+def qpv_synthesis(request, pk, code):
+    consultation = _consultation(request, pk)
+    context = _qpv_synthesis_context(request, consultation, code)
+    can_manage = permissions.can_manage(request.user, consultation)
+    form = SynthesisForm(
+        request.POST or None,
+        instance=context["synthesis"] or Synthesis(consultation=consultation, qpv=context["qpv"]),
+    )
+    if request.method == "POST":
+        if not can_manage:
+            raise PermissionDenied(NOT_ANIMATOR)
+        if form.is_valid():
+            form.instance.updated_by = request.user
+            form.save()
+            messages.success(request, "Synthèse enregistrée.")
+            return redirect("consultations:qpv_synthesis", pk=consultation.pk, code=context["qpv"].code)
+    return render(
+        request, "consultations/qpv_synthesis.html", {**context, "form": form, "can_manage": can_manage}
+    )
+
+
+@login_required
+def qpv_synthesis_print(request, pk, code, as_pdf=False):
+    consultation = _consultation(request, pk)
+    context = _qpv_synthesis_context(request, consultation, code)
+    if as_pdf:
+        from cooperer.consultations.printable import synthesis_pdf
+
+        response = HttpResponse(synthesis_pdf(context), content_type="application/pdf")
+        response["Content-Disposition"] = f'inline; filename="synthese-{context["qpv"].code}.pdf"'
+        return response
+    return render(request, "consultations/qpv_synthesis_print.html", context)

@@ -30,7 +30,9 @@ def test_the_animatrice_runs_a_comite_technique_and_adopts_roadmap_v2(
     page.get_by_label("Envoyer la convocation aux membres par courriel").check()
     assert_accessible(page)
     page.get_by_role("button", name="Enregistrer").click()
-    expect(page.get_by_text("La réunion est programmée ; convocation envoyée à 1 membre sur 3")).to_be_visible()
+    expect(
+        page.get_by_text("La réunion est programmée ; convocation envoyée à 1 membre sur 3")
+    ).to_be_visible()
     assert any("Convocation" in m.subject for m in mail.outbox)
     # The meeting takes place: attendance is only taken once it has begun.
     Meeting.objects.update(starts_at=timezone.now() - datetime.timedelta(minutes=1))

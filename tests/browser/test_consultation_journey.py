@@ -76,3 +76,61 @@ def test_the_animatrice_types_post_its_imports_a_workshop_and_moderates(
     expect(page.get_by_role("status")).to_contain_text("Contribution masquée")
     expect(page.get_by_text("pas assez de bancs")).to_have_count(0)
     assert Contribution.objects.count() == 4
+
+
+def test_the_animatrice_runs_the_analysis_corrects_tags_and_exports_the_synthesis(
+    page, users, sessions, consultation, assert_accessible
+):
+    from tests.consultations.test_analysis import PROFESSIONALS, RESIDENTS
+
+    for audience, texts in (("habitants", RESIDENTS), ("professionnels", PROFESSIONALS)):
+        session = sessions[audience]
+        Contribution.objects.bulk_create(
+            Contribution(consultation=consultation, session=session, qpv=session.qpv, audience=audience,
+                         kind="constat", text=text, source="saisie_assistee")
+            for text in texts * 2
+        )  # fmt: skip
+    log_in(page, "anim.se@exemple.fr")
+    page.goto(consultation.get_absolute_url())
+    page.get_by_role("link", name="Analyse et synthèse").click()
+    assert_accessible(page)
+    page.get_by_role("button", name="Lancer l'analyse").click()
+    run_jobs()
+    page.reload()
+    page.get_by_role("link", name="Voir l'analyse").click()
+    expect(page.get_by_role("heading", name="Habitants et professionnels")).to_be_visible()
+    assert_accessible(page)
+
+    page.get_by_role("link", name="les contributions").first.click()
+    assert_accessible(page)
+    for _ in range(3):
+        item = page.get_by_role("listitem").filter(has_text="Proposé par l'analyse".lower()).first
+        item.get_by_label("Thème").select_option(label="Santé")
+        item.get_by_role("button", name="Valider le thème").click()
+        expect(page.get_by_role("status")).to_contain_text("Thème corrigé : Santé")
+    page.goto(consultation.get_absolute_url() + "analyse/")
+    page.get_by_role("button", name="Relancer l'analyse").click()
+    run_jobs()
+    page.reload()
+    page.get_by_role("link", name="Voir l'analyse").click()
+    expect(page.get_by_text("dont 3 dont le thème a été confirmé ou corrigé")).to_be_visible()
+
+    page.get_by_role("link", name="Quartiers Sud-Est").click()
+    expect(page.get_by_role("heading", name="Habitants et professionnels dans le quartier")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_label("Texte de la synthèse").fill(
+        "Les habitants parlent de bus et de médecins ; les professionnels de coordination."
+    )
+    page.get_by_role("button", name="Enregistrer la synthèse").click()
+    expect(page.get_by_role("status")).to_contain_text("Synthèse enregistrée")
+    page.get_by_role("link", name="Version imprimable").click()
+    expect(page.get_by_text("Les habitants parlent de bus")).to_be_visible()
+    assert_accessible(page)
+    page.go_back()
+    page.get_by_role("link", name="Toutes les contributions du quartier").click()
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Excel").click()
+    assert download.value.suggested_filename.endswith(".xlsx")
+    page.goto(consultation.get_absolute_url() + "quartiers/QN04215M/imprimer/")
+    expect(page.get_by_text("Les habitants parlent de bus")).to_be_visible()
+    assert_accessible(page)

@@ -23,3 +23,12 @@ def percent(value) -> str:
         return f"{number_format(float(value) * 100, decimal_pos=1)} %"
     except (TypeError, ValueError):
         return "—"
+
+
+@register.filter
+def get(mapping, key):
+    """`mapping|get:key` — a dictionary value in a template."""
+    try:
+        return mapping.get(key)
+    except AttributeError:
+        return None
