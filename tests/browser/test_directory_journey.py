@@ -86,5 +86,7 @@ def test_the_coordinator_imports_structures_then_explores_the_network(
     expect(page.get_by_role("heading", level=1)).to_have_text("Carré des associations de Mulhouse")
     assert_accessible(page)
     page.get_by_role("link", name="Trouver des partenaires complémentaires").click()
-    expect(page.get_by_text("A besoin de ce que vous offrez : locaux").first).to_be_visible()
+    # New partners on the same territory; the four associations it already works with are on its page.
+    expect(page.get_by_text("Travaille avec les mêmes publics : 11-17 ans").first).to_be_visible()
+    expect(page.get_by_role("link", name="Association de quartier 0")).to_have_count(0)
     assert_accessible(page)
