@@ -1,10 +1,10 @@
 from django import forms
-from django.conf import settings
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from cooperer.actors.enums import LinkKind, Resource
 from cooperer.actors.models import CooperationLink, Person, Public, Structure, Theme
+from cooperer.core.uploads import check_upload
 from cooperer.territories.models import Epci, Qpv
 
 TABLE_SUFFIXES = (".csv", ".xlsx", ".json")
@@ -76,15 +76,7 @@ class UploadForm(forms.Form):
     )
 
     def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if not upload.name.lower().endswith(TABLE_SUFFIXES):
-            raise forms.ValidationError("Type de fichier refusé : seuls .csv, .xlsx et .json sont acceptés.")
-        limit = settings.COOPERER_MAX_UPLOAD_BYTES
-        if upload.size > limit:
-            raise forms.ValidationError(
-                f"Fichier trop volumineux ({upload.size // (1024 * 1024)} Mo) : la limite est de {limit // (1024 * 1024)} Mo."
-            )
-        return upload
+        return check_upload(self.cleaned_data["file"], TABLE_SUFFIXES)
 
 
 def epcis_with_structures():

@@ -1,9 +1,9 @@
 from django import forms
-from django.conf import settings
 
 from cooperer.accounts.permissions import animated_epci_ids, is_platform_admin
 from cooperer.consultations.enums import AgeBand, ContributionKind, Sex
 from cooperer.consultations.models import MAX_TEXT, Consultation, Session, Synthesis, Theme
+from cooperer.core.uploads import check_upload
 from cooperer.territories.models import Commune, ContratDeVille, Epci, Qpv
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -162,15 +162,7 @@ class ContributionImportForm(forms.Form):
         self.fields["session"].queryset = consultation.sessions.select_related("qpv")
 
     def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if not upload.name.lower().endswith((".csv", ".xlsx")):
-            raise forms.ValidationError("Type de fichier refusé : seuls .csv et .xlsx sont acceptés.")
-        limit = settings.COOPERER_MAX_UPLOAD_BYTES
-        if upload.size > limit:
-            raise forms.ValidationError(
-                f"Fichier trop volumineux ({upload.size // (1024 * 1024)} Mo) : la limite est de {limit // (1024 * 1024)} Mo."
-            )
-        return upload
+        return check_upload(self.cleaned_data["file"], (".csv", ".xlsx"))
 
 
 class ModerationForm(forms.Form):

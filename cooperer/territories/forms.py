@@ -1,6 +1,6 @@
 from django import forms
-from django.conf import settings
 
+from cooperer.core.uploads import check_upload
 from cooperer.territories.models import ContratDeVille, TargetArea
 
 ALLOWED_REFERENCE_SUFFIXES = (".csv", ".json", ".geojson", ".gz")
@@ -54,15 +54,4 @@ class ReferenceFileForm(forms.Form):
     )
 
     def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if not upload.name.lower().endswith(ALLOWED_REFERENCE_SUFFIXES):
-            raise forms.ValidationError(
-                "Type de fichier refusé : seuls .csv, .json, .geojson et .gz sont acceptés."
-            )
-        limit = settings.COOPERER_MAX_UPLOAD_BYTES
-        if upload.size > limit:
-            raise forms.ValidationError(
-                f"Fichier trop volumineux ({upload.size // (1024 * 1024)} Mo) : la limite est de "
-                f"{limit // (1024 * 1024)} Mo."
-            )
-        return upload
+        return check_upload(self.cleaned_data["file"], ALLOWED_REFERENCE_SUFFIXES)

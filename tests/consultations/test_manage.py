@@ -246,3 +246,25 @@ def test_exports_neutralise_formulas_and_leave_out_names_and_hidden_contribution
     assert rows[1][5] == '\'=HYPERLINK("http://x")' and len(rows) == 2
     client.force_login(users["m2a_animator"])
     assert client.get(reverse("consultations:export_csv", args=[consultation.pk])).status_code == 403
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("name", "size", "message"),
+    [
+        ("atelier.exe", 10, "seuls .csv et .xlsx sont acceptés"),
+        ("atelier.csv", 60 * 1024 * 1024, "Fichier trop volumineux"),
+    ],
+)
+def test_workshop_files_are_checked_for_type_and_size(
+    client, users, consultation, sessions, name, size, message
+):
+    from cooperer.jobs.models import Job
+
+    client.force_login(users["se_animator"])
+    upload = SimpleUploadedFile(name, b"x" * size)
+    data = {"session": sessions["habitants"].pk, "default_kind": "proposition", "file": upload}
+    assert (
+        message in client.post(reverse("consultations:import", args=[consultation.pk]), data).content.decode()
+    )
+    assert not Job.objects.exists()
