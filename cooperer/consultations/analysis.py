@@ -7,6 +7,7 @@ run replaces only the tags the analysis proposed. Each QPV also gets its own aud
 professionnels within the neighbourhood), computed on its contributions alone."""
 
 import dataclasses
+from collections import Counter
 
 from django.db import transaction
 from django.utils import timezone
@@ -22,20 +23,18 @@ class AnalysisUnavailable(Exception):
     """The consultation cannot be analysed yet; the message says why, in French."""
 
 
-def _engine_contributions(consultation: Consultation, qpv_id=None) -> list[engine.Contribution]:
-    rows = consultation.contributions.visible()
-    if qpv_id is not None:
-        rows = rows.filter(qpv_id=qpv_id)
+def _engine_contributions(consultation: Consultation) -> list[engine.Contribution]:
     contract = consultation.contract.name if consultation.contract_id else consultation.title
     communes = dict(
         consultation.qpvs.values_list("code", "communes__name").order_by("code", "communes__name").distinct()
     )
+    rows = consultation.contributions.visible().order_by("pk")
     return [
         engine.Contribution(
             id=str(pk), text=text, audience=audience, qpv=code or "", commune=communes.get(code, "") if code else "",
             contract=contract,
         )
-        for pk, text, audience, code in rows.order_by("pk").values_list("pk", "text", "audience", "qpv__code")
+        for pk, text, audience, code in rows.values_list("pk", "text", "audience", "qpv__code")
     ]  # fmt: skip
 
 
@@ -62,29 +61,30 @@ def run(consultation: Consultation, job=None, progress=None) -> AnalysisRun:
         raise AnalysisUnavailable("Aucune contribution visible à analyser.")
     labelled = labelled_examples(consultation)
     by_name = {theme.name: theme for theme in themes}
+    engine_themes = [engine.Theme(theme.name, theme.description) for theme in themes]
     report = engine.analyse(
         contributions,
-        [engine.Theme(theme.name, theme.description) for theme in themes],
+        engine_themes,
         labelled,
         lambda fraction, message: progress and progress(int(5 + fraction * 80), message),
     )
+    # Each QPV's own comparison, from the contributions already read (no query per QPV).
+    by_code: dict[str, list[engine.Contribution]] = {}
+    for item in contributions:
+        if item.qpv:
+            by_code.setdefault(item.qpv, []).append(item)
     by_qpv = {}
-    qpvs = dict(consultation.qpvs.values_list("code", "pk"))
-    for number, (code, qpv_id) in enumerate(sorted(qpvs.items()), start=1):
+    for number, (code, subset) in enumerate(sorted(by_code.items()), start=1):
         if progress:
-            progress(
-                85 + int(10 * number / max(1, len(qpvs))), f"Comparaison des publics par quartier ({code})"
-            )
-        subset = _engine_contributions(consultation, qpv_id)
-        audiences = {}
-        for item in subset:
-            audiences[item.audience] = audiences.get(item.audience, 0) + 1
+            progress(85 + int(10 * number / len(by_code)), f"Comparaison des publics par quartier ({code})")
+        audiences = Counter(item.audience for item in subset)
         if sum(1 for n in audiences.values() if n >= MIN_PER_AUDIENCE) < 2:
             continue
+        ids = {item.id for item in subset}
         local = engine.analyse(
             subset,
-            [engine.Theme(theme.name, theme.description) for theme in themes],
-            {k: v for k, v in labelled.items() if k in {c.id for c in subset}},
+            engine_themes,
+            {key: theme for key, theme in labelled.items() if key in ids},
             parts=("comparisons",),
         )
         by_qpv[code] = [dataclasses.asdict(comparison) for comparison in local.comparisons]

@@ -474,6 +474,14 @@ def contributions_export(request, pk, fmt):
     return response
 
 
+def _back_to_contributions(request, consultation):
+    """Back to the page of the list the form was on (its filters and page), or to the list itself."""
+    back = request.POST.get("next", "")
+    if back and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        return redirect(back)
+    return redirect("consultations:contributions", pk=consultation.pk)
+
+
 @login_required
 @require_POST
 def contribution_moderate(request, pk, contribution_pk):
@@ -494,10 +502,7 @@ def contribution_moderate(request, pk, contribution_pk):
             "masquer": "Contribution masquée : elle reste dans l'historique.",
         }
         messages.success(request, done.get(action, "Contribution rétablie."))
-    back = request.POST.get("next", "")
-    if back and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
-        return redirect(back)
-    return redirect("consultations:contributions", pk=consultation.pk)
+    return _back_to_contributions(request, consultation)
 
 
 # -- analysis and synthesis ----------------------------------------------------------------------------------
@@ -621,10 +626,7 @@ def tag_decide(request, pk, contribution_pk):
     else:
         verb = "confirmé" if theme is None else "corrigé"
         messages.success(request, f"Thème {verb} : {tag.theme.name}. La prochaine analyse en tiendra compte.")
-    back = request.POST.get("next", "")
-    if back and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
-        return redirect(back)
-    return redirect("consultations:contributions", pk=consultation.pk)
+    return _back_to_contributions(request, consultation)
 
 
 def _qpv_synthesis_context(request, consultation, code):
