@@ -3,6 +3,7 @@ from django.urls import include, path
 
 from cooperer.actors.views import public_directory
 from cooperer.consultations.views import public_form
+from cooperer.visions.views import public_vision
 
 urlpatterns = [
     path("", include("cooperer.core.urls")),
@@ -12,7 +13,9 @@ urlpatterns = [
     path("acteurs/", include("cooperer.actors.urls")),
     path("communautes/", include("cooperer.communities.urls")),
     path("concertations/", include("cooperer.consultations.urls")),
+    path("visions/", include("cooperer.visions.urls")),
     path("c/<str:token>/", public_form, name="public_form"),
+    path("notre-quartier/<str:code>/", public_vision, name="public_vision"),
     path("annuaire/<str:siren>/", public_directory, name="public_directory"),
     path("admin/", admin.site.urls),
 ]

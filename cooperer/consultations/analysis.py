@@ -108,6 +108,7 @@ def run(consultation: Consultation, job=None, progress=None) -> AnalysisRun:
                     theme=by_name[tag["theme"]],
                     score=round(tag["score"], 4),
                     evidence=tag["evidence"][:5],
+                    topic=(tag.get("topic") or "")[:200],
                     origin=TagOrigin.AUTO,
                     decided_at=now,
                 )

@@ -3,7 +3,11 @@ quartier soit en 2030 ? », a habitants session and a professionnels session in 
 jeunes session in Quartiers Sud-Est. The contributions are fictional (written for the demo, marked as such)
 but phrased as people say things, so that the analysis shows what each audience says and the other doesn't:
 residents speak of daily life (buses, doctors, lifts, places for the young), professionals of coordination,
-access to rights and funding, young people of places of their own and adults who trust them."""
+access to rights and funding, young people of places of their own and adults who trust them.
+
+The workshops follow one another from September to January, and some residents and young people answer later
+on their session's public form (its poster's QR code), so that the chart of contributions over time shows the
+consultation's rhythm. The dates are as fictional as the texts."""
 
 import datetime
 import random
@@ -96,6 +100,10 @@ YOUTH = [
     (R, "Le club de boxe qui accueille tout le monde."),
 ]
 SUFFIXES = ["", "", "", " C'est urgent.", " Merci de nous écouter.", " Depuis des années."]
+FIRST_WORKSHOP = datetime.date(2026, 9, 19)
+DAYS_BETWEEN_NEIGHBOURHOODS = 9  # 14 neighbourhoods from mid-September to mid-January
+ONLINE_SHARE = 0.3  # residents and young people who answer later on the public form
+ONLINE_WITHIN_DAYS = 40
 
 
 def load_demo_consultation() -> Consultation | None:
@@ -124,7 +132,7 @@ def load_demo_consultation() -> Consultation | None:
         add_default_themes(consultation)
         contributions = []
         for index, qpv in enumerate(qpvs):
-            day = datetime.date(2026, 9, 19) + datetime.timedelta(days=2 * index)
+            day = FIRST_WORKSHOP + datetime.timedelta(days=DAYS_BETWEEN_NEIGHBOURHOODS * index)
             plan = [(Audience.RESIDENTS, SessionFormat.WORKSHOP, RESIDENTS, rng.randint(14, 24), 2)]
             plan.append(
                 (Audience.PROFESSIONALS, SessionFormat.WORKSHOP, PROFESSIONALS, rng.randint(7, 12), 4)
@@ -145,19 +153,32 @@ def load_demo_consultation() -> Consultation | None:
                     attendance=_attendance(rng, audience, count),
                     is_demo=True,
                 )
-                when = timezone.make_aware(datetime.datetime.combine(session.date, datetime.time(18, 30)))
                 for number in range(count):
                     kind, text = rng.choice(bank)
                     text = (text + rng.choice(SUFFIXES)).replace("{q}", qpv.name)
+                    source, when = _source_and_time(rng, session, consultation.ends_on, number)
                     contributions.append(
                         Contribution(
                             consultation=consultation, session=session, qpv=qpv, audience=audience, kind=kind,
-                            text=text, source=ContributionSource.ASSISTED, consent_at=when,
-                            created_at=when + datetime.timedelta(minutes=number), is_demo=True,
+                            text=text, source=source, consent_at=when, created_at=when, is_demo=True,
                         )
                     )  # fmt: skip
         Contribution.objects.bulk_create(contributions, batch_size=500)
     return consultation
+
+
+def _source_and_time(rng, session, ends_on, number) -> tuple[str, datetime.datetime]:
+    """Typed in by the team the evening of the workshop, or sent later from the public form (not by
+    professionals, who said everything at their meeting)."""
+    if session.audience != Audience.PROFESSIONALS and rng.random() < ONLINE_SHARE:
+        last = min(ONLINE_WITHIN_DAYS, (ends_on - session.date).days)
+        day = session.date + datetime.timedelta(days=rng.randint(1, max(1, last)))
+        sent = datetime.datetime.combine(day, datetime.time(rng.randint(8, 22), rng.randint(0, 59)))
+        return ContributionSource.FORM, timezone.make_aware(sent)
+    typed = datetime.datetime.combine(session.date, datetime.time(18, 30)) + datetime.timedelta(
+        minutes=number
+    )
+    return ContributionSource.ASSISTED, timezone.make_aware(typed)
 
 
 def _attendance(rng, audience, count) -> dict:

@@ -232,6 +232,7 @@ class ContributionTag(models.Model):
     theme = models.ForeignKey(Theme, on_delete=models.CASCADE, related_name="tags")
     score = models.FloatField("score", default=0.0)
     evidence = models.JSONField("mots qui l'ont porté", default=list, blank=True)
+    topic = models.CharField("sujet émergent", max_length=200, blank=True, default="")
     origin = models.CharField("origine", max_length=10, choices=TagOrigin.choices, default=TagOrigin.AUTO)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

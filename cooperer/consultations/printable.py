@@ -3,10 +3,14 @@
 import io
 from xml.sax.saxutils import escape
 
+from reportlab.graphics.shapes import Drawing, Group, Rect, String
+from reportlab.lib.colors import HexColor
 from reportlab.lib.pagesizes import A4
-from reportlab.lib.styles import getSampleStyleSheet
+from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import cm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table
+
+WIDTH = A4[0] - 2 * 2.54 * cm  # SimpleDocTemplate's default margins are one inch
 
 
 def synthesis_pdf(context: dict) -> bytes:
@@ -33,6 +37,9 @@ def synthesis_pdf(context: dict) -> bytes:
         header = ["Thème", *[a.label for a in chart["audiences"]], "Total"]
         rows = [[row["theme"], *row["counts"], row["total"]] for row in chart["rows"]]
         story.append(Table([header, *rows], repeatRows=1))
+    if context["trend"]["rows"]:
+        story += [Spacer(1, 0.3 * cm), Paragraph("Les contributions dans le temps", styles["Heading2"])]
+        story += _trend(context["trend"], styles)
     comparison = context["comparison"]
     if comparison:
         story += [Spacer(1, 0.3 * cm), Paragraph("Habitants et professionnels", styles["Heading2"])]
@@ -51,3 +58,40 @@ def synthesis_pdf(context: dict) -> bytes:
     buffer = io.BytesIO()
     SimpleDocTemplate(buffer, pagesize=A4, title=f"Synthèse — {qpv.name}").build(story)
     return buffer.getvalue()
+
+
+def _trend(trend: dict, styles) -> list:
+    """The chart of the HTML page, drawn from the same geometry (its y goes down, the PDF's up), with a legend
+    under the bars, then the table of the same numbers."""
+    legend_y = trend["height"] + 4
+    height = legend_y + 16 * len(trend["series"])
+    chart = Group(transform=(WIDTH / trend["width"], 0, 0, WIDTH / trend["width"], 0, 0))
+
+    def text(x, y, value, **options):
+        chart.add(String(x, height - y, value, fontName="Helvetica", **options))
+
+    for row in trend["rows"]:
+        text(trend["label_x"], row["label_y"], row["label"], fontSize=10, textAnchor="end")
+        for segment in row["segments"]:
+            bottom = height - row["y"] - trend["bar_height"]
+            fill, stroke = HexColor(segment["fill"]), HexColor(segment["stroke"])
+            bar = Rect(segment["x"], bottom, segment["width"], trend["bar_height"], fillColor=fill)
+            bar.strokeColor, bar.strokeWidth = stroke, 1
+            chart.add(bar)
+        text(row["end_x"], row["label_y"], str(row["total"]), fontSize=9)
+    for number, item in enumerate(trend["series"]):
+        y = legend_y + 16 * number
+        swatch = Rect(trend["label_x"] + 8, height - y - 11, 11, 11, fillColor=HexColor(item["fill"]))
+        swatch.strokeColor, swatch.strokeWidth = HexColor("#1c1f24"), 0.5
+        chart.add(swatch)
+        text(trend["label_x"] + 24, y + 9, item["label"], fontSize=10)
+    drawing = Drawing(WIDTH, height * WIDTH / trend["width"])
+    drawing.add(chart)
+    small = ParagraphStyle("small", parent=styles["Normal"], fontSize=8, leading=9)
+    header = [trend["period_name"], *[item["label"] for item in trend["series"]], "Total"]
+    first = 4 * cm
+    other = (WIDTH - first) / (len(header) - 1)
+    rows = [[row["label"], *row["counts"], row["total"]] for row in trend["rows"]]
+    header_cells = [Paragraph(escape(cell), small) for cell in header]
+    table = Table([header_cells, *rows], colWidths=[first] + [other] * (len(header) - 1), repeatRows=1)
+    return [drawing, Spacer(1, 0.2 * cm), table]

@@ -10,7 +10,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from cooperer.accounts.permissions import animated_epci_ids, has_any_role, is_platform_admin
-from cooperer.consultations import importers, permissions, poster
+from cooperer.consultations import charts, importers, permissions, poster
 from cooperer.consultations.enums import Audience
 from cooperer.consultations.forms import (
     AttendanceForm,
@@ -45,6 +45,7 @@ from cooperer.core.exports import csv_text, xlsx_bytes
 from cooperer.core.uploads import store_upload
 from cooperer.jobs.models import Job
 from cooperer.jobs.services import start_job
+from cooperer.visions.reading import contributions_feeding
 
 PAGE_SIZE = 50
 NOT_ANIMATOR = "Seules les animatrices du territoire et les administrateur·rices gèrent cette concertation."
@@ -414,6 +415,9 @@ def contributions(request, pk):
     elif state != "toutes":
         items = items.visible()
     page = Paginator(items.order_by("-created_at", "-pk"), PAGE_SIZE).get_page(request.GET.get("page"))
+    feeding = contributions_feeding([contribution.pk for contribution in page])
+    for contribution in page:
+        contribution.feeds = feeding.get(contribution.pk, [])
     params = request.GET.copy()
     params.pop("page", None)
     return render(
@@ -532,42 +536,6 @@ def _pair(comparisons: list[dict], audience: str, other: str) -> dict | None:
     return None
 
 
-def _theme_chart(consultation, qpv=None) -> dict:
-    """Themes by audience, counted from the tags in the database (so every bar is traceable)."""
-    tags = ContributionTag.objects.filter(
-        contribution__consultation=consultation, contribution__hidden_at__isnull=True
-    )
-    if qpv is not None:
-        tags = tags.filter(contribution__qpv=qpv)
-    counts = tags.values_list("theme__name", "contribution__audience").annotate(n=Count("pk"))
-    audiences = [a for a in Audience if any(aud == a.value for _, aud, _ in counts)]
-    table: dict[str, dict[str, int]] = {}
-    for theme, audience, n in counts:
-        table.setdefault(theme, {})[audience] = n
-    rows = sorted(table.items(), key=lambda item: -sum(item[1].values()))
-    biggest = max((n for _, by in rows for n in by.values()), default=1)
-    bar_height, gap, label_width, width = 12, 10, 250, 640
-    chart_rows, y = [], 10
-    for theme, by in rows:
-        bars = []
-        for index, audience in enumerate(audiences):
-            n = by.get(audience.value, 0)
-            bars.append(
-                {
-                    "audience": audience,
-                    "n": n,
-                    "x": label_width,
-                    "y": y + index * bar_height,
-                    "width": round((width - label_width - 40) * n / biggest, 1),
-                    "css": f"chart-bar--{audience.value}",
-                }
-            )
-        chart_rows.append({"theme": theme, "y": y, "label_y": y + bar_height * len(audiences) / 2 + 4, "bars": bars,
-                           "counts": [by.get(a.value, 0) for a in audiences], "total": sum(by.values())})  # fmt: skip
-        y += bar_height * max(1, len(audiences)) + gap
-    return {"audiences": audiences, "rows": chart_rows, "height": y + 10, "width": width}
-
-
 @login_required
 def analysis_page(request, pk):
     consultation = _consultation(request, pk)
@@ -582,7 +550,8 @@ def analysis_page(request, pk):
             "consultation": consultation,
             "run": run,
             "report": report,
-            "chart": _theme_chart(consultation),
+            "chart": charts.theme_chart(consultation),
+            "trend": charts.trend_chart(consultation),
             "residents_vs_professionals": _pair(report.get("comparisons"), "habitants", "professionnels"),
             "youth_vs_others": next(
                 (c for c in report.get("comparisons", []) if c["audience"] == "jeunes"), None
@@ -637,8 +606,9 @@ def _qpv_synthesis_context(request, consultation, code):
     audiences = (
         consultation.contributions.visible().filter(qpv=qpv).values_list("audience").annotate(n=Count("pk"))
     )
+    chart = charts.theme_chart(consultation, qpv)
     quotes = []
-    for theme_name in [row["theme"] for row in _theme_chart(consultation, qpv)["rows"][:5]]:
+    for theme_name in [row["theme"] for row in chart["rows"][:5]]:
         sample = (
             consultation.contributions.visible()
             .filter(qpv=qpv, tags__theme__name=theme_name)
@@ -650,7 +620,8 @@ def _qpv_synthesis_context(request, consultation, code):
         "consultation": consultation,
         "qpv": qpv,
         "run": run,
-        "chart": _theme_chart(consultation, qpv),
+        "chart": chart,
+        "trend": charts.trend_chart(consultation, qpv),
         "audiences": [(Audience(a).label, n) for a, n in audiences],
         "comparison": _pair(report.get("qpv_comparisons", {}).get(qpv.code), "habitants", "professionnels"),
         "quotes": quotes,

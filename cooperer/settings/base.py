@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "cooperer.actors",
     "cooperer.communities",
     "cooperer.consultations",
+    "cooperer.visions",
     "cooperer.jobs",
 ]
 

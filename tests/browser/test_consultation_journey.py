@@ -78,8 +78,8 @@ def test_the_animatrice_types_post_its_imports_a_workshop_and_moderates(
     assert Contribution.objects.count() == 4
 
 
-def test_the_animatrice_runs_the_analysis_corrects_tags_and_exports_the_synthesis(
-    page, users, sessions, consultation, assert_accessible
+def test_the_animatrice_runs_the_analysis_corrects_tags_and_exports_the_synthesis_of_montreynaud(
+    page, users, sessions, consultation, montreynaud, assert_accessible
 ):
     from tests.consultations.test_analysis import PROFESSIONALS, RESIDENTS
 
@@ -114,23 +114,53 @@ def test_the_animatrice_runs_the_analysis_corrects_tags_and_exports_the_synthesi
     page.reload()
     page.get_by_role("link", name="Voir l'analyse").click()
     expect(page.get_by_text("dont 3 dont le thème a été confirmé ou corrigé")).to_be_visible()
+    trend = page.get_by_role("table", name="Contributions du territoire par thème, par semaine")
+    expect(trend.get_by_role("rowheader")).to_have_text(
+        ["semaine du 28 septembre", "semaine du 5 octobre", *[f"semaine du {d} octobre" for d in (12, 19, 26)],
+         "semaine du 2 novembre", "semaine du 9 novembre"]
+    )  # fmt: skip
 
-    page.get_by_role("link", name="Quartiers Sud-Est").click()
+    page.get_by_role("link", name="Montreynaud", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Montreynaud : ce que le quartier a dit")
     expect(page.get_by_role("heading", name="Habitants et professionnels dans le quartier")).to_be_visible()
+    residents = page.locator("section").filter(
+        has=page.get_by_role(
+            "heading", name="Ce que disent les habitants et que les professionnels ne disent pas"
+        )
+    )
+    professionals = page.locator("section").filter(
+        has=page.get_by_role(
+            "heading", name="Ce que disent les professionnels et que les habitants ne disent pas"
+        )
+    )
+    expect(residents.get_by_role("listitem").filter(has_text="« bus »")).to_have_text("« bus » — 12 contre 0")
+    expect(residents).not_to_contain_text("partenaire")
+    expect(professionals.get_by_role("listitem").filter(has_text="« partenaire »")).to_have_text(
+        "« partenaire » — 9 contre 0"
+    )
+    expect(professionals).not_to_contain_text("bus")
+    trend = page.get_by_role("table", name="Contributions du quartier par thème, par semaine")
+    expect(trend.get_by_role("rowheader")).to_have_text(["semaine du 2 novembre", "semaine du 9 novembre"])
     assert_accessible(page)
+
     page.get_by_label("Texte de la synthèse").fill(
-        "Les habitants parlent de bus et de médecins ; les professionnels de coordination."
+        "À Montreynaud, les habitants parlent du bus et des médecins ; les professionnels des partenaires."
     )
     page.get_by_role("button", name="Enregistrer la synthèse").click()
     expect(page.get_by_role("status")).to_contain_text("Synthèse enregistrée")
     page.get_by_role("link", name="Version imprimable").click()
-    expect(page.get_by_text("Les habitants parlent de bus")).to_be_visible()
+    expect(page.get_by_text("les habitants parlent du bus")).to_be_visible()
+    expect(page.get_by_role("table", name="Contributions du quartier par thème, par semaine")).to_be_visible()
     assert_accessible(page)
     page.go_back()
+    with page.expect_download() as pdf:
+        page.get_by_role("link", name="PDF", exact=True).click()
+    assert pdf.value.suggested_filename == "synthese-QN04213M.pdf"
+    assert pdf.value.path().read_bytes().startswith(b"%PDF")
     page.get_by_role("link", name="Toutes les contributions du quartier").click()
-    with page.expect_download() as download:
-        page.get_by_role("link", name="Excel").click()
-    assert download.value.suggested_filename.endswith(".xlsx")
-    page.goto(consultation.get_absolute_url() + "quartiers/QN04215M/imprimer/")
-    expect(page.get_by_text("Les habitants parlent de bus")).to_be_visible()
-    assert_accessible(page)
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    with page.expect_download() as csv:
+        page.get_by_role("link", name="CSV", exact=True).click()
+    assert csv.value.suggested_filename == f"contributions-concertation-{consultation.pk}.csv"
+    exported = csv.value.path().read_text(encoding="utf-8-sig")
+    assert "QN04213M" in exported and "Le bus ne monte plus à Montreynaud après 20 h." in exported

@@ -105,3 +105,28 @@ def test_a_consultation_without_contributions_says_why_it_cannot_be_analysed(con
 
     with pytest.raises(analysis.AnalysisUnavailable, match="Aucune contribution visible"):
         analysis.run(consultation)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_montreynaud_compares_what_its_residents_say_and_its_professionals_dont(
+    client, users, consultation, montreynaud
+):
+    from tests.consultations.fixtures import MONTREYNAUD_PROFESSIONALS, MONTREYNAUD_RESIDENTS
+
+    client.force_login(users["se_animator"])
+    client.post(reverse("consultations:analysis_start", args=[consultation.pk]))
+    run_jobs()
+    comparison = AnalysisRun.objects.get().report["qpv_comparisons"]["QN04213M"][0]
+    assert (comparison["contributions"], comparison["other_contributions"]) == (
+        3 * len(MONTREYNAUD_RESIDENTS),
+        3 * len(MONTREYNAUD_PROFESSIONALS),
+    )
+    analysis = client.get(reverse("consultations:analysis", args=[consultation.pk])).content.decode()
+    synthesis_url = reverse("consultations:qpv_synthesis", args=[consultation.pk, "QN04213M"])
+    assert f'<a href="{synthesis_url}">Montreynaud</a>' in analysis
+    page = client.get(synthesis_url).content.decode()
+    residents, professionals = page.split("Ce que disent les professionnels et que les habitants")
+    assert "« bus » — 12 contre 0" in residents.split("Ce que disent les habitants et que")[1]
+    assert "« partenaire » — 9 contre 0" in professionals
+    assert "bus" not in professionals.split("Paroles du quartier")[0]
+    assert '<th scope="row">semaine du 2 novembre</th>' in page  # the residents' workshop, 7 November

@@ -9,6 +9,8 @@ from cooperer.communities.models import Community
 from cooperer.consultations.models import Consultation
 from cooperer.core import demo
 from cooperer.territories.models import ContratDeVille, Qpv
+from cooperer.visions import services
+from cooperer.visions.models import Vision
 
 pytestmark = pytest.mark.django_db
 
@@ -41,6 +43,19 @@ def test_the_demo_loads_both_contracts_from_the_official_files_and_can_run_twice
     assert consultation.sessions.filter(audience="jeunes").get().qpv.code == "QN04215M"
     assert 300 <= consultation.contributions.count() <= 600
     assert consultation.themes.count() == 12
+    assert consultation.analyses.count() == 1
+    metropole = Vision.objects.get(title__startswith="Saint-Étienne Métropole en 2030")
+    assert metropole.children.count() == 14
+    shared = services.current_version(metropole).elements.all()
+    assert [element.gathers.count() for element in shared] == [14, 14, 14]
+    sud_est = Vision.objects.get(title="Quartiers Sud-Est en 2030")
+    assert list(sud_est.versions.order_by("number").values_list("status", flat=True)) == ["adopted", "draft"]
+    adopted = sud_est.versions.get(status="adopted")
+    assert adopted.outcomes.count() == 10 and adopted.assumptions.count() == 2
+    assert all(element.groundings.exists() for element in adopted.elements.all())
+    mulhouse_vision = Vision.objects.get(scope_kind="communaute")
+    assert mulhouse_vision.community.name == "Communauté d'action jeunesse de Mulhouse"
+    assert mulhouse_vision.versions.get().status == "adopted"
     member = User.objects.get(username="membre.centre-social@demo.cooperer.fr")
     assert member.role_assignments.get().structure.name == "Centre social des Quartiers Sud-Est"
     out = capsys.readouterr().out

@@ -6,6 +6,7 @@ from cooperer.communities.demo import load_demo_communities
 from cooperer.consultations.demo import load_demo_consultation
 from cooperer.core import demo
 from cooperer.territories.importers import ReferenceImportError
+from cooperer.visions.demo import clear_demo_visions, load_demo_visions
 
 
 class Command(BaseCommand):
@@ -31,6 +32,7 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from exc
         for contract in contracts:
             self.stdout.write(f"Contrat : {contract.name} — {contract.qpvs.count()} QPV")
+        clear_demo_visions()
         count = load_demo_directory()
         self.stdout.write(f"Annuaire : {count} structures fictives et leurs liens de coopération 2022–2026")
         for community in load_demo_communities():
@@ -41,6 +43,14 @@ class Command(BaseCommand):
                 f"Concertation : {consultation.title} — {consultation.sessions.count()} séances, "
                 f"{consultation.contributions.count()} contributions fictives"
             )
+            from cooperer.consultations.analysis import run as analyse
+
+            analyse(consultation)
+            self.stdout.write(
+                "Analyse de la concertation : thèmes, sujets émergents, comparaison des publics"
+            )
+        visions = load_demo_visions()
+        self.stdout.write(f"Visions : {len(visions)} visions fictives (14 quartiers, la métropole, Mulhouse)")
         accounts = demo.load_demo_accounts()
         self.stdout.write(
             self.style.SUCCESS(f"\nComptes de démonstration (mot de passe : {demo.DEMO_PASSWORD})")
