@@ -151,6 +151,17 @@ def _sud_est(vision: Vision, elements: list[Element], user) -> None:
     version = services.current_version(vision)
     services.save_statement(version, SUD_EST_STATEMENT)
     made = _theory(version, SUD_EST_OUTCOMES, SUD_EST_LINKS, elements)
+    professionals = list(
+        vision.consultation.contributions.visible()
+        .filter(qpv=vision.qpv, audience="professionnels")
+        .select_related("consultation", "qpv")
+    )
+    services.ground(
+        made["coord"], _matching(professionals, ["coordination", "superposent", "aller-vers"]), user
+    )
+    services.ground(
+        made["comite"], _matching(professionals, ["comité technique", "diagnostic partagé"]), user
+    )
     services.add_assumption(
         version, "Un lieu co-géré attire les jeunes qui ne fréquentent aucune structure.", made["local"]
     )

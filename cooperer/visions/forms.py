@@ -201,4 +201,6 @@ class SharedElementForm(forms.Form):
 
     def __init__(self, *args, child_elements, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["elements"].choices = [(e.pk, e.text) for e in child_elements]
+        self.fields["elements"].choices = [
+            (e.pk, f"{e.version.vision.title} : « {e.text} »") for e in child_elements
+        ]

@@ -31,6 +31,11 @@ class Backing:
         return [(audience.label.lower(), self.counts.get(audience.value, 0)) for audience in MAIN_AUDIENCES]
 
     @property
+    def phrases(self) -> list[str]:
+        """["3 habitants", "1 jeune"]: the main audiences that are there, as read."""
+        return [f"{n} {label if n > 1 else label.removesuffix('s')}" for label, n in self.main if n]
+
+    @property
     def others(self) -> int:
         return self.total - sum(n for _, n in self.main)
 
@@ -207,14 +212,14 @@ def contributions_feeding(contribution_ids: list[int]) -> dict[int, list[dict]]:
         status = e_status or o_status
         if status == VersionStatus.SUPERSEDED:
             continue
-        result[cid].append(
-            {
-                "kind": "élément" if e_vision else "changement",
-                "text": e_text or o_text,
-                "vision_id": e_vision or o_vision,
-                "vision": e_title or o_title,
-            }
-        )
+        item = {
+            "kind": "élément" if e_vision else "changement",
+            "text": e_text or o_text,
+            "vision_id": e_vision or o_vision,
+            "vision": e_title or o_title,
+        }
+        if item not in result[cid]:  # the version in force and the draft revising it say the same thing once
+            result[cid].append(item)
     return dict(result)
 
 

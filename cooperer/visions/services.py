@@ -39,12 +39,12 @@ def create_vision(vision: Vision, user=None) -> VisionVersion:
     return VisionVersion.objects.create(vision=vision, number=1, created_by=user)
 
 
-def current_version(vision: Vision) -> VisionVersion:
-    """The draft being written if there is one, else the version in force (adopted), else the latest."""
-    versions = list(vision.versions.all()) if hasattr(vision, "_prefetched_objects_cache") else None
+def current_version(vision: Vision, versions: list[VisionVersion] | None = None) -> VisionVersion:
+    """The draft being written if there is one, else the version in force (adopted), else the latest.
+    `versions`: the vision's versions when the caller already has them (no query then)."""
     if versions is None:
-        versions = list(vision.versions.order_by("-number"))
-    versions.sort(key=lambda v: -v.number)
+        versions = list(vision.versions.all())
+    versions = sorted(versions, key=lambda v: -v.number)
     for status in (VersionStatus.DRAFT, VersionStatus.ADOPTED):
         for version in versions:
             if version.status == status:

@@ -97,8 +97,10 @@ def vision_edit(request, pk):
 def vision_detail(request, pk):
     vision = permissions.get_vision(request, pk)
     versions = list(vision.versions.order_by("-number"))
-    vision._prefetched_objects_cache = {"versions": versions}
-    version = _version(vision, request.GET.get("version"))
+    wanted = request.GET.get("version", "")
+    version = next((v for v in versions if str(v.number) == wanted), None) or services.current_version(
+        vision, versions
+    )
     content = reading.version_content(version)
     children = reading.children_elements(vision, version) if vision.scope_kind != ScopeKind.QPV else []
     return render(
@@ -113,6 +115,8 @@ def vision_detail(request, pk):
             "children": children,
             "specifics": reading.specifics(children),
             "can_edit": permissions.can_edit(request.user, vision),
+            "has_draft": any(v.status == VersionStatus.DRAFT for v in versions),
+            "current": services.current_version(vision, versions),
             "status_form": AssumptionStatusForm(),
             "nav": "visions",
         },
@@ -329,7 +333,7 @@ def assemble(request, pk):
     vision = permissions.get_vision(request, pk, permissions.can_edit)
     version = services.current_version(vision)
     children = reading.children_elements(vision, version)
-    form = SharedElementForm(request.POST or None, child_elements=children)
+    form = SharedElementForm(request.POST or None, child_elements=[e for e in children if not e.is_gathered])
     if request.method == "POST":
         if "gather_into" in request.POST:
             target = get_object_or_404(Element, pk=request.POST["gather_into"], version=version)

@@ -45,7 +45,7 @@ def test_the_animatrice_builds_grounds_adopts_and_revises_a_neighbourhood_vision
     )
     page.get_by_role("button", name="Lier les contributions cochées").click()
     expect(page.get_by_text("1 contribution(s) liée(s)")).to_be_visible()
-    expect(page.get_by_text("1 jeunes").first).to_be_visible()
+    expect(page.get_by_text("jeunes : 1").first).to_be_visible()
     assert_accessible(page)
 
     # Its theory of change; a loop is refused.

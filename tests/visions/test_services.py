@@ -169,6 +169,7 @@ def test_support_counts_residents_professionals_and_young_people(sud_est_vision,
     content = version_content(version)
     backing = {e.pk: e.backing for e in content.elements}
     assert backing[element.pk].main == [("habitants", 3), ("professionnels", 1), ("jeunes", 1)]
+    assert backing[element.pk].phrases == ["3 habitants", "1 professionnel", "1 jeune"]
     assert backing[orphan.pk].total == 0
     assert any("Un quartier propre" in sentence for sentence in content.orphans)
     feeding = contributions_feeding([sud_est_said[0].pk])

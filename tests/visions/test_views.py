@@ -210,7 +210,20 @@ def test_the_public_page_shows_the_adopted_version_only_and_escapes_text(
     assert "Notre quartier en 2030 : Quartiers Sud-Est" in page
     assert "Les jeunes ont des lieux à eux." in page
     assert "Élément encore en discussion" not in page
+    assert "pas encore de vision adoptée" not in page
     assert "<script>alert(1)</script>" not in page and "&lt;script&gt;" in page
+
+
+def test_an_earlier_version_can_be_read(client, users, sud_est_vision):
+    _adopted(sud_est_vision, users["se_animator"])
+    draft = services.revise(sud_est_vision, users["se_animator"])
+    services.add_element(draft, "Un médecin dans le quartier.")
+    client.force_login(users["member"])
+    current = client.get(_url("detail", sud_est_vision)).content.decode()
+    first = client.get(_url("detail", sud_est_vision) + "?version=1").content.decode()
+    assert "Un médecin dans le quartier." in current and "Un médecin dans le quartier." not in first
+    assert "1 — adoptée" in first and "2 — brouillon" in current
+    assert "Un médecin" in client.get(_url("detail", sud_est_vision) + "?version=abc").content.decode()
 
 
 def test_two_versions_are_compared_word_by_word(client, users, sud_est_vision):
