@@ -10,7 +10,12 @@ from cooperer.accounts.enums import Funder, Role
 from cooperer.accounts.models import RoleAssignment, User
 from cooperer.territories.models import Commune, ContratDeVille, Departement, Epci, Perimeter, Qpv, Region
 
-pytest_plugins = ["tests.communities.fixtures", "tests.consultations.fixtures", "tests.visions.fixtures"]
+pytest_plugins = [
+    "tests.communities.fixtures",
+    "tests.consultations.fixtures",
+    "tests.visions.fixtures",
+    "tests.calls.fixtures",
+]
 
 SHARED_DATA = Path(
     os.environ.get("COOPERER_REFERENCE_DIR") or Path(__file__).resolve().parents[2] / "shared" / "data"

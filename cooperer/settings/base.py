@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "cooperer.communities",
     "cooperer.consultations",
     "cooperer.visions",
+    "cooperer.calls",
     "cooperer.jobs",
 ]
 
