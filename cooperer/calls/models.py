@@ -316,7 +316,9 @@ class Decision(models.Model):
     cited_criteria = models.ManyToManyField(Criterion, related_name="+", verbose_name="critères cités")
     committee = models.CharField("comité de programmation", max_length=200)
     decided_on = models.DateField("date")
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         verbose_name = "décision"
@@ -368,3 +370,41 @@ class ExternalGrant(models.Model):
 
     def __str__(self):
         return f"{self.attributor_name} → {self.beneficiary_name} : {self.amount} €"
+
+
+class Attachment(models.Model):
+    """A document of the application (statutes, RIB, last accounts…), type- and size-checked, stored under a
+    generated name."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="attachments")
+    kind = models.CharField("pièce", max_length=100)
+    name = models.CharField("nom du fichier", max_length=200)
+    path = models.CharField(max_length=500, editable=False)
+    size = models.PositiveIntegerField("taille (octets)")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["application", "uploaded_at"]
+        verbose_name = "pièce jointe"
+
+    def __str__(self):
+        return f"{self.kind} — {self.name}"
+
+
+class ComplementRequest(models.Model):
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="complement_requests")
+    message = models.TextField("compléments demandés")
+    deadline = models.DateField("à fournir avant le")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(default=timezone.now)
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at"]
+        verbose_name = "demande de compléments"
+
+    def __str__(self):
+        return f"Compléments avant le {self.deadline:%d/%m/%Y}"

@@ -141,17 +141,25 @@ def duplicate_of(application: Application) -> Application | None:
 
 @transaction.atomic
 def submit(application: Application, user, now=None) -> Application:
-    locked = Application.objects.select_for_update().select_related("call__contract", "applicant").get(
-        pk=application.pk
+    locked = (
+        Application.objects.select_for_update()
+        .select_related("call__contract", "applicant")
+        .get(pk=application.pk)
     )
-    if locked.status != ApplicationStatus.DRAFT:
+    if locked.status not in (ApplicationStatus.DRAFT, ApplicationStatus.COMPLEMENTS):
         raise CallError("Cette demande est déjà déposée.")
-    problems = submission_problems(locked, now)
+    answering = locked.status == ApplicationStatus.COMPLEMENTS
+    # Complements are given after the closing date: the deadline that counts is the one of the request.
+    problems = [
+        p for p in submission_problems(locked, now) if not (answering and p.startswith("L'appel est clos"))
+    ]
     if problems:
         raise CallError(" ".join(problems))
     locked.status = ApplicationStatus.SUBMITTED
     locked.submitted_at = now or timezone.now()
     locked.save(update_fields=["status", "submitted_at"])
+    if answering:
+        locked.complement_requests.filter(answered_at__isnull=True).update(answered_at=locked.submitted_at)
     application.status, application.submitted_at = locked.status, locked.submitted_at
     return locked
 

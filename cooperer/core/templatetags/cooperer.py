@@ -32,3 +32,11 @@ def get(mapping, key):
         return mapping.get(key)
     except AttributeError:
         return None
+
+
+@register.filter
+def euros(value) -> str:
+    """Decimal("12345.5") -> "12 345,50 €" (narrow no-break spaces as French typography wants)."""
+    if value in (None, ""):
+        return "—"
+    return f"{number_format(value, decimal_pos=2, force_grouping=True)}\u00a0€"

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from cooperer.actors.demo import load_demo_directory
+from cooperer.calls.demo import clear_demo_calls, load_demo_calls
 from cooperer.communities.demo import load_demo_communities
 from cooperer.consultations.demo import load_demo_consultation
 from cooperer.core import demo
@@ -32,6 +33,7 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from exc
         for contract in contracts:
             self.stdout.write(f"Contrat : {contract.name} — {contract.qpvs.count()} QPV")
+        clear_demo_calls()
         clear_demo_visions()
         count = load_demo_directory()
         self.stdout.write(f"Annuaire : {count} structures fictives et leurs liens de coopération 2022–2026")
@@ -51,6 +53,12 @@ class Command(BaseCommand):
             )
         visions = load_demo_visions()
         self.stdout.write(f"Visions : {len(visions)} visions fictives (14 quartiers, la métropole, Mulhouse)")
+        calls = load_demo_calls()
+        if calls:
+            self.stdout.write(
+                f"Appels à projets : « {calls[0].name} » ({calls[0].applications.count()} demandes fictives, "
+                f"premières décisions motivées) et « {calls[1].name} » (ouvert)"
+            )
         accounts = demo.load_demo_accounts()
         self.stdout.write(
             self.style.SUCCESS(f"\nComptes de démonstration (mot de passe : {demo.DEMO_PASSWORD})")

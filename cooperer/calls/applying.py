@@ -1,0 +1,208 @@
+"""The applicant's side: start an application for one's structure, fill it section by section (project,
+partners, budget, vision elements served, evaluation, documents), see what is still missing, submit."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from cooperer.actors.models import CooperationLink, Structure
+from cooperer.calls import permissions, services
+from cooperer.calls.forms import (
+    ApplicationForm,
+    AttachmentForm,
+    BudgetLineForm,
+    IndicatorForm,
+    PartnerForm,
+    ServedElementForm,
+)
+from cooperer.calls.models import Application, Attachment, BudgetLine, Indicator, Partner, ServedElement
+from cooperer.calls.services import CallError
+from cooperer.core.uploads import store_upload
+from cooperer.core.validators import normalize_siret
+
+SECTIONS = ("projet", "partenaires", "budget", "vision", "evaluation", "pieces")
+
+
+@login_required
+@require_POST
+def application_start(request, call_pk):
+    call = permissions.get_call(request, call_pk)
+    structure = get_object_or_404(Structure, pk=request.POST.get("structure"))
+    if structure.pk not in permissions.member_structure_ids(request.user):
+        raise PermissionDenied("Vous ne pouvez déposer qu'au nom d'une structure dont vous êtes membre.")
+    if not call.is_open_at(timezone.now()):
+        messages.error(request, "L'appel n'est pas ouvert au dépôt.")
+        return redirect(call)
+    application = Application.objects.create(
+        call=call, applicant=structure, title="Nouveau projet", purpose="", created_by=request.user,
+        starts_on=call.opens_on, ends_on=call.opens_on,
+    )  # fmt: skip
+    messages.success(request, "Demande commencée : décrivez le projet.")
+    return redirect(application)
+
+
+def _network(application) -> list[Structure]:
+    """The applicant's partners in the directory's cooperation network, to pick from."""
+    ids = set()
+    links = CooperationLink.objects.filter(
+        Q(source=application.applicant_id) | Q(target=application.applicant_id)
+    )
+    for source, target in links.values_list("source_id", "target_id"):
+        ids.add(target if source == application.applicant_id else source)
+    return list(Structure.objects.filter(pk__in=ids).only("pk", "name").order_by("name")[:200])
+
+
+@login_required
+def application_page(request, call_pk, pk):
+    application = permissions.get_application(request, call_pk, pk)
+    call = application.call
+    writable = permissions.can_write(request.user, application)
+    if request.method == "POST":
+        if not writable:
+            raise PermissionDenied(permissions.NOT_APPLICANT)
+        return _handle(request, application)
+    years = application.years
+    forms = {
+        "project": ApplicationForm(instance=application, call=call, prefix="projet"),
+        "partner": PartnerForm(network=_network(application) if writable else [], prefix="partenaire"),
+        "budget": BudgetLineForm(years=years, prefix="budget"),
+        "served": ServedElementForm(call=call, prefix="vision"),
+        "indicator": IndicatorForm(prefix="indicateur"),
+        "attachment": AttachmentForm(prefix="piece"),
+    }
+    return render(request, "calls/application.html", _context(request, application, forms, writable))
+
+
+def _context(request, application, forms, writable) -> dict:
+    return {
+        "call": application.call,
+        "application": application,
+        "forms": forms,
+        "writable": writable,
+        "partners": list(application.partners.select_related("structure")),
+        "budget": list(application.budget.all()),
+        "totals": services.budget_totals(application),
+        "served": list(application.served.select_related("element")),
+        "indicators": list(application.indicators.all()),
+        "attachments": list(application.attachments.all()),
+        "problems": services.submission_problems(application) if writable else [],
+        "decision": getattr(application, "decision", None) if application.status == "decided" else None,
+        "can_instruct": permissions.can_instruct(request.user, application.call),
+        "nav": "calls",
+    }
+
+
+def _handle(request, application):
+    action = request.POST.get("action", "")
+    call = application.call
+    try:
+        with transaction.atomic():
+            done = _act(request, application, call, action)
+    except CallError as error:
+        messages.error(request, str(error))
+        return redirect(application)
+    except IntegrityError:
+        messages.error(request, "Cet élément est déjà dans la demande.")
+        return redirect(application)
+    if isinstance(done, dict):  # a form with errors: the page again, with the user's input and the messages
+        forms = {
+            "project": ApplicationForm(instance=application, call=call, prefix="projet"),
+            "partner": PartnerForm(network=_network(application), prefix="partenaire"),
+            "budget": BudgetLineForm(years=application.years, prefix="budget"),
+            "served": ServedElementForm(call=call, prefix="vision"),
+            "indicator": IndicatorForm(prefix="indicateur"),
+            "attachment": AttachmentForm(prefix="piece"),
+            **done,
+        }
+        messages.error(request, "La demande n'a pas été modifiée : corrigez les champs signalés.")
+        return render(
+            request, "calls/application.html", _context(request, application, forms, True), status=400
+        )
+    messages.success(request, done)
+    anchor = request.POST.get("section", "")
+    return redirect(
+        f"{application.get_absolute_url()}#{anchor}" if anchor in SECTIONS else application.get_absolute_url()
+    )
+
+
+def _act(request, application, call, action):
+    post, files = request.POST, request.FILES
+    if action == "project":
+        form = ApplicationForm(post, instance=application, call=call, prefix="projet")
+        if not form.is_valid():
+            return {"project": form}
+        form.save()
+        return "Projet enregistré."
+    if action == "partner":
+        form = PartnerForm(post, network=_network(application), prefix="partenaire")
+        if not form.is_valid():
+            return {"partner": form}
+        structure = _partner_structure(form.cleaned_data)
+        if structure.pk == application.applicant_id:
+            raise CallError("La structure porteuse n'est pas sa propre partenaire.")
+        Partner.objects.create(application=application, structure=structure, role=form.cleaned_data["role"],
+                               contribution=form.cleaned_data["contribution"])  # fmt: skip
+        return f"Partenaire ajouté : {structure.name}."
+    if action == "budget":
+        form = BudgetLineForm(post, years=application.years, prefix="budget")
+        if not form.is_valid():
+            return {"budget": form}
+        form.instance.application = application
+        form.save()
+        return "Ligne de budget ajoutée."
+    if action == "served":
+        form = ServedElementForm(post, call=call, prefix="vision")
+        if not form.is_valid():
+            return {"served": form}
+        ServedElement.objects.create(application=application, **form.cleaned_data)
+        return "Élément de vision ajouté."
+    if action == "indicator":
+        form = IndicatorForm(post, prefix="indicateur")
+        if not form.is_valid():
+            return {"indicator": form}
+        form.instance.application = application
+        form.save()
+        return "Indicateur ajouté."
+    if action == "attachment":
+        form = AttachmentForm(post, files, prefix="piece")
+        if not form.is_valid():
+            return {"attachment": form}
+        upload = form.cleaned_data["file"]
+        path = store_upload(upload, f"demandes/{application.pk}")
+        Attachment.objects.create(application=application, kind=form.cleaned_data["kind"], name=upload.name[:200],
+                                  path=str(path), size=upload.size, uploaded_by=request.user)  # fmt: skip
+        return f"Pièce ajoutée : {upload.name}."
+    if action == "remove":
+        return _remove(application, post.get("what", ""), post.get("id", ""))
+    if action == "submit":
+        services.submit(application, request.user)
+        return "Demande déposée. Vous serez informé·e de la décision et de sa motivation."
+    raise CallError("Action inconnue.")
+
+
+def _partner_structure(data) -> Structure:
+    if data.get("known"):
+        return get_object_or_404(Structure, pk=data["known"])
+    siret = normalize_siret(data.get("siret") or "")
+    if not siret:
+        raise CallError("Indiquez le SIRET du partenaire, ou choisissez-le dans votre réseau.")
+    structure = Structure.objects.active().filter(siret=siret).first()
+    if structure is None:
+        raise CallError(
+            f"Aucune structure de l'annuaire n'a le SIRET {siret} : demandez à l'animatrice de l'y ajouter."
+        )
+    return structure
+
+
+def _remove(application, what: str, pk: str) -> str:
+    models = {"partner": Partner, "budget": BudgetLine, "served": ServedElement, "indicator": Indicator,
+              "attachment": Attachment}  # fmt: skip
+    if what not in models or not pk.isdigit():
+        raise CallError("Rien à retirer.")
+    get_object_or_404(models[what], pk=pk, application=application).delete()
+    return "Retiré de la demande."

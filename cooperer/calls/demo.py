@@ -1,0 +1,268 @@
+"""The demo calls, built on the demo directory and visions (load them first): the 2026 Saint-Étienne Métropole call
+« Quartiers 2030 – coopérer pour la jeunesse », funded by the State (BOP 147), the metropolis and the CAF, with about
+thirty fictional applications — a coherent consortium in Quartiers Sud-Est, two competing applications on the same
+public in Montreynaud, an application that drifts from the vision and is refused with a motivation citing it — and
+the committee's first decisions with their conventions (the SCDL export); plus an open call to try applying.
+
+Demo structures get fictional SIRET numbers in the 000 range (no real SIREN starts with 000), marked as demo data
+like everything here."""
+
+import datetime
+import random
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from django.db import transaction
+
+from cooperer.accounts.enums import Funder
+from cooperer.actors.models import Structure
+from cooperer.calls import services
+from cooperer.calls.enums import ApplicationStatus, CallKind, CallStatus, CriterionKind, Outcome, PartnerRole
+from cooperer.calls.models import (
+    Application,
+    BudgetLine,
+    Call,
+    CallFunder,
+    Criterion,
+    Grant,
+    Indicator,
+    Partner,
+    ServedElement,
+)
+from cooperer.core.validators import luhn_ok
+from cooperer.territories.models import ContratDeVille, Qpv
+from cooperer.visions.demo import METROPOLE_TITLE
+from cooperer.visions.models import Vision
+
+PARIS = ZoneInfo("Europe/Paris")
+TITLE = "Quartiers 2030 – coopérer pour la jeunesse"
+OPEN_TITLE = "Été 2027 dans les quartiers — appel à coopérations"
+COMMITTEE = "Comité de programmation du contrat de ville (fictif)"
+DECIDED_ON = datetime.date(2026, 11, 25)
+FUNDERS = [
+    (Funder.STATE, "Préfecture de la Loire — délégué du préfet (BOP 147)", "BOP 147", "150000", 1),
+    (Funder.EPCI, "Saint-Étienne Métropole", "", "100000", 2),
+    (Funder.CAF, "CAF de la Loire", "", "60000", 3),
+]
+CRITERIA = [
+    (CriterionKind.ELIGIBILITY, "Éligibilité (quartiers, porteur, pièces)", 10),
+    (CriterionKind.ALIGNMENT, "Cohérence avec la vision des quartiers", 30),
+    (CriterionKind.COOPERATION, "Coopération entre acteurs", 25),
+    (CriterionKind.RESIDENTS, "Habitants et jeunes touchés", 15),
+    (CriterionKind.FEASIBILITY, "Faisabilité", 10),
+    (CriterionKind.EVALUATION, "Plan d'évaluation", 10),
+]
+# (applicant, title, purpose, QPV code, element index, partners [(name, role)], public, amounts per funder)
+FEATURED = [
+    ("Centre social des Quartiers Sud-Est", "Tiers-lieu jeunesse des Quartiers Sud-Est",
+     "Un tiers-lieu co-géré avec les jeunes, ouvert le soir et le week-end, avec studio de musique, salle de sport et "
+     "des adultes de confiance.", "QN04215M", 0,
+     [("MJC des Quartiers Sud-Est", PartnerRole.CO_LEAD), ("Sport Ensemble Sud-Est", PartnerRole.OPERATIONAL),
+      ("Ville de Saint-Étienne — direction de la politique de la ville", PartnerRole.REFERRER)],
+     "jeunes 11-25 ans", {"etat": 25000, "epci": 15000, "caf": 10000}),
+    ("Accompagnement Emploi Montreynaud", "Accompagner les jeunes vers l'emploi à Montreynaud",
+     "Repérer les jeunes de 16 à 25 ans sans emploi ni formation à Montreynaud et les accompagner vers un stage, une "
+     "formation ou un emploi près de chez eux.", "QN04213M", 2,
+     [("Tremplin Emploi Tarentaize", PartnerRole.OPERATIONAL)], "jeunes 16-25 ans", {"etat": 18000, "epci": 8000}),
+    ("Réussir à Montreynaud", "Parcours emploi des 16-25 ans à Montreynaud",
+     "Accompagner les jeunes de 16 à 25 ans de Montreynaud vers l'emploi et la formation : repérage, stages et "
+     "rencontres avec les employeurs du quartier.", "QN04213M", 2,
+     [("CAF de la Loire — action sociale", PartnerRole.REFERRER)], "jeunes 16-25 ans", {"etat": 16000, "caf": 6000}),
+    ("Radio Quartiers Sud-Est", "Grand festival de musique électronique au centre-ville",
+     "Organiser un festival de musique électronique de trois jours au centre-ville, avec des artistes de renommée "
+     "nationale et une billetterie payante.", "QN04215M", 0,
+     [("Danse Urbaine Tarentaize", PartnerRole.OPERATIONAL)], "tout public", {"etat": 30000, "epci": 20000}),
+]  # fmt: skip
+THEMES = [
+    ("Aide aux devoirs et réussite éducative à {q}", "Accompagner la scolarité des enfants et des jeunes de {q} avec "
+     "les parents, le soir après l'école.", 0, "enfants 6-15 ans"),
+    ("Chantiers éducatifs pour les jeunes de {q}", "Des chantiers rémunérés pour les jeunes de {q}, premier pas vers "
+     "l'emploi, encadrés par des éducateurs.", 2, "jeunes 16-25 ans"),
+    ("Jardin partagé et place conviviale à {q}", "Aménager et animer un jardin partagé et la place de {q} avec les "
+     "habitants, pour se retrouver.", 1, "habitants"),
+    ("Sport en bas des immeubles à {q}", "Des activités sportives gratuites le soir pour les jeunes de {q}, avec des "
+     "animateurs qui deviennent des adultes de confiance.", 0, "jeunes 11-17 ans"),
+    ("Médiation et tranquillité à {q}", "Des médiateurs présents le soir sur les espaces publics de {q} pour apaiser "
+     "les conflits et rassurer les habitants.", 1, "habitants"),
+]  # fmt: skip
+
+
+def fictional_siret(number: int) -> str:
+    """A SIRET in the 000 range with a right Luhn key: well formed, and no real establishment's."""
+    base = f"000{number:010d}"
+    return next(base + str(key) for key in range(10) if luhn_ok(base + str(key)))
+
+
+def _budget(application, amounts: dict) -> None:
+    requested = sum(Decimal(a) for a in amounts.values())
+    own = (requested * Decimal("0.25")).quantize(Decimal("1"))
+    lines = [
+        BudgetLine(application=application, account="74", amount=Decimal(a), funder=f)
+        for f, a in amounts.items()
+    ]
+    lines += [
+        BudgetLine(application=application, account="75", amount=own, label="Fonds propres et cotisations"),
+        BudgetLine(application=application, account="64", amount=(requested + own) * Decimal("0.7"),
+                   label="Animateurs et coordination"),
+        BudgetLine(application=application, account="60", amount=(requested + own) * Decimal("0.3"),
+                   label="Matériel et fournitures"),
+    ]  # fmt: skip
+    BudgetLine.objects.bulk_create(lines)
+
+
+def _application(
+    call, applicant, title, purpose, qpv, element, partners, public, amounts, status
+) -> Application:
+    application = Application.objects.create(
+        call=call, applicant=applicant, title=title, purpose=purpose[:256], description=purpose,
+        objectives="Toucher les habitants et les jeunes du quartier, avec les partenaires, et mesurer ce qui change.",
+        public_description=public, public_count=60, qpv_share=85, starts_on=datetime.date(2027, 1, 1),
+        ends_on=datetime.date(2027, 12, 31), republican_commitment=True, status=status, is_demo=True,
+        submitted_at=datetime.datetime(2026, 11, 10, 17, 0, tzinfo=PARIS),
+    )  # fmt: skip
+    application.qpvs.set([qpv])
+    Partner.objects.bulk_create(
+        Partner(application=application, structure=structure, role=role) for structure, role in partners
+    )
+    ServedElement.objects.create(
+        application=application,
+        element=element,
+        justification="Le projet y répond directement (données fictives).",
+    )
+    Indicator.objects.create(application=application, name="Personnes touchées", target="60 par an")
+    _budget(application, amounts)
+    return application
+
+
+def clear_demo_calls() -> None:
+    """Demo calls go first when the demo is reloaded: they protect the structures and visions they cite."""
+    from cooperer.calls.models import Decision
+
+    old = Call.objects.filter(is_demo=True)
+    Application.objects.filter(call__in=old, merged_into__isnull=False).update(merged_into=None)
+    Decision.objects.filter(application__call__in=old).delete()
+    Application.objects.filter(call__in=old).delete()
+    old.delete()
+
+
+def load_demo_calls() -> list[Call]:
+    """Idempotent: replaces the demo calls. Needs the demo directory and visions."""
+    metropole = Vision.objects.filter(is_demo=True, title=METROPOLE_TITLE).first()
+    contract = ContratDeVille.objects.filter(slug="saint-etienne-metropole").first()
+    if metropole is None or contract is None:
+        return []
+    rng = random.Random(2026)
+    with transaction.atomic():
+        clear_demo_calls()
+        structures = {
+            s.name: s for s in Structure.objects.filter(is_demo=True, commune__epci=contract.pilot_epci)
+        }
+        for structure in structures.values():
+            if not structure.siret:
+                structure.siret = fictional_siret(4200 + structure.pk)
+                structure.save(update_fields=["siret"])
+        elements = list(metropole.versions.order_by("-number").first().elements.order_by("position"))
+        call = _call(contract, elements)
+        applications = _applications(call, structures, elements, rng)
+        _decide(call, applications, elements)
+        open_call = Call.objects.create(
+            name=OPEN_TITLE, kind=CallKind.COOPERATION, epci=contract.pilot_epci, contract=contract,
+            carrier_name="Saint-Étienne Métropole", carrier_siren="244200770", beneficiaries=["association"],
+            summary="Des animations de proximité l'été, portées à plusieurs (données fictives).",
+            opens_on=datetime.date(2026, 11, 1), closes_at=datetime.datetime(2027, 3, 31, 18, 0, tzinfo=PARIS),
+            zone="Quartiers prioritaires de Saint-Étienne Métropole", status=CallStatus.OPEN, min_partners=1,
+            is_demo=True,
+        )  # fmt: skip
+        open_call.elements.set(elements)
+        for funder, name, programme, envelope, number in FUNDERS[:2]:
+            CallFunder.objects.create(call=open_call, funder=funder, name=name, programme=programme,
+                                      envelope=Decimal(envelope) / 5, siret=fictional_siret(number))  # fmt: skip
+        for position, (kind, label, weight) in enumerate(CRITERIA):
+            Criterion.objects.create(call=open_call, kind=kind, label=label, weight=weight, position=position)
+    return [call, open_call]
+
+
+def _call(contract, elements) -> Call:
+    call = Call.objects.create(
+        name=TITLE, epci=contract.pilot_epci, contract=contract, carrier_name="Saint-Étienne Métropole",
+        carrier_siren="244200770", beneficiaries=["association", "etablissement_public"],
+        summary="Appel commun de l'État, de la métropole et de la CAF pour les Quartiers à Impact Collectif : les "
+        "projets servent la vision 2030 des quartiers et sont portés à plusieurs (données fictives).",
+        opens_on=datetime.date(2026, 9, 1), prefiling_on=datetime.date(2026, 10, 15),
+        closes_at=datetime.datetime(2026, 11, 15, 18, 0, tzinfo=PARIS),
+        eligibility="Associations et établissements publics agissant dans un Quartier à Impact Collectif ; au moins "
+        "un partenaire d'un autre secteur.",
+        zone="Les 14 Quartiers à Impact Collectif de Saint-Étienne Métropole",
+        contact="politique-de-la-ville@demo.cooperer.fr", status=CallStatus.CLOSED, min_partners=1,
+        min_partner_sectors=2, is_demo=True,
+    )  # fmt: skip
+    call.elements.set(elements)
+    for funder, name, programme, envelope, number in FUNDERS:
+        CallFunder.objects.create(call=call, funder=funder, name=name, programme=programme,
+                                  envelope=Decimal(envelope), siret=fictional_siret(number))  # fmt: skip
+    for position, (kind, label, weight) in enumerate(CRITERIA):
+        Criterion.objects.create(call=call, kind=kind, label=label, weight=weight, position=position)
+    return call
+
+
+def _applications(call, structures, elements, rng) -> list[Application]:
+    qpvs = {q.code: q for q in call.contract.qpvs.all()}
+    made = []
+    for applicant, title, purpose, code, element, partners, public, amounts in FEATURED:
+        made.append(
+            _application(call, structures[applicant], title, purpose, qpvs.get(code) or next(iter(qpvs.values())),
+                         elements[element], [(structures[n], r) for n, r in partners], public, amounts,
+                         ApplicationStatus.SUBMITTED)
+        )  # fmt: skip
+    associations = [s for s in structures.values() if s.legal_form == "association"]
+    institutions = [
+        s for s in structures.values() if s.legal_form in ("commune", "caf", "bailleur", "centre_social")
+    ]
+    codes = sorted(code for code in qpvs if Qpv.objects.filter(code=code, perimeters__isnull=False).exists())
+    for number in range(26):
+        title, purpose, element, public = THEMES[number % len(THEMES)]
+        qpv = qpvs[codes[number % len(codes)]]
+        applicant = associations[number % len(associations)]
+        partner = institutions[number % len(institutions)]
+        amounts = {
+            "etat": rng.randrange(4000, 15000, 500),
+            rng.choice(["epci", "caf"]): rng.randrange(2000, 8000, 500),
+        }
+        made.append(
+            _application(call, applicant, title.format(q=qpv.name), purpose.format(q=qpv.name), qpv, elements[element],
+                         [(partner, PartnerRole.OPERATIONAL)], public, amounts,
+                         ApplicationStatus.REVIEWED if number % 3 else ApplicationStatus.SUBMITTED)
+        )  # fmt: skip
+    return made
+
+
+def _decide(call, applications, elements) -> None:
+    funders = {f.funder: f for f in call.funders.all()}
+    criteria = {c.kind: c for c in call.criteria.all()}
+    consortium, drifting = applications[0], applications[3]
+    services.decide(
+        consortium, outcome=Outcome.GRANTED, committee=COMMITTEE, decided_on=DECIDED_ON, user=None,
+        motivation="Le tiers-lieu sert directement l'élément « les jeunes ont des lieux à eux et des adultes en qui ils "
+        "ont confiance » ; il est porté par le centre social, la MJC et le club sportif ensemble (coopération).",
+        elements=[elements[0]], criteria=[criteria[CriterionKind.ALIGNMENT], criteria[CriterionKind.COOPERATION]],
+        amounts={funders["etat"]: Decimal("25000"), funders["epci"]: Decimal("15000"), funders["caf"]: Decimal("10000")},
+    )  # fmt: skip
+    services.decide(
+        drifting, outcome=Outcome.REFUSED, committee=COMMITTEE, decided_on=DECIDED_ON, user=None,
+        motivation="Un festival payant au centre-ville s'éloigne de la vision des quartiers : il ne donne pas aux "
+        "jeunes des lieux à eux dans leur quartier (critère « cohérence avec la vision »).",
+        elements=[elements[0]], criteria=[criteria[CriterionKind.ALIGNMENT]], amounts={},
+    )  # fmt: skip
+    for application in applications[4:12]:
+        requested = {line.funder: line.amount for line in application.budget.filter(account="74")}
+        services.decide(
+            application, outcome=Outcome.GRANTED, committee=COMMITTEE, decided_on=DECIDED_ON, user=None,
+            motivation="Le projet sert la vision du quartier et associe un partenaire institutionnel.",
+            elements=[e for e in elements if application.served.filter(element=e).exists()] or elements[:1],
+            criteria=[criteria[CriterionKind.ALIGNMENT]],
+            amounts={funders[f]: amount for f, amount in requested.items() if f in funders},
+        )  # fmt: skip
+    for number, grant in enumerate(Grant.objects.filter(decision__application__call=call).order_by("pk")):
+        grant.convention_reference = f"CONV-2026-{number + 1:03d} (fictive)"
+        grant.convention_date = datetime.date(2026, 11, 26)
+        grant.save(update_fields=["convention_reference", "convention_date"])

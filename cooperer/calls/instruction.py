@@ -1,0 +1,242 @@
+"""The funders' side: the instruction report, scores per criterion, funder-private notes, requests for
+complements, the consortium suggestion, and the programming committee that decides with a motivation."""
+
+import datetime
+from collections import defaultdict
+from decimal import Decimal
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Avg, Prefetch, Sum
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from cooperer.accounts.enums import Funder
+from cooperer.calls import permissions, report, services
+from cooperer.calls.enums import ApplicationStatus
+from cooperer.calls.forms import DecisionForm
+from cooperer.calls.models import Application, BudgetLine, ComplementRequest, PrivateNote, Review
+from cooperer.calls.services import CallError
+
+
+def _instructed(request, call_pk, pk):
+    application = permissions.get_application(request, call_pk, pk)
+    if not permissions.can_instruct(request.user, application.call):
+        raise PermissionDenied(permissions.NOT_INSTRUCTOR)
+    if application.status == ApplicationStatus.DRAFT:
+        raise PermissionDenied("Cette demande n'est pas encore déposée.")
+    return application
+
+
+@login_required
+def instruction_page(request, call_pk, pk):
+    application = _instructed(request, call_pk, pk)
+    call = application.call
+    mine = permissions.funders_of(request.user, call)
+    reviews = {
+        r.criterion_id: r for r in Review.objects.filter(application=application, reviewer=request.user)
+    }
+    all_reviews = (
+        Review.objects.filter(application=application)
+        .values("criterion__label")
+        .annotate(mean=Avg("score"))
+        .order_by("criterion__position")
+    )
+    return render(
+        request,
+        "calls/instruction.html",
+        {
+            "call": call,
+            "application": application,
+            "report": report.build(application),
+            "criteria": [(c, reviews.get(c.pk)) for c in call.criteria.all()],
+            "scores": list(all_reviews),
+            # Only the notes of the funders this person instructs for; the animation sees none of them.
+            "notes": PrivateNote.objects.filter(application=application, funder__in=mine).select_related(
+                "author"
+            ),
+            "my_funders": [(value, label) for value, label in Funder.choices if value in mine],
+            "complements": application.complement_requests.all(),
+            "can_decide": True,
+            "nav": "calls",
+        },
+    )
+
+
+@login_required
+@require_POST
+def review(request, call_pk, pk):
+    application = _instructed(request, call_pk, pk)
+    saved = 0
+    with transaction.atomic():
+        for criterion in application.call.criteria.all():
+            raw = request.POST.get(f"score-{criterion.pk}", "")
+            if raw == "":
+                continue
+            if not raw.isdigit() or int(raw) > 5:
+                messages.error(request, f"Note de « {criterion.label} » : un nombre entier de 0 à 5.")
+                return redirect("calls:instruction", call_pk=call_pk, pk=pk)
+            Review.objects.update_or_create(
+                application=application, criterion=criterion, reviewer=request.user,
+                defaults={"score": int(raw), "comment": request.POST.get(f"comment-{criterion.pk}", "")[:2000],
+                          "at": timezone.now()},
+            )  # fmt: skip
+            saved += 1
+        if saved and application.status == ApplicationStatus.SUBMITTED:
+            application.status = ApplicationStatus.REVIEWED
+            application.save(update_fields=["status"])
+    messages.success(request, f"{saved} note(s) enregistrée(s).")
+    return redirect("calls:instruction", call_pk=call_pk, pk=pk)
+
+
+@login_required
+@require_POST
+def private_note(request, call_pk, pk):
+    application = _instructed(request, call_pk, pk)
+    funder = request.POST.get("funder", "")
+    if funder not in permissions.funders_of(request.user, application.call):
+        raise PermissionDenied("Vous n'instruisez pas pour ce financeur.")
+    text = request.POST.get("text", "").strip()
+    if not text:
+        messages.error(request, "La note est vide.")
+    else:
+        PrivateNote.objects.create(
+            application=application, funder=funder, author=request.user, text=text[:5000]
+        )
+        messages.success(request, "Note enregistrée : seuls les instructeurs de votre financeur la voient.")
+    return redirect("calls:instruction", call_pk=call_pk, pk=pk)
+
+
+@login_required
+@require_POST
+def ask_complements(request, call_pk, pk):
+    application = _instructed(request, call_pk, pk)
+    message = request.POST.get("message", "").strip()
+    try:
+        deadline = datetime.date.fromisoformat(request.POST.get("deadline", ""))
+    except ValueError:
+        deadline = None
+    if not message or deadline is None or deadline < timezone.localdate():
+        messages.error(
+            request, "Dites quels compléments sont attendus, avec une date limite qui n'est pas passée."
+        )
+    elif application.status == ApplicationStatus.DECIDED:
+        messages.error(request, "Cette demande est déjà décidée.")
+    else:
+        ComplementRequest.objects.create(application=application, message=message, deadline=deadline,
+                                         requested_by=request.user)  # fmt: skip
+        application.status = ApplicationStatus.COMPLEMENTS
+        application.save(update_fields=["status"])
+        messages.success(
+            request,
+            f"Compléments demandés avant le {deadline:%d/%m/%Y} : la demande est rouverte au porteur.",
+        )
+    return redirect("calls:instruction", call_pk=call_pk, pk=pk)
+
+
+@login_required
+@require_POST
+def consortium(request, call_pk, pk):
+    """Accept the consortium suggestion: the competing applications join this one as co-porteurs."""
+    application = _instructed(request, call_pk, pk)
+    ids = [int(i) for i in request.POST.getlist("members") if i.isdigit() and int(i) != application.pk]
+    others = list(Application.objects.filter(pk__in=ids, call=application.call).select_related("applicant"))
+    try:
+        services.merge_into_consortium(application, others)
+    except CallError as error:
+        messages.error(request, str(error))
+    else:
+        names = ", ".join(o.applicant.name for o in others)
+        messages.success(request, f"Consortium formé : {names} rejoignent la demande comme co-porteurs.")
+    return redirect("calls:instruction", call_pk=call_pk, pk=pk)
+
+
+def _requested(applications) -> dict[int, dict[str, Decimal]]:
+    """Operating subsidies requested from each funder (account 74, not yet acquired), by application."""
+    rows = (
+        BudgetLine.objects.filter(application__in=applications, account="74", acquired=False)
+        .values_list("application_id", "funder")
+        .annotate(total=Sum("amount"))
+        .order_by()
+    )
+    result: dict[int, dict[str, Decimal]] = defaultdict(dict)
+    for app_id, funder, total in rows:
+        result[app_id][funder] = total
+    return result
+
+
+@login_required
+def committee(request, call_pk):
+    call = permissions.get_call(request, call_pk)
+    if not permissions.can_instruct(request.user, call):
+        raise PermissionDenied(permissions.NOT_INSTRUCTOR)
+    funders = list(call.funders.all())
+    applications = (
+        Application.objects.filter(call=call)
+        .exclude(status__in=[ApplicationStatus.DRAFT, ApplicationStatus.MERGED])
+        .select_related("applicant", "decision")
+        .prefetch_related(Prefetch("decision__grants"))
+        .annotate(score=Avg("reviews__score"))
+        .order_by("title")
+    )
+    page = list(applications)
+    requested = _requested([a.pk for a in page])
+    rows, totals_requested, totals_granted = [], defaultdict(Decimal), defaultdict(Decimal)
+    for application in page:
+        decision = getattr(application, "decision", None)
+        granted = {g.call_funder_id: g.amount for g in decision.grants.all()} if decision else {}
+        cells = []
+        for funder in funders:
+            asked = requested.get(application.pk, {}).get(funder.funder, Decimal("0"))
+            given = granted.get(funder.pk)
+            totals_requested[funder.pk] += asked
+            totals_granted[funder.pk] += given or 0
+            cells.append((asked, given))
+        rows.append((application, cells, decision))
+    return render(
+        request,
+        "calls/committee.html",
+        {
+            "call": call,
+            "funders": funders,
+            "rows": rows,
+            "totals": [
+                (f, totals_requested[f.pk], totals_granted[f.pk], f.envelope - totals_granted[f.pk])
+                for f in funders
+            ],
+            "can_decide": True,
+            "nav": "calls",
+        },
+    )
+
+
+@login_required
+def decide(request, call_pk, pk):
+    application = _instructed(request, call_pk, pk)
+    call = application.call
+    funders = list(call.funders.all())
+    form = DecisionForm(request.POST or None, call=call, funders=funders)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.decide(
+                application, outcome=data["outcome"], motivation=data["motivation"], elements=data["elements"],
+                criteria=data["criteria"], amounts=form.amounts(funders),
+                committee=request.POST.get("committee", "") or "Comité de programmation",
+                decided_on=timezone.localdate(), user=request.user,
+            )  # fmt: skip
+        except CallError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, f"Décision enregistrée pour « {application.title} ».")
+            return redirect("calls:committee", call_pk=call.pk)
+    requested = _requested([application.pk]).get(application.pk, {})
+    return render(
+        request,
+        "calls/decide.html",
+        {"call": call, "application": application, "form": form,
+         "requested": [(f, requested.get(f.funder, Decimal("0"))) for f in funders], "nav": "calls"},
+    )  # fmt: skip

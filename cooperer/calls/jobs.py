@@ -1,0 +1,57 @@
+"""Background jobs of calls: read another funder's SCDL publication (nothing written), then import what was read."""
+
+from pathlib import Path
+
+from django.urls import reverse
+
+from cooperer.calls.opendata import import_file
+from cooperer.calls.scdl import read_scdl
+from cooperer.jobs.services import JobFailure, job_handler
+
+MAX_LISTED = 200
+
+
+def _rejected(reading) -> list[str]:
+    lines = [
+        f"ligne {row.line}" + (f", colonne {row.column}" if row.column else "") + f" : {row.reason}"
+        for row in reading.rejected[:MAX_LISTED]
+    ]
+    if len(reading.rejected) > MAX_LISTED:
+        lines.append(f"… et {len(reading.rejected) - MAX_LISTED} autres")
+    return lines
+
+
+@job_handler("scdl_preview")
+def run_scdl_preview(job) -> dict:
+    job.report(10, f"Lecture de {job.params['name']}")
+    reading = read_scdl(Path(job.params["path"]).read_bytes())
+    if reading.unusable:
+        raise JobFailure(reading.unusable)
+    summary = {
+        "lignes lisibles": len(reading.rows),
+        "lignes illisibles (non importées)": len(reading.rejected),
+        "encodage": reading.encoding,
+        "séparateur": reading.delimiter,
+    }
+    if reading.rejected:
+        summary["détail des lignes illisibles"] = _rejected(reading)
+    if reading.rows:
+        summary["action"] = {
+            "url": reverse("calls:scdl_commit", args=[job.pk]),
+            "label": f"Importer ces {len(reading.rows)} subventions",
+        }
+    return summary
+
+
+@job_handler("scdl_commit")
+def run_scdl_commit(job) -> dict:
+    job.report(10, f"Import de {job.params['name']}")
+    result = import_file(Path(job.params["path"]).read_bytes(), job.params["name"])
+    if result.unusable:
+        raise JobFailure(result.unusable)
+    Path(job.params["path"]).unlink(missing_ok=True)
+    return {
+        "subventions importées": result.read,
+        "lignes illisibles (non importées)": len(result.rejected),
+        "lignes d'un import précédent de ce fichier remplacées": result.replaced,
+    }

@@ -1,0 +1,85 @@
+"""Who may do what on a call and its applications (checked in every view; templates only mirror it).
+
+Administrators and the animatrices of the call's EPCI publish it; they and the instructors of a funder of the call
+(role « instruction » on the EPCI, for a funder the call has) read every submitted application, score it, ask for
+complements, accept a consortium and record the joint programming committee's decisions; each instructor writes
+notes that only their own funder's instructors see (the animation sees none). Members of the applicant structure — and of its
+co-porteurs — write the application while it is a draft or while complements are asked; they read their decision.
+Open calls are public."""
+
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404
+
+from cooperer.accounts.enums import Role
+from cooperer.accounts.permissions import animated_epci_ids, is_platform_admin, roles_of
+from cooperer.calls.enums import ApplicationStatus, CallStatus, PartnerRole
+
+NOT_MANAGER = "Seules les animatrices du territoire et les administrateur·rices gèrent cet appel."
+NOT_INSTRUCTOR = "L'instruction est réservée aux financeurs de l'appel et à l'animation du territoire."
+NOT_APPLICANT = "Seuls les membres de la structure porteuse (et des co-porteurs) écrivent cette demande."
+
+
+def can_manage(user, call) -> bool:
+    return is_platform_admin(user) or call.epci_id in animated_epci_ids(user)
+
+
+def funders_of(user, call) -> set[str]:
+    """The funders of this call the user instructs for."""
+    funded = {f.funder for f in call.funders.all()}
+    return {
+        a.funder
+        for a in roles_of(user)
+        if a.role == Role.INSTRUCTION and a.epci_id == call.epci_id and a.funder in funded
+    }
+
+
+def can_instruct(user, call) -> bool:
+    return can_manage(user, call) or bool(funders_of(user, call))
+
+
+def can_read_call(user, call) -> bool:
+    return call.status != CallStatus.DRAFT or can_instruct(user, call)
+
+
+def member_structure_ids(user) -> set[int]:
+    return {a.structure_id for a in roles_of(user) if a.role == Role.STRUCTURE_MEMBER and a.structure_id}
+
+
+def can_write(user, application) -> bool:
+    if application.status not in (ApplicationStatus.DRAFT, ApplicationStatus.COMPLEMENTS):
+        return False
+    mine = member_structure_ids(user)
+    if application.applicant_id in mine:
+        return True
+    return any(p.structure_id in mine and p.role == PartnerRole.CO_LEAD for p in application.partners.all())
+
+
+def can_read(user, application) -> bool:
+    if is_platform_admin(user) or can_write(user, application):
+        return True
+    mine = member_structure_ids(user)
+    if application.applicant_id in mine or any(p.structure_id in mine for p in application.partners.all()):
+        return True
+    return application.status != ApplicationStatus.DRAFT and can_instruct(user, application.call)
+
+
+def get_call(request, pk, rule=can_read_call, message="Cet appel n'est pas encore publié."):
+    from cooperer.calls.models import Call
+
+    call = get_object_or_404(Call.objects.select_related("epci", "contract"), pk=pk)
+    if not rule(request.user, call):
+        raise PermissionDenied(message)
+    return call
+
+
+def get_application(request, call_pk, pk, rule=can_read, message="Cette demande ne vous est pas accessible."):
+    from cooperer.calls.models import Application
+
+    application = get_object_or_404(
+        Application.objects.select_related("call__epci", "call__contract", "applicant"),
+        pk=pk,
+        call_id=call_pk,
+    )
+    if not rule(request.user, application):
+        raise PermissionDenied(message)
+    return application

@@ -1,0 +1,25 @@
+from django.urls import path
+
+from cooperer.calls import applying, instruction, views
+
+app_name = "calls"
+
+urlpatterns = [
+    path("", views.call_list, name="list"),
+    path("nouvel/", views.call_create, name="create"),
+    path("subventions.csv", views.scdl_export, name="scdl_all"),
+    path("import-scdl/", views.scdl_import, name="scdl_import"),
+    path("import-scdl/<int:job_pk>/valider/", views.scdl_commit, name="scdl_commit"),
+    path("<int:pk>/subventions.csv", views.scdl_export, name="scdl"),
+    path("<int:pk>/", views.call_detail, name="detail"),
+    path("<int:pk>/modifier/", views.call_edit, name="edit"),
+    path("<int:call_pk>/comite/", instruction.committee, name="committee"),
+    path("<int:call_pk>/demandes/nouvelle/", applying.application_start, name="application_start"),
+    path("<int:call_pk>/demandes/<int:pk>/", applying.application_page, name="application"),
+    path("<int:call_pk>/demandes/<int:pk>/instruction/", instruction.instruction_page, name="instruction"),
+    path("<int:call_pk>/demandes/<int:pk>/notes/", instruction.review, name="review"),
+    path("<int:call_pk>/demandes/<int:pk>/note-privee/", instruction.private_note, name="private_note"),
+    path("<int:call_pk>/demandes/<int:pk>/complements/", instruction.ask_complements, name="complements"),
+    path("<int:call_pk>/demandes/<int:pk>/consortium/", instruction.consortium, name="consortium"),
+    path("<int:call_pk>/demandes/<int:pk>/decision/", instruction.decide, name="decide"),
+]
