@@ -121,3 +121,13 @@ def run_jobs():
 
     call_command("db_worker", "--batch", "--no-startup-delay", "--interval", "0")
     connections.close_all()
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty cache: ids are reused from one test to the next, cached values must not be."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

@@ -90,7 +90,10 @@ def group_similar(
         inside = set(indexes)
         scores = [s for (i, j), s in pair_scores.items() if i in inside and j in inside]
         counts = Counter(lemma for i in indexes for lemma in bags[i])
-        shared = [lemma for lemma, n in counts.most_common() if n >= 2][:6]
+        # Most shared first, ties in alphabetical order: the same words whatever the process.
+        shared = sorted(
+            (lemma for lemma, n in counts.items() if n >= 2), key=lambda lemma: (-counts[lemma], lemma)
+        )[:6]
         groups.append(
             Group(
                 ids=[items[i].id for i in indexes],

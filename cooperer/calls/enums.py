@@ -48,6 +48,12 @@ class PartnerRole(models.TextChoices):
     REFERRER = "orienteur", "Orienteur"
 
 
+class Verdict(models.TextChoices):
+    FAVOURABLE = "favorable", "Favorable"
+    RESERVED = "reserve", "Favorable avec réserves"
+    UNFAVOURABLE = "defavorable", "Défavorable"
+
+
 class Outcome(models.TextChoices):
     GRANTED = "accordee", "Accordée"
     PARTIAL = "partielle", "Accordée en partie"

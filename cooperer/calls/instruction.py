@@ -16,9 +16,9 @@ from django.views.decorators.http import require_POST
 
 from cooperer.accounts.enums import Funder
 from cooperer.calls import permissions, report, services
-from cooperer.calls.enums import ApplicationStatus
+from cooperer.calls.enums import ApplicationStatus, Verdict
 from cooperer.calls.forms import DecisionForm
-from cooperer.calls.models import Application, BudgetLine, ComplementRequest, PrivateNote, Review
+from cooperer.calls.models import Application, BudgetLine, ComplementRequest, Opinion, PrivateNote, Review
 from cooperer.calls.services import CallError
 
 
@@ -60,6 +60,8 @@ def instruction_page(request, call_pk, pk):
             ),
             "my_funders": [(value, label) for value, label in Funder.choices if value in mine],
             "complements": application.complement_requests.all(),
+            "opinions": application.opinions.select_related("by"),
+            "verdicts": Verdict.choices,
             "can_decide": True,
             "nav": "calls",
         },
@@ -178,7 +180,7 @@ def committee(request, call_pk):
         Application.objects.filter(call=call)
         .exclude(status__in=[ApplicationStatus.DRAFT, ApplicationStatus.MERGED])
         .select_related("applicant", "decision")
-        .prefetch_related(Prefetch("decision__grants"))
+        .prefetch_related(Prefetch("decision__grants"), "opinions")
         .annotate(score=Avg("reviews__score"))
         .order_by("title")
     )
@@ -195,7 +197,7 @@ def committee(request, call_pk):
             totals_requested[funder.pk] += asked
             totals_granted[funder.pk] += given or 0
             cells.append((asked, given))
-        rows.append((application, cells, decision))
+        rows.append((application, cells, decision, list(application.opinions.all())))
     return render(
         request,
         "calls/committee.html",
@@ -240,3 +242,72 @@ def decide(request, call_pk, pk):
         {"call": call, "application": application, "form": form,
          "requested": [(f, requested.get(f.funder, Decimal("0"))) for f in funders], "nav": "calls"},
     )  # fmt: skip
+
+
+@login_required
+@require_POST
+def opinion(request, call_pk, pk):
+    """The funder's opinion that goes to the committee, given by one of its instructors."""
+    application = _instructed(request, call_pk, pk)
+    funder = request.POST.get("funder", "")
+    if funder not in permissions.funders_of(request.user, application.call):
+        raise PermissionDenied("Seuls les instructeurs d'un financeur donnent son avis.")
+    verdict = request.POST.get("verdict", "")
+    try:
+        amount = Decimal(request.POST.get("amount") or "0") or None
+    except ArithmeticError:
+        amount = Decimal("-1")
+    if verdict not in Verdict.values or (amount is not None and amount < 0):
+        messages.error(request, "Choisissez un avis, et un montant proposé positif s'il y en a un.")
+    else:
+        Opinion.objects.update_or_create(
+            application=application, funder=funder,
+            defaults={"verdict": verdict, "amount": amount, "comment": request.POST.get("comment", "")[:2000],
+                      "by": request.user, "at": timezone.now()},
+        )  # fmt: skip
+        messages.success(request, "Avis enregistré : il sera présenté au comité.")
+    return redirect("calls:instruction", call_pk=call_pk, pk=pk)
+
+
+@login_required
+@require_POST
+def batch(request, call_pk):
+    """Asks the same complements of several applications at once, from the committee screen."""
+    call = permissions.get_call(request, call_pk)
+    if not permissions.can_instruct(request.user, call):
+        raise PermissionDenied(permissions.NOT_INSTRUCTOR)
+    ids = [int(i) for i in request.POST.getlist("applications") if i.isdigit()]
+    message = request.POST.get("message", "").strip()
+    try:
+        deadline = datetime.date.fromisoformat(request.POST.get("deadline", ""))
+    except ValueError:
+        deadline = None
+    if not ids:
+        messages.error(request, "Cochez au moins une demande.")
+    elif not message or deadline is None or deadline < timezone.localdate():
+        messages.error(
+            request, "Dites quels compléments sont attendus, avec une date limite qui n'est pas passée."
+        )
+    else:
+        chosen = list(
+            Application.objects.filter(pk__in=ids, call=call).exclude(
+                status__in=[ApplicationStatus.DRAFT, ApplicationStatus.MERGED, ApplicationStatus.DECIDED]
+            )
+        )
+        with transaction.atomic():
+            ComplementRequest.objects.bulk_create(
+                ComplementRequest(
+                    application=a, message=message, deadline=deadline, requested_by=request.user
+                )
+                for a in chosen
+            )
+            Application.objects.filter(pk__in=[a.pk for a in chosen]).update(
+                status=ApplicationStatus.COMPLEMENTS
+            )
+        skipped = len(ids) - len(chosen)
+        messages.success(
+            request,
+            f"Compléments demandés à {len(chosen)} demande(s) avant le {deadline:%d/%m/%Y}"
+            + (f" ; {skipped} déjà décidée(s) ou non déposée(s), laissée(s) de côté." if skipped else "."),
+        )
+    return redirect("calls:committee", call_pk=call.pk)

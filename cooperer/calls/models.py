@@ -23,6 +23,7 @@ from cooperer.calls.enums import (
     CriterionKind,
     Outcome,
     PartnerRole,
+    Verdict,
 )
 from cooperer.core import validators
 from cooperer.territories.models import ContratDeVille, Epci, Qpv
@@ -302,6 +303,26 @@ class PrivateNote(models.Model):
 
     def __str__(self):
         return f"Note {self.get_funder_display()} du {self.at:%d/%m/%Y}"
+
+
+class Opinion(models.Model):
+    """A funder's opinion before the committee: the analysts score, the funder's instructor gives the opinion that
+    goes to the committee (one per funder, updated in place, its author and date kept)."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="opinions")
+    funder = models.CharField("financeur", max_length=20, choices=Funder.choices)
+    verdict = models.CharField("avis", max_length=20, choices=Verdict.choices)
+    amount = models.DecimalField("montant proposé", **MONEY, null=True, blank=True)
+    comment = models.TextField("commentaire pour le comité", blank=True, default="")
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "avis d'un financeur"
+        constraints = [models.UniqueConstraint(fields=["application", "funder"], name="opinion_once")]
+
+    def __str__(self):
+        return f"{self.get_funder_display()} : {self.get_verdict_display().lower()}"
 
 
 class Decision(models.Model):

@@ -66,7 +66,21 @@ def cooperation_problems(application: Application) -> list[str]:
             f"L'appel demande des partenaires d'au moins {call.min_partner_sectors} secteurs différents "
             "(associatif, institutionnel, habitants…) : porteur et partenaires sont tous du même secteur."
         )
+    if call.require_participation and not _takes_part(application, partners):
+        problems.append(
+            "L'appel demande que le porteur ou un partenaire participe à une communauté d'action du territoire : "
+            "aucune des structures de la demande n'en est membre."
+        )
     return problems
+
+
+def _takes_part(application: Application, partners) -> bool:
+    from cooperer.communities.models import Membership
+
+    ids = {application.applicant_id} | {p.structure_id for p in partners}
+    return Membership.objects.filter(
+        structure__in=ids, left_on__isnull=True, community__epci=application.call.epci_id
+    ).exists()
 
 
 def submission_problems(application: Application, now=None) -> list[str]:

@@ -185,6 +185,8 @@ class Contribution(models.Model):
         verbose_name = "contribution"
         indexes = [
             models.Index(fields=["consultation", "qpv", "audience"]),
+            # Counting the visible contributions of some QPVs (a vision's scope) reads this index alone.
+            models.Index(fields=["consultation", "hidden_at", "qpv"], name="contribution_visible_qpv"),
             models.Index(fields=["client_hash", "created_at"]),
         ]
         constraints = [

@@ -155,6 +155,9 @@ class VisionVersion(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
+    # Raised whenever what stands behind its elements changes (services.touch): the cached support counts are
+    # keyed on it, so every process sees a change at once.
+    support_stamp = models.PositiveIntegerField(default=0, editable=False)
 
     objects = VersionQuerySet.as_manager()
 
@@ -282,6 +285,9 @@ class Grounding(models.Model):
         Outcome, on_delete=models.CASCADE, null=True, blank=True, related_name="groundings"
     )
     contribution = models.ForeignKey(Contribution, on_delete=models.CASCADE, related_name="groundings")
+    # The contribution's audience, copied (it never changes): who stands behind an element is then counted from
+    # an index of this table alone, without reading the contributions.
+    audience = models.CharField("public", max_length=20, blank=True, default="")
     topic = models.CharField("sujet émergent", max_length=200, blank=True, default="")
     added_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -298,6 +304,10 @@ class Grounding(models.Model):
             ),
             models.UniqueConstraint(fields=["element", "contribution"], name="grounding_element_once"),
             models.UniqueConstraint(fields=["outcome", "contribution"], name="grounding_outcome_once"),
+        ]
+        indexes = [
+            models.Index(fields=["element", "audience", "contribution"], name="grounding_element_support"),
+            models.Index(fields=["outcome", "audience", "contribution"], name="grounding_outcome_support"),
         ]
 
     def __str__(self):

@@ -53,9 +53,7 @@ class VersionContent:
 def version_content(version: VisionVersion) -> VersionContent:
     elements = list(
         version.elements.prefetch_related(
-            Prefetch(
-                "gathers", queryset=Element.objects.select_related("version__vision__qpv").order_by("pk")
-            )
+            Prefetch("gathers", queryset=Element.objects.select_related("version__vision").order_by("pk"))
         )
     )
     outcomes = list(version.outcomes.all())
@@ -132,7 +130,8 @@ def diagram(content: VersionContent, title: str, href: str = "") -> dict:
 def children_elements(vision: Vision, version: VisionVersion) -> list[Element]:
     """Elements of the latest version of each neighbourhood vision that rolls up into `vision`; `is_gathered`
     says whether an element of `version` gathers it (or the same element in an earlier version of its vision:
-    a neighbourhood's revision does not undo the gathering). Two queries."""
+    a neighbourhood's revision does not undo the gathering), and `linked` how many contributions ground it.
+    Three queries."""
     latest = (
         VisionVersion.objects.filter(vision=OuterRef("version__vision"))
         .order_by("-number")
@@ -145,12 +144,19 @@ def children_elements(vision: Vision, version: VisionVersion) -> list[Element]:
     )
     children = list(
         Element.objects.filter(version__vision__parent=vision, version__number=Subquery(latest))
-        .select_related("version__vision__qpv", "version__vision__commune")
-        .annotate(linked=Count("groundings"))
+        .select_related("version__vision")
         .order_by("version__vision__title", "position", "pk")
+    )
+    # Counted apart, from the grounding index alone: grouping the joined rows above would sort wide rows.
+    linked = dict(
+        Grounding.objects.filter(element__in=[element.pk for element in children])
+        .values_list("element_id")
+        .annotate(n=Count("pk"))
+        .order_by()
     )
     for element in children:
         element.is_gathered = (element.version.vision_id, element.key) in gathered
+        element.linked = linked.get(element.pk, 0)
     return children
 
 

@@ -4,8 +4,9 @@ message is shown to the user as it is."""
 
 from collections import defaultdict
 
+from django.core.cache import cache
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from cooperer.consultations.models import Contribution, ContributionTag
@@ -81,6 +82,7 @@ def update_element(element: Element, text: str) -> None:
 
 def delete_element(element: Element) -> None:
     ensure_editable(element.version)
+    touch(element)
     element.delete()
 
 
@@ -258,6 +260,21 @@ def change_assumption_status(assumption: Assumption, status: str, evidence: str,
     return change
 
 
+def touch(*elements_or_versions) -> None:
+    """The support of these versions (and of the wider versions gathering these elements) has changed."""
+    version_ids = {
+        item.version_id if isinstance(item, Element | Outcome) else item.pk for item in elements_or_versions
+    }
+    element_ids = [item.pk for item in elements_or_versions if isinstance(item, Element)]
+    wider = (
+        VisionVersion.objects.filter(elements__gathers__in=element_ids).values("pk") if element_ids else None
+    )
+    rows = VisionVersion.objects.filter(
+        Q(pk__in=version_ids) | (Q(pk__in=wider) if wider is not None else Q())
+    )
+    rows.update(support_stamp=F("support_stamp") + 1)
+
+
 # --- Grounding in what people said --------------------------------------------------------------------------
 
 
@@ -304,11 +321,13 @@ def ground(target: Element | Outcome, contributions, user, topic: str = "") -> i
         )
     )
     new = [
-        Grounding(**{field: target}, contribution=c, topic=topic, added_by=user)
+        Grounding(**{field: target}, contribution=c, audience=c.audience, topic=topic, added_by=user)
         for c in contributions
         if c.pk not in existing
     ]
     Grounding.objects.bulk_create(new, batch_size=2000)
+    if new:
+        touch(target)
     return len(new)
 
 
@@ -339,11 +358,26 @@ def ground_topic(target: Element | Outcome, theme_name: str, topic: str, user) -
 
 
 def unground(grounding: Grounding) -> None:
-    ensure_editable((grounding.element or grounding.outcome).version)
+    target = grounding.element or grounding.outcome
+    ensure_editable(target.version)
     grounding.delete()
+    touch(target)
+
+
+SUPPORT_CACHE_SECONDS = 24 * 3600
 
 
 def support(version: VisionVersion) -> dict[str, dict[int, dict[str, int]]]:
+    """`_support`, cached per version and support stamp (a change anywhere below raises the stamp)."""
+    key = f"vision-support:{version.pk}:{version.support_stamp}"
+    result = cache.get(key)
+    if result is None:
+        result = _support(version)
+        cache.set(key, result, SUPPORT_CACHE_SECONDS)
+    return result
+
+
+def _support(version: VisionVersion) -> dict[str, dict[int, dict[str, int]]]:
     """How many contributions stand behind each element and outcome, by audience: {"elements": {id:
     {audience: n}}, "outcomes": {…}}. An element counts its own contributions and those of the neighbourhood
     elements it gathers. Three grouped queries whatever the number of links."""
@@ -353,7 +387,7 @@ def support(version: VisionVersion) -> dict[str, dict[int, dict[str, int]]]:
     }
     rows = (
         Grounding.objects.filter(element__version=version)
-        .values_list("element_id", "contribution__audience")
+        .values_list("element_id", "audience")
         .annotate(n=Count("contribution_id", distinct=True))
         .order_by()
     )
@@ -361,7 +395,7 @@ def support(version: VisionVersion) -> dict[str, dict[int, dict[str, int]]]:
         result["elements"][element_id][audience] = n
     rows = (
         Grounding.objects.filter(element__gathered_into__version=version)
-        .values_list("element__gathered_into", "contribution__audience")
+        .values_list("element__gathered_into", "audience")
         .annotate(n=Count("contribution_id", distinct=True))
         .order_by()
     )
@@ -370,13 +404,13 @@ def support(version: VisionVersion) -> dict[str, dict[int, dict[str, int]]]:
         counts[audience] = counts.get(audience, 0) + n
     rows = (
         Grounding.objects.filter(outcome__version=version)
-        .values_list("outcome_id", "contribution__audience")
+        .values_list("outcome_id", "audience")
         .annotate(n=Count("contribution_id", distinct=True))
         .order_by()
     )
     for outcome_id, audience, n in rows:
         result["outcomes"][outcome_id][audience] = n
-    return result
+    return {kind: {pk: dict(counts) for pk, counts in by_pk.items()} for kind, by_pk in result.items()}
 
 
 # --- Assembling neighbourhood visions -----------------------------------------------------------------------
@@ -392,6 +426,7 @@ def gather(element: Element, child_elements: list[Element]) -> None:
                 f"« {child} » vient de « {child.version.vision} », qui ne s'assemble pas dans « {vision} »."
             )
     element.gathers.add(*child_elements)
+    touch(element)
 
 
 def shared_element(version: VisionVersion, text: str, child_elements: list[Element]) -> Element:

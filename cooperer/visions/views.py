@@ -432,9 +432,7 @@ def public_vision(request, code):
                 "vision": version.vision,
                 "content": content,
                 "participation": reading.participation(version.vision),
-                "residents_behind": Grounding.objects.filter(
-                    element__version=version, contribution__audience="habitants"
-                )
+                "residents_behind": Grounding.objects.filter(element__version=version, audience="habitants")
                 .values("contribution_id")
                 .distinct()
                 .count(),

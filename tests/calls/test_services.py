@@ -112,3 +112,17 @@ def test_competing_applications_merge_into_a_consortium_keeping_their_history(ap
     assert rival.status == ApplicationStatus.MERGED and rival.merged_into == application
     assert application.partners.filter(structure=rival.applicant, role="co_porteur").exists()
     assert Application.objects.filter(pk=rival.pk).exists()
+
+
+def test_a_call_may_require_taking_part_in_a_community_of_action(application, community, territory):
+    from cooperer.communities import services as communities
+    from cooperer.communities.enums import MemberRole
+    from cooperer.communities.models import Community
+
+    call = application.call
+    call.require_participation = True
+    call.save()
+    assert any("communauté d'action" in p for p in services.cooperation_problems(application))
+    local = Community.objects.create(name="Collectif Sud-Est", epci=territory["sem"], objective="Les jeunes")
+    communities.add_member(local, application.applicant, role=MemberRole.MEMBER, joined_on=DAY)
+    assert not any("communauté d'action" in p for p in services.cooperation_problems(application))

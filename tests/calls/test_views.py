@@ -196,3 +196,43 @@ def test_the_committee_decides_with_a_motivation_and_its_screen_keeps_constant_q
     client.force_login(_member_of(application.applicant))
     page = client.get(_app_url(application)).content.decode()
     assert "Décision : accordée en partie" in page and "Le projet sert l&#x27;élément" in page
+
+
+def test_the_funder_gives_its_opinion_and_complements_are_asked_in_batch(client, application, call, users):
+    services.submit(application, users["member"])
+    client.force_login(users["state_instructor"])
+    response = client.post(
+        _app_url(application, "opinion"),
+        {
+            "funder": Funder.STATE,
+            "verdict": "reserve",
+            "amount": "15000",
+            "comment": "Réduire le budget matériel.",
+        },
+        follow=True,
+    )
+    assert "Avis enregistré" in response.content.decode()
+    assert (
+        client.post(
+            _app_url(application, "opinion"), {"funder": Funder.CAF, "verdict": "favorable"}
+        ).status_code
+        == 403
+    )
+    page = client.get(reverse("calls:committee", args=[call.pk])).content.decode()
+    assert "État (délégué·e du préfet) : favorable avec réserves" in page
+    deadline = (datetime.date.today() + datetime.timedelta(days=10)).isoformat()
+    response = client.post(
+        reverse("calls:batch", args=[call.pk]),
+        {"applications": [application.pk], "message": "Le RIB manque.", "deadline": deadline},
+        follow=True,
+    )
+    assert "Compléments demandés à 1 demande(s)" in response.content.decode()
+    application.refresh_from_db()
+    assert application.status == ApplicationStatus.COMPLEMENTS
+    client.force_login(_member_of(application.applicant))
+    page = client.get(_app_url(application)).content.decode()
+    assert "Le RIB manque." in page and "Déposer la demande" in page
+    client.post(_app_url(application), {"action": "submit"})
+    application.refresh_from_db()
+    assert application.status == ApplicationStatus.SUBMITTED
+    assert application.complement_requests.get().answered_at is not None

@@ -235,3 +235,26 @@ def test_an_outcome_of_another_version_cannot_be_linked(sud_est_vision, contract
     with pytest.raises(VisionError, match="même version"):
         services.link_outcomes(mine, theirs)
     assert not Outcome.leads_to.through.objects.exists()
+
+
+def test_support_is_cached_and_refreshed_when_a_neighbourhood_element_is_grounded(
+    contract_vision, sud_est_vision, users, sud_est_said, django_assert_num_queries
+):
+    user = users["se_animator"]
+    first = services.add_element(services.current_version(sud_est_vision), "Des lieux pour les jeunes")
+    second = services.add_element(services.current_version(sud_est_vision), "Un local ouvert le soir")
+    services.ground(first, sud_est_said[:1], user)
+    services.shared_element(services.current_version(contract_vision), "Des lieux", [first, second])
+
+    def total():
+        version = services.current_version(contract_vision)  # as a page loads it
+        return sum(sum(counts.values()) for counts in services.support(version)["elements"].values())
+
+    assert total() == 1
+    version = services.current_version(contract_vision)
+    with django_assert_num_queries(0):
+        services.support(version)
+    services.ground(second, sud_est_said[1:3], user)
+    assert total() == 3
+    services.unground(second.groundings.first())
+    assert total() == 2
