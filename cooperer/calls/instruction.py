@@ -10,7 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Avg, Prefetch, Sum
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -18,7 +18,15 @@ from cooperer.accounts.enums import Funder
 from cooperer.calls import permissions, report, services
 from cooperer.calls.enums import ApplicationStatus, Verdict
 from cooperer.calls.forms import DecisionForm
-from cooperer.calls.models import Application, BudgetLine, ComplementRequest, Opinion, PrivateNote, Review
+from cooperer.calls.models import (
+    Application,
+    BudgetLine,
+    ComplementRequest,
+    Grant,
+    Opinion,
+    PrivateNote,
+    Review,
+)
 from cooperer.calls.services import CallError
 
 
@@ -61,6 +69,7 @@ def instruction_page(request, call_pk, pk):
             "my_funders": [(value, label) for value, label in Funder.choices if value in mine],
             "complements": application.complement_requests.all(),
             "opinions": application.opinions.select_related("by"),
+            "grants": Grant.objects.filter(decision__application=application).select_related("call_funder"),
             "verdicts": Verdict.choices,
             "can_decide": True,
             "nav": "calls",
@@ -311,3 +320,35 @@ def batch(request, call_pk):
             + (f" ; {skipped} déjà décidée(s) ou non déposée(s), laissée(s) de côté." if skipped else "."),
         )
     return redirect("calls:committee", call_pk=call.pk)
+
+
+@login_required
+@require_POST
+def convention(request, call_pk, pk, grant_pk):
+    """The convention of one funder's grant: its reference, date and payment terms (what the SCDL file publishes)."""
+    application = _instructed(request, call_pk, pk)
+    grant = get_object_or_404(
+        Grant.objects.select_related("call_funder"), pk=grant_pk, decision__application=application
+    )
+    if not (permissions.can_manage(request.user, application.call)
+            or grant.call_funder.funder in permissions.funders_of(request.user, application.call)):  # fmt: skip
+        raise PermissionDenied("Seuls ce financeur et l'animation du territoire tiennent sa convention.")
+    try:
+        signed = datetime.date.fromisoformat(request.POST.get("convention_date", ""))
+    except ValueError:
+        signed = None
+    reference = request.POST.get("convention_reference", "").strip()[:120]
+    conditions = request.POST.get("payment_conditions", "").strip()[:256] or "unique"
+    if signed is None or not reference:
+        messages.error(request, "La convention a une référence et une date de signature.")
+    elif signed > timezone.localdate():
+        messages.error(request, "La date de signature ne peut pas être dans le futur.")
+    else:
+        grant.convention_reference, grant.convention_date, grant.payment_conditions = (
+            reference,
+            signed,
+            conditions,
+        )
+        grant.save(update_fields=["convention_reference", "convention_date", "payment_conditions"])
+        messages.success(request, f"Convention {reference} enregistrée ({grant.call_funder.name}).")
+    return redirect("calls:instruction", call_pk=call_pk, pk=pk)

@@ -24,4 +24,9 @@ urlpatterns = [
     path("<int:call_pk>/demandes/<int:pk>/complements/", instruction.ask_complements, name="complements"),
     path("<int:call_pk>/demandes/<int:pk>/consortium/", instruction.consortium, name="consortium"),
     path("<int:call_pk>/demandes/<int:pk>/decision/", instruction.decide, name="decide"),
+    path(
+        "<int:call_pk>/demandes/<int:pk>/conventions/<int:grant_pk>/",
+        instruction.convention,
+        name="convention",
+    ),
 ]

@@ -119,3 +119,32 @@ def test_the_scdl_file_of_a_call_is_public(client, decided, call):
     response = client.get(reverse("calls:scdl", args=[call.pk]))
     assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
     assert response.content.decode().startswith("nomAttribuant,idAttribuant")
+
+
+def test_the_funder_records_its_convention_and_another_funder_cannot(client, decided, users, territory):
+    from tests.conftest import make_user
+
+    grant = decided.decision.grants.get(call_funder__funder=Funder.STATE)
+    url = reverse("calls:convention", args=[decided.call_id, decided.pk, grant.pk])
+    caf = make_user("caf@exemple.fr", "instruction", territory["sem"], Funder.CAF)
+    client.force_login(caf)
+    assert client.post(url, {"convention_reference": "X", "convention_date": "2026-11-21"}).status_code == 403
+    client.force_login(users["state_instructor"])
+    response = client.post(url, {"convention_reference": "", "convention_date": "2026-11-21"}, follow=True)
+    assert "La convention a une référence et une date de signature." in response.content.decode()
+    client.post(
+        url,
+        {
+            "convention_reference": "CONV-147-12",
+            "convention_date": "2026-11-21",
+            "payment_conditions": "échelonné",
+        },
+    )
+    grant.refresh_from_db()
+    assert (grant.convention_reference, grant.convention_date) == ("CONV-147-12", datetime.date(2026, 11, 21))
+    out = io.StringIO()
+    export(out, decided.call, Funder.STATE)
+    row = read_scdl(out.getvalue().encode()).rows[0]
+    assert (row.decision_reference, row.convention_date, row.payment_conditions) == (
+        "CONV-147-12", datetime.date(2026, 11, 21), "échelonné",
+    )  # fmt: skip
