@@ -161,7 +161,11 @@ def consortium(request, call_pk, pk):
         messages.error(request, str(error))
     else:
         names = ", ".join(o.applicant.name for o in others)
-        messages.success(request, f"Consortium formé : {names} rejoignent la demande comme co-porteurs.")
+        messages.success(
+            request,
+            f"Consortium formé : {names} rejoignent la demande comme co-porteurs ; leurs contacts reçoivent une "
+            "invitation à co-construire la demande commune.",
+        )
     return redirect("calls:instruction", call_pk=call_pk, pk=pk)
 
 

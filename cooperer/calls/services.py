@@ -235,7 +235,40 @@ def merge_into_consortium(lead: Application, others: list[Application]) -> Appli
         )  # fmt: skip
         other.status, other.merged_into = ApplicationStatus.MERGED, lead
         other.save(update_fields=["status", "merged_into"])
+    transaction.on_commit(lambda: invite_to_cobuild(lead, others))
     return lead
+
+
+def invite_to_cobuild(lead: Application, others: list[Application]) -> list[str]:
+    """Mails the contacts of every structure of the consortium (those with a professional address and consent);
+    returns the structures that could not be reached, for the page to say so."""
+    from django.conf import settings
+    from django.core.mail import send_mass_mail
+
+    from cooperer.actors.models import Person
+
+    structures = [lead.applicant] + [other.applicant for other in others]
+    addresses: dict[int, set[str]] = {s.pk: set() for s in structures}
+    for structure_id, email in (
+        Person.objects.filter(structure__in=structures, consent_at__isnull=False)
+        .exclude(email="")
+        .values_list("structure_id", "email")
+    ):
+        addresses[structure_id].add(email)
+    titles = "\n".join(f"- « {a.title} » ({a.applicant.name})" for a in [lead, *others])
+    body = (
+        f"Bonjour,\n\nL'instruction de l'appel « {lead.call.name} » a rapproché des demandes qui visent le même public, "
+        f"au même endroit, sur la même période :\n{titles}\n\nElles sont réunies en un consortium dont « {lead.title} » "
+        "est la demande commune : les structures en sont co-porteuses et la complètent ensemble avant le comité.\n"
+    )
+    messages = [
+        (f"[Coopérer] Co-construire « {lead.title} »", body, settings.DEFAULT_FROM_EMAIL, [email])
+        for emails in addresses.values()
+        for email in sorted(emails)
+    ]
+    if messages:
+        send_mass_mail(messages, fail_silently=False)
+    return [s.name for s in structures if not addresses[s.pk]]
 
 
 def envelope_use(call) -> list[dict]:

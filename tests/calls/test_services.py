@@ -100,14 +100,22 @@ def test_a_decision_needs_a_motivation_citing_elements_and_criteria(application,
                         criteria=call.criteria.all()[:1], amounts={}, **common)  # fmt: skip
 
 
-def test_competing_applications_merge_into_a_consortium_keeping_their_history(application, call, users):
+def test_competing_applications_merge_into_a_consortium_keeping_their_history(
+    application, call, users, django_capture_on_commit_callbacks, mailoutbox
+):
+    from cooperer.actors.models import Person
+
     services.submit(application, users["member"])
     rival = Application.objects.create(
         call=call, applicant=make_structure("Club de boxe du quartier (fictif)", 50), title="Boxe le soir",
         purpose="Accueillir les jeunes le soir au club.", starts_on=DAY, ends_on=DAY,
         status=ApplicationStatus.SUBMITTED, submitted_at=timezone.now(),
     )  # fmt: skip
-    services.merge_into_consortium(application, [rival])
+    Person.objects.create(structure=rival.applicant, first_name="Inès", last_name="Fictive", email="club@exemple.fr",
+                          consent_at=timezone.now())  # fmt: skip
+    with django_capture_on_commit_callbacks(execute=True):
+        services.merge_into_consortium(application, [rival])
+    assert [m.to for m in mailoutbox] == [["club@exemple.fr"]] and "Boxe le soir" in mailoutbox[0].body
     rival.refresh_from_db()
     assert rival.status == ApplicationStatus.MERGED and rival.merged_into == application
     assert application.partners.filter(structure=rival.applicant, role="co_porteur").exists()
