@@ -22,14 +22,17 @@ What is measured:
 3. `scdl`: `cooperer.calls.opendata.export(out, call)` writing the `--grants` grants of one call to a file
    (wall time; `ru_maxrss` before and after, which only moves if the export goes above what data generation
    already reached; then a second run under tracemalloc for the peak of Python allocations); the query alone
-   (rows read, nothing written); then the command `python -m cooperer.cli export-scdl --out FILE` (every grant
-   of the database) in a subprocess, whose peak RSS is `getrusage(RUSAGE_CHILDREN).ru_maxrss`. The file written
+   (rows read, nothing written); the same export through the view `calls:scdl` (django.test.Client, the body
+   read to its end: wall time, then tracemalloc peak of a second request); then the command `python -m
+   cooperer.cli export-scdl --out FILE` (every grant of the database) in a subprocess started through a small
+   intermediate process, whose peak RSS is that intermediate's `getrusage(RUSAGE_CHILDREN).ru_maxrss`, as
+   `/usr/bin/time -v` reports it (see RSS_WRAPPER for why not this process's own RUSAGE_CHILDREN). The file written
    in-process is validated with frictionless against the official Table Schema (`--schema`, by default
    `../shared/data/subventions/scdl_schema/schema_subventions_v2.1.1.json` next to the project) when it exists.
 
 Data (generation not timed, all with bulk_create): a metropolis (EPCI) of 20 communes and `--qpvs` QPVs (contours
-of 150 vertices) in one contrat de ville, `--structures` structures (fictional SIRETs of the 000 range with a
-right Luhn key; associations, social centres, MJC, communes, landlords, schools, residents' collectives…) with
+of 150 vertices) in one contrat de ville, `--structures` structures (fictional SIRETs of the 000 range whose
+SIREN and SIRET keys are right; associations, social centres, MJC, communes, landlords, schools, residents' collectives…) with
 cooperation links and SCDL grants published by other funders (ExternalGrant), a contract vision with the 20
 elements of `bench/instruction.py`, and 5 calls on that EPCI sharing `--applications` submitted applications
 (status submitted, reviewed, complements or decided; `submitted_at` in the call's window): their texts are
@@ -44,7 +47,7 @@ does not support), one or two indicators. Planted as in `bench/instruction.py`: 
 (same structure, text copied with a sentence dropped and words changed, another call). The committee call
 (`--committee`) and the small call (`--small`) have a third of their applications decided (granted in full or
 in part, refused, postponed: grants per funder with a convention) and a third reviewed (scores of two
-instructors on 4 criteria); the 2025 call has most of its applications decided. The SCDL call is on a second
+instructors on 4 criteria; each funder asked gives its opinion, when the models have `Opinion`); the 2025 call has most of its applications decided. The SCDL call is on a second
 EPCI (so that its applications stay out of the overlap index): ceil(`--grants` / 3) decided applications of the
 same structures with a budget, each granted by its 3 funders (SIRETs of the 000 range), `--grants` grants in all.
 
@@ -676,6 +679,7 @@ class Builder:
             reviewed = round(len(applications) * reviewed_share.get(call.pk, 0.3))
             self.decide(call, applications[:decided], requested)
             self.review(call, applications[: decided + reviewed])
+            self.opinions(applications[: decided + reviewed], requested)
             complements = applications[decided + reviewed :][: len(applications) // 100]
             Application.objects.filter(pk__in=[a.pk for a in complements]).update(status="complements")
         return rows
@@ -748,6 +752,28 @@ class Builder:
         Application.objects.filter(pk__in=[a.pk for a in applications]).update(status="decided")
         self.counts["decisions"] += len(decisions)
         self.counts["grants_on_epci"] += len(grants)
+
+    def opinions(self, applications: list, requested: dict) -> None:
+        """Each funder asked for money gives its opinion to the committee (when this version of the models has
+        opinions)."""
+        from cooperer.calls import models
+
+        opinion = getattr(models, "Opinion", None)
+        if opinion is None:
+            return
+        rng = self.rng
+        rows = []
+        for application in applications:
+            for funder, amount in requested[application.pk].items():
+                verdict = rng.choices(["favorable", "reserve", "defavorable"], weights=[55, 25, 20])[0]
+                rows.append(
+                    opinion(application_id=application.pk, funder=funder, verdict=verdict, by=self.instructor,
+                            amount=None if verdict == "defavorable" else money(float(amount) * rng.uniform(0.6, 1)),
+                            comment=rng.choice(["", "Projet solide, partenariat à formaliser.",
+                                                "Budget de personnel à justifier."]))
+                )  # fmt: skip
+        opinion.objects.bulk_create(rows, batch_size=5000)
+        self.counts["opinions"] = self.counts.get("opinions", 0) + len(rows)
 
     def review(self, call, applications: list) -> None:
         from cooperer.calls.models import Application, Review
@@ -1095,6 +1121,41 @@ def validate_scdl(path: Path, schema: Path) -> dict:
     }
 
 
+def measure_scdl_view(call) -> dict:
+    """`calls:scdl` through django.test.Client, the body read to the end (streamed or not): wall time, then the
+    peak of Python allocations in a second request under tracemalloc."""
+    from django.test import Client
+    from django.urls import reverse
+
+    client = Client(SERVER_NAME="localhost")
+    url = reverse("calls:scdl", args=[call.pk])
+
+    def fetch() -> tuple[int, bool]:
+        response = client.get(url)
+        if response.status_code != 200:
+            raise SystemExit(f"{url}: HTTP {response.status_code}")
+        if response.streaming:
+            return sum(len(chunk) for chunk in response.streaming_content), True
+        return len(response.content), False
+
+    gc.collect()
+    began = time.perf_counter()
+    size, streamed = fetch()
+    wall_s = time.perf_counter() - began
+    gc.collect()
+    tracemalloc.start()
+    fetch()
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    return {
+        "streamed": streamed,
+        "bytes": size,
+        "mb": round(size / 1e6, 1),
+        "wall_s": round(wall_s, 2),
+        "tracemalloc_peak_mb": round(peak / 1e6, 1),
+    }
+
+
 def measure_scdl(builder: Builder, args, folder: Path) -> dict:
     from cooperer.calls import opendata
     from cooperer.calls.models import Grant
@@ -1122,6 +1183,9 @@ def measure_scdl(builder: Builder, args, folder: Path) -> dict:
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     (folder / "subventions-tracemalloc.csv").unlink()
+    log("export SCDL : la même chose par la vue HTTP calls:scdl (anonyme : la publication est publique)")
+    view = measure_scdl_view(call)
+    log(f"  {view['mb']} Mo en {view['wall_s']} s, pic tracemalloc {view['tracemalloc_peak_mb']} Mo")
     log("export SCDL : commande export-scdl dans un sous-processus (toutes les subventions)")
     cli_path, rss_path = folder / "subventions-toutes.csv", folder / "rss.json"
     command = [sys.executable, "-m", "cooperer.cli", "export-scdl", "--out", str(cli_path)]
@@ -1150,6 +1214,7 @@ def measure_scdl(builder: Builder, args, folder: Path) -> dict:
         "rss_max_before_mb": rss_before,
         "rss_max_after_mb": rss_after,
         "rss_max_growth_mb": round(rss_after - rss_before, 1),
+        "view": {**view, "same_size_as_file": view["bytes"] == path.stat().st_size},
         "cli": {
             "returncode": completed.returncode,
             "written": int(written.group(1)) if written else None,

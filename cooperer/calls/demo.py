@@ -88,9 +88,10 @@ THEMES = [
 
 
 def fictional_siret(number: int) -> str:
-    """A SIRET in the 000 range with a right Luhn key: well formed, and no real establishment's."""
-    base = f"000{number:010d}"
-    return next(base + str(key) for key in range(10) if luhn_ok(base + str(key)))
+    """A SIRET in the 000 range with right keys (the SIREN's, then the SIRET's): well formed, and no real
+    establishment's. `number` below 100,000."""
+    siren = next(f"000{number:05d}{key}" for key in range(10) if luhn_ok(f"000{number:05d}{key}"))
+    return next(f"{siren}0000{key}" for key in range(10) if luhn_ok(f"{siren}0000{key}"))
 
 
 def _budget(application, amounts: dict) -> None:

@@ -28,6 +28,9 @@ from cooperer.calls.models import (
     Review,
 )
 from cooperer.calls.services import CallError
+from cooperer.core.pagination import IdFirstPaginator
+
+COMMITTEE_PAGE = 50
 
 
 def _instructed(request, call_pk, pk):
@@ -185,32 +188,39 @@ def _requested(applications) -> dict[int, dict[str, Decimal]]:
 
 @login_required
 def committee(request, call_pk):
+    """Every submitted application, 50 a page, with its amounts per funder; the totals against the envelopes are
+    computed over the whole call by grouped queries, whatever the page."""
     call = permissions.get_call(request, call_pk)
     if not permissions.can_instruct(request.user, call):
         raise PermissionDenied(permissions.NOT_INSTRUCTOR)
     funders = list(call.funders.all())
+    submitted = Application.objects.filter(call=call).exclude(
+        status__in=[ApplicationStatus.DRAFT, ApplicationStatus.MERGED]
+    )
     applications = (
-        Application.objects.filter(call=call)
-        .exclude(status__in=[ApplicationStatus.DRAFT, ApplicationStatus.MERGED])
-        .select_related("applicant", "decision")
+        submitted.select_related("applicant", "decision")
         .prefetch_related(Prefetch("decision__grants"), "opinions")
         .annotate(score=Avg("reviews__score"))
-        .order_by("title")
+        .order_by("title", "pk")
     )
-    page = list(applications)
+    page = IdFirstPaginator(applications, COMMITTEE_PAGE).get_page(request.GET.get("page"))
     requested = _requested([a.pk for a in page])
-    rows, totals_requested, totals_granted = [], defaultdict(Decimal), defaultdict(Decimal)
+    rows = []
     for application in page:
         decision = getattr(application, "decision", None)
         granted = {g.call_funder_id: g.amount for g in decision.grants.all()} if decision else {}
-        cells = []
-        for funder in funders:
-            asked = requested.get(application.pk, {}).get(funder.funder, Decimal("0"))
-            given = granted.get(funder.pk)
-            totals_requested[funder.pk] += asked
-            totals_granted[funder.pk] += given or 0
-            cells.append((asked, given))
+        cells = [
+            (requested.get(application.pk, {}).get(funder.funder, Decimal("0")), granted.get(funder.pk))
+            for funder in funders
+        ]
         rows.append((application, cells, decision, list(application.opinions.all())))
+    asked = dict(
+        BudgetLine.objects.filter(application__in=submitted, account="74", acquired=False)
+        .values_list("funder")
+        .annotate(total=Sum("amount"))
+        .order_by()
+    )
+    use = {row["funder"].pk: row for row in services.envelope_use(call)}
     return render(
         request,
         "calls/committee.html",
@@ -218,8 +228,9 @@ def committee(request, call_pk):
             "call": call,
             "funders": funders,
             "rows": rows,
+            "page": page,
             "totals": [
-                (f, totals_requested[f.pk], totals_granted[f.pk], f.envelope - totals_granted[f.pk])
+                (f, asked.get(f.funder, Decimal("0")), use[f.pk]["granted"], use[f.pk]["remaining"])
                 for f in funders
             ],
             "can_decide": True,

@@ -24,29 +24,37 @@ _INDEXES: dict[int, tuple[tuple, engine.OverlapIndex, dict[str, int]]] = {}
 
 
 def _projects(applications) -> list[engine.Project]:
-    rows = applications.values_list(
+    rows = applications.order_by("pk").values_list(
         "pk", "call_id", "applicant_id", "title", "purpose", "objectives", "description", "public_description",
         "age_bands", "starts_on", "ends_on",
     )  # fmt: skip
-    ids = [row[0] for row in rows]
+    ids = applications.order_by().values("pk")  # a subquery: no list of 20,000 ids in the SQL
     qpvs, partners, funders, elements = ({} for _ in range(4))
-    through = Application.qpvs.through.objects.filter(application_id__in=ids).values_list(
-        "application_id", "qpv__code"
+    through = (
+        Application.qpvs.through.objects.filter(application_id__in=ids)
+        .order_by()
+        .values_list("application_id", "qpv__code")
     )
     for app_id, code in through:
         qpvs.setdefault(app_id, set()).add(code)
     from cooperer.calls.models import BudgetLine, Partner, ServedElement
 
-    for app_id, structure_id in Partner.objects.filter(application_id__in=ids).values_list(
-        "application_id", "structure_id"
+    for app_id, structure_id in (
+        Partner.objects.filter(application_id__in=ids)
+        .order_by()
+        .values_list("application_id", "structure_id")
     ):
         partners.setdefault(app_id, set()).add(str(structure_id))
-    for app_id, funder in BudgetLine.objects.filter(application_id__in=ids, account="74").values_list(
-        "application_id", "funder"
+    for app_id, funder in (
+        BudgetLine.objects.filter(application_id__in=ids, account="74")
+        .order_by()
+        .values_list("application_id", "funder")
     ):
         funders.setdefault(app_id, set()).add(funder)
-    for app_id, element_id in ServedElement.objects.filter(application_id__in=ids).values_list(
-        "application_id", "element_id"
+    for app_id, element_id in (
+        ServedElement.objects.filter(application_id__in=ids)
+        .order_by()
+        .values_list("application_id", "element_id")
     ):
         elements.setdefault(app_id, set()).add(str(element_id))
     projects = []

@@ -876,11 +876,16 @@ def _siret(text: str) -> tuple[str, str]:
 
 
 @functools.lru_cache(maxsize=65_536)
+def _luhn_ok(digits: str) -> bool:
+    doubled = sum(_LUHN_DOUBLED[int(char)] for char in digits[-2::-2])
+    return (sum(map(int, digits[-1::-2])) + doubled) % 10 == 0
+
+
 def _siret_key_ok(siret: str) -> bool:
+    """Both keys: the SIREN's (its 9 first digits) and the SIRET's, with La Poste's exception."""
     if siret.startswith("356000000") and siret != "35600000000048":  # La Poste's establishments
         return sum(map(int, siret)) % 5 == 0
-    doubled = sum(_LUHN_DOUBLED[int(char)] for char in siret[-2::-2])
-    return (sum(map(int, siret[-1::-2])) + doubled) % 10 == 0
+    return _luhn_ok(siret[:9]) and _luhn_ok(siret)
 
 
 def _required_siret(row: _Row, name: str) -> str:
