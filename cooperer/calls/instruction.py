@@ -200,13 +200,21 @@ def committee(request, call_pk):
     applications = (
         submitted.select_related("applicant", "decision")
         .prefetch_related(Prefetch("decision__grants"), "opinions")
-        .annotate(score=Avg("reviews__score"))
         .order_by("title", "pk")
     )
     page = IdFirstPaginator(applications, COMMITTEE_PAGE).get_page(request.GET.get("page"))
-    requested = _requested([a.pk for a in page])
+    ids = [a.pk for a in page]
+    requested = _requested(ids)
+    # Mean scores of the page only: an annotation would make the paginator count group every review.
+    scores = dict(
+        Review.objects.filter(application__in=ids)
+        .values_list("application")
+        .annotate(mean=Avg("score"))
+        .order_by()
+    )
     rows = []
     for application in page:
+        application.score = scores.get(application.pk)
         decision = getattr(application, "decision", None)
         granted = {g.call_funder_id: g.amount for g in decision.grants.all()} if decision else {}
         cells = [
