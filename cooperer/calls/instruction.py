@@ -30,7 +30,7 @@ from cooperer.calls.models import (
 from cooperer.calls.services import CallError
 from cooperer.core.pagination import IdFirstPaginator
 
-COMMITTEE_PAGE = 50
+COMMITTEE_PAGE = 30
 
 
 def _instructed(request, call_pk, pk):
@@ -188,7 +188,7 @@ def _requested(applications) -> dict[int, dict[str, Decimal]]:
 
 @login_required
 def committee(request, call_pk):
-    """Every submitted application, 50 a page, with its amounts per funder; the totals against the envelopes are
+    """Every submitted application, 30 a page, with its amounts per funder; the totals against the envelopes are
     computed over the whole call by grouped queries, whatever the page."""
     call = permissions.get_call(request, call_pk)
     if not permissions.can_instruct(request.user, call):
