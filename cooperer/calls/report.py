@@ -132,7 +132,7 @@ def cooperation(application: Application) -> dict:
         "sectors": len(sectors),
         "links": links,
         "communities": [(row["community__name"], row["n"]) for row in communities],
-        "problems": services.cooperation_problems(application),
+        "problems": services.cooperation_problems(application, partners),
     }
 
 

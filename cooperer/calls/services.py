@@ -48,10 +48,12 @@ def budget_totals(application: Application) -> dict[int, dict]:
     }
 
 
-def cooperation_problems(application: Application) -> list[str]:
+def cooperation_problems(application: Application, partners=None) -> list[str]:
     """The call's cooperation condition, checked on the application's partners (structures of the directory)."""
     call = application.call
-    partners = [p for p in application.partners.all() if p.structure_id != application.applicant_id]
+    if partners is None:
+        partners = list(application.partners.select_related("structure"))
+    partners = [p for p in partners if p.structure_id != application.applicant_id]
     problems = []
     if len(partners) < call.min_partners:
         problems.append(
@@ -100,7 +102,8 @@ def submission_problems(application: Application, now=None) -> list[str]:
         problems.append("Le Contrat d'engagement républicain doit être souscrit.")
     if not (application.applicant.siret or application.applicant.rna):
         problems.append("La structure porteuse n'a ni SIRET ni numéro RNA : complétez sa fiche.")
-    for partner in application.partners.all():
+    partners = list(application.partners.select_related("structure"))  # read once for both checks
+    for partner in partners:
         if not is_valid_siret(partner.structure.siret):
             problems.append(f"Le partenaire « {partner.structure.name} » n'a pas de SIRET valide.")
     for year, totals in budget_totals(application).items():
@@ -124,7 +127,7 @@ def submission_problems(application: Application, now=None) -> list[str]:
     for qpv in application.qpvs.all():
         if qpv.pk not in allowed:
             problems.append(f"{qpv.name} ({qpv.code}) n'est pas un quartier du contrat de ville de l'appel.")
-    problems += cooperation_problems(application)
+    problems += cooperation_problems(application, partners)
     twin = duplicate_of(application)
     if twin is not None:
         problems.append(
