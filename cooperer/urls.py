@@ -15,6 +15,7 @@ urlpatterns = [
     path("concertations/", include("cooperer.consultations.urls")),
     path("visions/", include("cooperer.visions.urls")),
     path("appels/", include("cooperer.calls.urls")),
+    path("mesure/", include("cooperer.measurement.urls")),
     path("c/<str:token>/", public_form, name="public_form"),
     path("notre-quartier/<str:code>/", public_vision, name="public_vision"),
     path("annuaire/<str:siren>/", public_directory, name="public_directory"),

@@ -15,6 +15,7 @@ pytest_plugins = [
     "tests.consultations.fixtures",
     "tests.visions.fixtures",
     "tests.calls.fixtures",
+    "tests.measurement.fixtures",
 ]
 
 SHARED_DATA = Path(

@@ -12,6 +12,7 @@ from cooperer.actors.enums import SECTOR_OF_FORM
 from cooperer.analysis.similar import Item, group_similar
 from cooperer.calls.enums import CHARGE_ACCOUNTS, SUBSIDY_ACCOUNT, ApplicationStatus, Outcome
 from cooperer.calls.models import Application, Decision, Grant
+from cooperer.calls.signals import decision_recorded
 from cooperer.core.validators import is_valid_siret
 
 ZERO = Decimal("0")
@@ -215,6 +216,7 @@ def decide(
     Grant.objects.bulk_create(Grant(decision=decision, call_funder=f, amount=a) for f, a in granted.items())
     application.status = ApplicationStatus.DECIDED
     application.save(update_fields=["status"])
+    decision_recorded.send(sender=Decision, decision=decision)
     return decision
 
 

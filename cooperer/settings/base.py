@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "cooperer.consultations",
     "cooperer.visions",
     "cooperer.calls",
+    "cooperer.measurement",
     "cooperer.jobs",
 ]
 

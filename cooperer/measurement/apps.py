@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class MeasurementConfig(AppConfig):
+    name = "cooperer.measurement"
+    label = "measurement"
+    verbose_name = "Mesure partagée"
+
+    def ready(self):
+        from cooperer.measurement import jobs, receivers  # noqa: F401 - registers job handlers and receivers
