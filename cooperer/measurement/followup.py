@@ -192,12 +192,18 @@ def submit(bilan: Bilan, user, results: dict | None = None) -> Bilan:
     return locked
 
 
+def _locked(bilan: Bilan) -> Bilan:
+    """The bilan as the database has it now, locked: a decision taken meanwhile by someone else wins."""
+    return Bilan.objects.select_for_update().select_related("application__call").get(pk=bilan.pk)
+
+
 @transaction.atomic
 def return_for_changes(bilan: Bilan, user, comment: str) -> Bilan:
     if not can_review(user, bilan):
         raise BilanError(
             "Seul·e un·e instructeur·rice d'un financeur de cette action peut renvoyer son bilan."
         )
+    bilan = _locked(bilan)
     if bilan.status != BilanStatus.SUBMITTED:
         raise BilanError("Seul un bilan déposé peut être renvoyé.")
     if not comment.strip():
@@ -216,6 +222,7 @@ def approve(bilan: Bilan, user, comment: str = "") -> Bilan:
         raise BilanError(
             "Seul·e un·e instructeur·rice d'un financeur de cette action peut approuver son bilan."
         )
+    bilan = _locked(bilan)
     if bilan.status != BilanStatus.SUBMITTED:
         raise BilanError("Seul un bilan déposé peut être approuvé.")
     validate(list(bilan.results.select_related("indicator")))

@@ -440,3 +440,13 @@ def financed_years(application: Application) -> list[tuple[date, date]]:
 
 
 SOURCE_LABELS = dict(MeasurementSource.choices)
+
+
+@transaction.atomic
+def delete_measurements(queryset) -> int:
+    """Deletes measurements and takes their validated values out of the running totals."""
+    doomed = list(queryset.select_related("indicator"))
+    applications = {m.application_id for m in doomed if m.application_id}
+    apply_rollups(_rollup_deltas([(m, None) for m in doomed], application_scopes(applications)))
+    Measurement.objects.filter(pk__in=[m.pk for m in doomed]).delete()
+    return len(doomed)

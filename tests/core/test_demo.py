@@ -8,6 +8,7 @@ from cooperer.actors.models import Structure
 from cooperer.communities.models import Community
 from cooperer.consultations.models import Consultation
 from cooperer.core import demo
+from cooperer.measurement.models import Bilan, Rollup
 from cooperer.territories.models import ContratDeVille, Qpv
 from cooperer.visions import services
 from cooperer.visions.models import Vision
@@ -56,6 +57,14 @@ def test_the_demo_loads_both_contracts_from_the_official_files_and_can_run_twice
     mulhouse_vision = Vision.objects.get(scope_kind="communaute")
     assert mulhouse_vision.community.name == "Communauté d'action jeunesse de Mulhouse"
     assert mulhouse_vision.versions.get().status == "adopted"
+    bilans = Counter(Bilan.objects.filter(is_demo=True).values_list("status", flat=True))
+    assert bilans["approved"] >= 30 and bilans["returned"] >= 1 and bilans["expected"] >= 2
+    touched = Rollup.objects.filter(
+        scope=f"contract:{saint_etienne.pk}", indicator__code="personnes_touchees"
+    )
+    assert sorted(touched.values_list("year", flat=True)) == [2024, 2025, 2026]
+    revised = sud_est.versions.get(status="draft").assumptions.get(text__startswith="Un lieu co-géré")
+    assert list(revised.changes.values_list("status_to", flat=True)) == ["refuted", "revised"]
     member = User.objects.get(username="membre.centre-social@demo.cooperer.fr")
     assert member.role_assignments.get().structure.name == "Centre social des Quartiers Sud-Est"
     out = capsys.readouterr().out

@@ -6,6 +6,7 @@ from cooperer.calls.demo import clear_demo_calls, load_demo_calls
 from cooperer.communities.demo import load_demo_communities
 from cooperer.consultations.demo import load_demo_consultation
 from cooperer.core import demo
+from cooperer.measurement.demo import clear_demo_measurement, load_demo_measurement
 from cooperer.territories.importers import ReferenceImportError
 from cooperer.visions.demo import clear_demo_visions, load_demo_visions
 
@@ -33,6 +34,7 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from exc
         for contract in contracts:
             self.stdout.write(f"Contrat : {contract.name} — {contract.qpvs.count()} QPV")
+        clear_demo_measurement()
         clear_demo_calls()
         clear_demo_visions()
         count = load_demo_directory()
@@ -60,6 +62,12 @@ class Command(BaseCommand):
                 f"premières décisions motivées) et « {calls[1].name} » (ouvert)"
             )
         accounts = demo.load_demo_accounts()
+        made = load_demo_measurement()
+        if made:
+            self.stdout.write(
+                f"Mesure partagée : {made['calls']} éditions antérieures des appels (2024–2026), {made['bilans']} "
+                f"bilans fictifs déposés, {made['outcomes']} changements attendus suivis par un indicateur"
+            )
         self.stdout.write(
             self.style.SUCCESS(f"\nComptes de démonstration (mot de passe : {demo.DEMO_PASSWORD})")
         )
