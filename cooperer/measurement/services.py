@@ -4,6 +4,7 @@ write, so that dashboards read totals instead of scanning measurements. Raises `
 problem found (line, column, French reason) and writes nothing when there is one."""
 
 import calendar
+import json
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -317,7 +318,7 @@ def record(
         )  # fmt: skip
         to_create.append(measurement)
         pairs.append((None, measurement))
-    Measurement.objects.bulk_create(to_create, batch_size=2000)
+    _insert(to_create)
     Measurement.objects.bulk_update(
         to_update,
         ["value", "is_secret", "breakdown", "source", "source_label", "validated", "bilan", "batch",
@@ -336,21 +337,69 @@ def _epci_of(row: Row):
     return None
 
 
+EXISTING_FIELDS = (
+    "pk", "scope_key", "period_start", "period_end", "value", "is_secret", "breakdown", "source", "source_label",
+    "validated", "application_id",
+)  # fmt: skip
+
+
 def _existing(rows: list[Row]) -> dict:
-    keys = defaultdict(set)
+    """The measurements already written under the rows' natural keys, read as plain values (no model per row
+    of every period of the scopes: only the periods the rows name)."""
+    keys, indicators, starts = defaultdict(set), {}, defaultdict(set)
     for row in rows:
         keys[row.indicator.pk].add(row.scope_key)
+        starts[row.indicator.pk].add(row.period_start)
+        indicators[row.indicator.pk] = row.indicator
     found = {}
     for indicator_id, scope_keys in keys.items():
         scope_list = sorted(scope_keys)
         for start in range(0, len(scope_list), 900):
-            for measurement in Measurement.objects.select_related("indicator").filter(
+            query = Measurement.objects.filter(
                 indicator_id=indicator_id, scope_key__in=scope_list[start : start + 900]
-            ):
+            )
+            if len(starts[indicator_id]) <= 50:
+                query = query.filter(period_start__in=sorted(starts[indicator_id]))
+            for values in query.values_list(*EXISTING_FIELDS).iterator(chunk_size=5000):
+                fields = dict(zip(EXISTING_FIELDS, values, strict=True))
+                measurement = Measurement(indicator=indicators[indicator_id], **fields)
+                measurement._state.adding = False
                 found[
                     (indicator_id, measurement.scope_key, measurement.period_start, measurement.period_end)
                 ] = measurement
     return found
+
+
+INSERT_FIELDS = (
+    "indicator_id", "epci_id", "qpv_id", "application_id", "vision_id", "outcome_key", "scope_key", "period_start",
+    "period_end", "value", "is_secret", "breakdown", "source", "source_label", "bilan_id", "batch_id", "validated",
+    "recorded_by_id", "recorded_at",
+)  # fmt: skip
+
+
+def _insert(measurements: list[Measurement]) -> None:
+    """One prepared INSERT executed for many rows: Django's bulk_create on SQLite is held to 999 parameters a
+    statement (about fifty measurements), which made large imports slow."""
+    if not measurements:
+        return
+    table = Measurement._meta.db_table
+    columns = [Measurement._meta.get_field(name.removesuffix("_id")).column for name in INSERT_FIELDS]
+    connection = transaction.get_connection()
+    quote = connection.ops.quote_name
+    sql = (
+        f"INSERT INTO {quote(table)} ({', '.join(quote(c) for c in columns)}) "
+        f"VALUES ({', '.join(['%s'] * len(columns))})"
+    )
+    value_field = Measurement._meta.get_field("value")
+    with connection.cursor() as cursor:
+        for start in range(0, len(measurements), 5000):
+            params = []
+            for m in measurements[start : start + 5000]:
+                row = [getattr(m, name) for name in INSERT_FIELDS]
+                row[9] = value_field.get_db_prep_save(m.value, connection)
+                row[11] = json.dumps(m.breakdown or {})
+                params.append(row)
+            cursor.executemany(sql, params)
 
 
 @transaction.atomic
