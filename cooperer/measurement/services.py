@@ -131,12 +131,12 @@ def value_problems(indicator: Indicator, value: Decimal) -> list[str]:
         problems.append(
             f"« {indicator.name} » ne peut pas être négatif."
             if indicator.minimum == 0
-            else f"« {indicator.name} » ne descend pas sous {indicator.minimum.normalize()}."
+            else f"« {indicator.name} » ne descend pas sous {_n(indicator.minimum)}."
         )
     if indicator.maximum is not None and value > indicator.maximum:
         unit = "un pourcentage" if indicator.unit == Unit.PERCENT else f"« {indicator.name} »"
         problems.append(
-            f"{unit.capitalize()} ne dépasse pas {indicator.maximum.normalize()} : la valeur est-elle dans la "
+            f"{unit.capitalize()} ne dépasse pas {_n(indicator.maximum)} : la valeur est-elle dans la "
             "bonne unité ?"
         )
     if indicator.unit in WHOLE_UNITS and value != value.to_integral_value():
