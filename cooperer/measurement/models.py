@@ -153,6 +153,12 @@ class Bilan(models.Model):
     participants = models.PositiveIntegerField("participants", null=True, blank=True)
     participants_qpv = models.PositiveIntegerField("dont habitants des QPV", null=True, blank=True)
     breakdown = models.JSONField("participants par sexe et par âge", default=dict, blank=True)
+    draft_results = models.JSONField(
+        "résultats en cours de saisie",
+        default=dict,
+        blank=True,
+        help_text="Par indicateur à renseigner, tels que tapés.",
+    )
     submitted_at = models.DateTimeField("déposé le", null=True, blank=True)
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
