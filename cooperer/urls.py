@@ -3,6 +3,7 @@ from django.urls import include, path
 
 from cooperer.actors.views import public_directory
 from cooperer.consultations.views import public_form
+from cooperer.measurement.views.public import ou_en_est_on
 from cooperer.visions.views import public_vision
 
 urlpatterns = [
@@ -18,6 +19,7 @@ urlpatterns = [
     path("mesure/", include("cooperer.measurement.urls")),
     path("c/<str:token>/", public_form, name="public_form"),
     path("notre-quartier/<str:code>/", public_vision, name="public_vision"),
+    path("notre-quartier/<str:code>/ou-en-est-on/", ou_en_est_on, name="public_follow_up"),
     path("annuaire/<str:siren>/", public_directory, name="public_directory"),
     path("admin/", admin.site.urls),
 ]

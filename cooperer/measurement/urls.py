@@ -1,5 +1,11 @@
-from cooperer.measurement.views import bilans, dashboards, indicators, proof
+from cooperer.measurement.views import bilans, copil, dashboards, indicators, proof
 
 app_name = "measurement"
 
-urlpatterns = [*indicators.urlpatterns, *bilans.urlpatterns, *dashboards.urlpatterns, *proof.urlpatterns]
+urlpatterns = [
+    *indicators.urlpatterns,
+    *bilans.urlpatterns,
+    *dashboards.urlpatterns,
+    *proof.urlpatterns,
+    *copil.urlpatterns,
+]
