@@ -1,8 +1,9 @@
-from cooperer.measurement.views import bilans, copil, dashboards, indicators, proof
+from cooperer.measurement.views import bilans, copil, dashboards, home, indicators, proof
 
 app_name = "measurement"
 
 urlpatterns = [
+    *home.urlpatterns,
     *indicators.urlpatterns,
     *bilans.urlpatterns,
     *dashboards.urlpatterns,

@@ -159,3 +159,18 @@ def test_the_list_of_bilans_keeps_constant_queries(
     assert "Action 4" in page
     client.force_login(users["member"])
     assert client.get(url).status_code == 403  # a member of no structure has no bilan
+
+
+def test_each_role_starts_from_its_own_bilans_on_the_measurement_page(client, funded, users, territory):
+    member = member_of(funded["application"].applicant)
+    client.force_login(member)
+    page = client.get(reverse("measurement:home")).content.decode()
+    assert "1 bilan à déposer" in page and "COPIL" not in page
+    client.force_login(users["state_instructor"])
+    page = client.get(reverse("measurement:home")).content.decode()
+    assert "0 bilan déposé attend votre examen" in page and territory["se_contract"].name in page
+    client.force_login(users["m2a_animator"])
+    page = client.get(reverse("measurement:home")).content.decode()
+    assert territory["se_contract"].name not in page and territory["m2a_contract"].name in page
+    client.logout()
+    assert client.get(reverse("measurement:home")).status_code == 302

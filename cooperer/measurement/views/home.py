@@ -1,0 +1,45 @@
+"""« Mesure » : where each role starts — the bilans to file or to examine, the contracts it follows, open data."""
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Q
+from django.shortcuts import render
+from django.urls import path
+from django.utils import timezone
+
+from cooperer.accounts.enums import Role
+from cooperer.accounts.permissions import is_platform_admin, roles_of
+from cooperer.calls.permissions import member_structure_ids
+from cooperer.measurement.enums import BilanStatus
+from cooperer.measurement.models import Bilan
+from cooperer.measurement.views.bilans import _own_structure_filter, _reviewable_filter
+from cooperer.territories.models import ContratDeVille
+
+OPEN = [BilanStatus.EXPECTED, BilanStatus.DRAFT, BilanStatus.RETURNED]
+
+
+def _counts(queryset) -> dict:
+    today = timezone.localdate()
+    return queryset.aggregate(
+        open=Count("pk", filter=Q(status__in=OPEN), distinct=True),
+        late=Count("pk", filter=Q(status__in=OPEN, due_on__lt=today), distinct=True),
+        submitted=Count("pk", filter=Q(status=BilanStatus.SUBMITTED), distinct=True),
+    )
+
+
+@login_required
+def home(request):
+    user = request.user
+    context = {"nav": "measurement"}
+    if member_structure_ids(user):
+        context["mine"] = _counts(Bilan.objects.filter(_own_structure_filter(user)))
+    if any(r.role == Role.INSTRUCTION for r in roles_of(user)):
+        context["reviewing"] = _counts(Bilan.objects.filter(_reviewable_filter(user)))
+    epci_ids = {r.epci_id for r in roles_of(user) if r.role in (Role.ANIMATION, Role.INSTRUCTION)}
+    contracts = ContratDeVille.objects.order_by("name")
+    if not is_platform_admin(user):
+        contracts = contracts.filter(pilot_epci_id__in=epci_ids)
+    context["contracts"] = list(contracts[:50])
+    return render(request, "measurement/home.html", context)
+
+
+urlpatterns = [path("", home, name="home")]
