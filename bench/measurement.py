@@ -384,7 +384,7 @@ def main():
         "engine": connection.vendor, "measurements": Measurement.objects.count(),
         "applications": args.applications, "generation_s": round(time.perf_counter() - began, 1), "pages": {},
     }  # fmt: skip
-    clients = {"animator": Client(), "instructor": Client(), None: Client()}
+    clients = {who: Client(SERVER_NAME="localhost") for who in ("animator", "instructor", None)}
     clients["animator"].force_login(builder.animator)
     clients["instructor"].force_login(builder.instructor)
     small = pages(builder.contracts["small"])
