@@ -257,7 +257,7 @@ def _fit(
     progress(0.40, "Recherche des sujets dans chaque thème")
     topics: dict[int, ThemeTopics] = {}
     if "topics" in wanted and X.shape[0]:
-        best = np.where(labels >= 0, labels, model.logits(X).argmax(axis=1))
+        best = np.where(labels >= 0, labels, tagging.best_supported(model.logits(X), model.support(X)))
         has_words = X.getnnz(axis=1) > 0
         for theme in range(len(themes)):
             members = np.flatnonzero((best == theme) & has_words)
@@ -316,7 +316,7 @@ def _tag_chunk(
     probabilities = model.probabilities(X)
     support = model.support(X)
     given = np.array([labels.get(contribution.id, -1) for contribution in chunk], dtype=np.int64)
-    best = np.where(given >= 0, given, probabilities.argmax(axis=1))
+    best = np.where(given >= 0, given, tagging.best_supported(probabilities, support))
     scores = probabilities[np.arange(len(chunk)), best]
     _follow_examples(fitted, X, probabilities, given, best, scores)
     evidence = _chunk_evidence(model, X, best, chunk_tokens, options.evidence_words)

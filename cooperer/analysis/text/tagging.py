@@ -279,6 +279,20 @@ def _full_coefficients(
     return coef, intercept
 
 
+def best_supported(scores: np.ndarray, support: np.ndarray) -> np.ndarray:
+    """The best-scoring theme among those that some word of the text favours (`ThemeModel.support` > 0).
+
+    The plain argmax also counts each theme's intercept: a text whose words the classifier barely knows
+    ("un vide-grenier au printemps", when no theme names those words and self-training learnt them weakly)
+    went to the theme with the largest intercept, for which none of its words speaks, and was then left
+    unclassified for want of evidence. Which theme has the largest intercept depends on the fit sample: at
+    2,000,000 synthetic contributions it made 10,082 texts unclassified, against 17 at 1,000,000. Texts with
+    no supported theme keep the plain argmax (they are left unclassified anyway: no word to show)."""
+    supported = support > 0
+    masked = np.where(supported, scores, -np.inf)
+    return np.where(supported.any(axis=1), masked.argmax(axis=1), scores.argmax(axis=1))
+
+
 def softmax(logits: np.ndarray) -> np.ndarray:
     shifted = logits - logits.max(axis=1, keepdims=True)
     exp = np.exp(shifted)
