@@ -42,7 +42,8 @@ def test_each_tag_gives_a_score_and_the_words_of_the_text_that_carried_it(zero_l
         assert tag.themes[0].theme == tag.theme
         assert tag.evidence, tag
         for evidence in tag.evidence:
-            for word in evidence.split(" "):
+            # « diplômés (≈ formation) »: a word of the text, then the theme's words its vector is close to
+            for word in evidence.split(" (≈ ")[0].split(" "):
                 assert fold(word) in texts[tag.id], (evidence, texts[tag.id])
 
 

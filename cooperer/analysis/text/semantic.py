@@ -1,0 +1,227 @@
+"""Similarity of contributions and themes in the space of French word vectors (`vectors.py`).
+
+Each text and each theme becomes the mean of its lemmas' vectors, centred (minus the mean of the table's
+vectors: the direction every French word shares says nothing about a theme) and of unit length; their cosine
+is added to the taxonomy's prior (`tagging.fit`). A theme's lemmas are the words of its name, description and
+related concepts, weighted as in the prior. A text's lemmas are all of them, also the words too rare for the
+vocabulary (« canicule » said once): that is what the vectors are for.
+
+Explainable like the rest: once a text's length is known the cosine is a sum of one term per word,
+`(vector(word) − centre) · theme / (words × norm)`, so the words that carried a theme can be shown. A word
+counts for a theme through its vector only when one of the theme's own words is close to it (cosine of the centred
+vectors ≥ `MIN_NEIGHBOUR`) and the text as a whole is close to the theme (cosine ≥ `MIN_TEXT_SIMILARITY`), and
+that word is named: « canicule (≈ climat) ». A text that no theme is close to (« Le Solidaribus est
+formidable ») stays unclassified.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import scipy.sparse as sp
+
+from cooperer.analysis.text.normalise import display, display_forms
+from cooperer.analysis.text.vectors import WordVectors
+
+MIN_NEIGHBOUR = (
+    0.35  # cosine of two words' centred vectors from which a theme word is "close" to a text's word
+)
+# Cosine of a text with a theme from which its words' vectors alone may carry that theme: below, the vectors
+# still move the scores but neither classify nor explain (« Plus de Solidaribus le samedi matin » is 0.24 from
+# « Mobilité » through « matin » ≈ « trajet »; texts about a theme are 0.35–0.65 from it).
+MIN_TEXT_SIMILARITY = 0.3
+NEIGHBOURS = 2  # theme words named beside a word that carried a tag through its vector
+_MAX_CACHED = 300_000
+
+
+@dataclass
+class Encoded:
+    """The lemmas of a chunk of texts as counts over the rows of the vector table."""
+
+    counts: sp.csr_matrix  # texts × table rows
+    words: list[list[tuple[str, int, int]]]  # per text: (lemma, row, count) of each distinct known lemma
+    norms: np.ndarray  # length of each text's centred mean vector (0: no known word)
+    similarity: np.ndarray  # texts × themes: cosines
+
+
+@dataclass
+class ThemeVectors:
+    vectors: WordVectors
+    centre: np.ndarray  # dimensions
+    themes: np.ndarray  # themes × dimensions, unit rows (centred)
+    contrast: np.ndarray  # each theme minus the mean of the others (for evidence), themes × dimensions
+    theme_words: list[list[str]]  # per theme: its lemmas that have a vector
+    theme_units: list[np.ndarray]  # per theme: their centred vectors, unit length (words × dimensions)
+    _rows: dict[str, int] = field(default_factory=dict, repr=False)
+    _closest: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)), repr=False)  # rows × themes
+    _projected: np.ndarray | None = field(default=None, repr=False)
+
+    def row(self, lemma: str) -> int:
+        """Row of a folded lemma: its accented form first (« école »), then as folded (« ecole »)."""
+        row = self._rows.get(lemma)
+        if row is None:
+            accented = display_forms.get(lemma, lemma)
+            row = self.vectors.row(accented)
+            if row < 0 and accented != lemma:
+                row = self.vectors.row(lemma)
+            if len(self._rows) < _MAX_CACHED:
+                self._rows[lemma] = row
+        return row
+
+    def encode(self, lemma_lists: Sequence[list[str]]) -> Encoded:
+        indptr, indices, data = [0], [], []
+        words: list[list[tuple[str, int, int]]] = []
+        for lemmas in lemma_lists:
+            counted: dict[str, int] = {}
+            for lemma in lemmas:
+                counted[lemma] = counted.get(lemma, 0) + 1
+            known = [(lemma, row, count) for lemma, count in counted.items() if (row := self.row(lemma)) >= 0]
+            words.append(known)
+            indices.extend(row for _, row, _ in known)
+            data.extend(count for _, _, count in known)
+            indptr.append(len(indices))
+        counts = sp.csr_matrix(
+            (np.asarray(data, dtype=np.float32), np.asarray(indices, dtype=np.int32), np.asarray(indptr)),
+            shape=(len(lemma_lists), self.vectors.table.shape[0]),
+        )
+        counts.sum_duplicates()  # two lemmas sharing a row (pruned vectors) add up
+        totals = np.asarray(counts.sum(axis=1)).ravel()
+        means = np.asarray(counts @ self.vectors.table) / np.maximum(totals, 1)[:, None] - self.centre
+        norms = np.linalg.norm(means, axis=1)
+        norms[totals == 0] = 0.0
+        similarity = (means @ self.themes.T) / np.where(norms > 0, norms, 1.0)[:, None]
+        similarity[totals == 0] = 0.0
+        return Encoded(counts, words, norms, similarity.astype(np.float64))
+
+    def support(self, encoded: Encoded, weight: float) -> np.ndarray:
+        """Per text and theme, the strongest push of one word close to the theme (as `ThemeModel.support`)."""
+        result = np.zeros(encoded.similarity.shape, dtype=np.float32)
+        counts = encoded.counts
+        lengths = np.diff(counts.indptr)
+        rows = np.flatnonzero(lengths)
+        if not len(rows):
+            return result
+        totals = np.asarray(counts.sum(axis=1)).ravel()
+        scale = weight / np.where(totals > 0, totals * np.where(encoded.norms > 0, encoded.norms, 1.0), 1.0)
+        owner = np.repeat(np.arange(counts.shape[0]), lengths)
+        push = (self._projections()[counts.indices] * counts.data[:, None]) * scale[owner][:, None]
+        push = np.where(self.close(counts.indices), np.maximum(push, 0), 0).astype(np.float32)
+        result[rows] = np.maximum.reduceat(push, counts.indptr[rows], axis=0)
+        result[encoded.similarity < MIN_TEXT_SIMILARITY] = 0.0
+        return result
+
+    def contributions(
+        self, encoded: Encoded, text: int, theme: int, weight: float
+    ) -> list[tuple[str, float]]:
+        """(lemma, push) of each word of a text close to the theme: its share of `weight × (cosine with the
+        theme − mean cosine with the others)`."""
+        norm = encoded.norms[text]
+        known = encoded.words[text]
+        if norm <= 0 or not known or encoded.similarity[text, theme] < MIN_TEXT_SIMILARITY:
+            return []
+        total = sum(count for _, _, count in known)
+        rows = np.array([row for _, row, _ in known])
+        close = self.close(rows)[:, theme]
+        push = self._projections()[rows, theme] * np.array([count for _, _, count in known])
+        push *= weight / (total * norm)
+        return [(known[i][0], float(push[i])) for i in range(len(known)) if close[i]]
+
+    def neighbours(self, lemma: str, theme: int, limit: int = NEIGHBOURS) -> list[str]:
+        """The theme's words closest to a word (as people read them), at least `MIN_NEIGHBOUR` close."""
+        row = self.row(lemma)
+        units = self.theme_units[theme]
+        if row < 0 or not len(units):
+            return []
+        vector = np.asarray(self.vectors.table[row], dtype=np.float64) - self.centre
+        cosines = units @ (vector / max(float(np.linalg.norm(vector)), 1e-9))
+        order = np.argsort(-cosines, kind="stable")
+        words = self.theme_words[theme]
+        return [display(words[i]) for i in order[:limit] if cosines[i] >= MIN_NEIGHBOUR and words[i] != lemma]
+
+    def close(self, rows: np.ndarray) -> np.ndarray:
+        """rows × themes: is some word of the theme close to the word of that table row (computed lazily)."""
+        if not self._closest.size:
+            self._closest = np.full((self.vectors.table.shape[0], len(self.theme_units)), np.nan, np.float32)
+        missing = np.unique(rows[np.isnan(self._closest[rows, 0])]) if len(rows) else rows
+        if len(missing):
+            vectors = np.asarray(self.vectors.table[missing], dtype=np.float64) - self.centre
+            vectors /= np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-9)
+            for theme, units in enumerate(self.theme_units):
+                best = (vectors @ units.T).max(axis=1) if len(units) else np.zeros(len(missing))
+                self._closest[missing, theme] = best
+        return self._closest[rows] >= MIN_NEIGHBOUR
+
+    def _projections(self) -> np.ndarray:
+        """rows × themes: (vector − centre) · (theme − mean of the others), computed once."""
+        if self._projected is None:
+            table = np.asarray(self.vectors.table, dtype=np.float32)
+            self._projected = ((table - self.centre) @ self.contrast.T).astype(np.float64)
+        return self._projected
+
+
+def add_examples(model: ThemeVectors, encoded: Encoded, themes: np.ndarray, share: float) -> None:
+    """Labelled examples move each theme's vector towards theirs: unit theme vector + `share` × the unit mean
+    of its examples' (unit) vectors, then unit length again. No example, no change."""
+    if share <= 0 or not len(themes):
+        return
+    texts = (
+        np.asarray(encoded.counts @ model.vectors.table)
+        / np.maximum(np.asarray(encoded.counts.sum(axis=1)), 1)
+        - model.centre
+    )
+    norms = np.linalg.norm(texts, axis=1, keepdims=True)
+    texts = np.where(norms > 0, texts / np.where(norms > 0, norms, 1.0), 0.0)
+    matrix = model.themes.astype(np.float64)
+    for theme in np.unique(themes):
+        mean = texts[themes == theme].mean(axis=0)
+        length = float(np.linalg.norm(mean))
+        if length > 0:
+            moved = matrix[theme] + share * mean / length
+            matrix[theme] = moved / max(float(np.linalg.norm(moved)), 1e-9)
+    _set_themes(model, matrix)
+
+
+def _set_themes(model: ThemeVectors, matrix: np.ndarray) -> None:
+    count = len(matrix)
+    contrast = (count * matrix - matrix.sum(axis=0)) / (count - 1) if count > 1 else matrix
+    model.themes = matrix.astype(np.float32)
+    model.contrast = contrast.astype(np.float32)
+    model._projected = None
+
+
+def fit(vectors: WordVectors, seeds: Sequence[dict[str, float]]) -> ThemeVectors | None:
+    """Theme vectors from the themes' weighted words (`tagging.theme_terms`; pairs of words are left out).
+    None when no theme has a word the vectors know."""
+    table = vectors.table
+    centre = np.asarray(table, dtype=np.float64).mean(axis=0)
+    model = ThemeVectors(
+        vectors, centre, np.zeros((0, table.shape[1])), np.zeros((0, table.shape[1])), [], []
+    )
+    themes, words_of, units_of = [], [], []
+    for terms in seeds:
+        known = [
+            (term, weight, row)
+            for term, weight in terms.items()
+            if " " not in term and (row := model.row(term)) >= 0
+        ]
+        if not known:
+            themes.append(np.zeros(table.shape[1]))
+            words_of.append([])
+            units_of.append(np.zeros((0, table.shape[1])))
+            continue
+        rows = np.array([row for _, _, row in known])
+        weights = np.array([weight for _, weight, _ in known])
+        raw = np.asarray(table[rows], dtype=np.float64)
+        themes.append((weights @ raw) / weights.sum() - centre)
+        words_of.append([term for term, _, _ in known])
+        centred = raw - centre
+        units_of.append(centred / np.maximum(np.linalg.norm(centred, axis=1, keepdims=True), 1e-9))
+    matrix = np.vstack(themes)
+    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+    if not (norms > 0).any():
+        return None
+    model.centre = centre.astype(np.float32)
+    _set_themes(model, matrix / np.where(norms > 0, norms, 1.0))
+    model.theme_words = words_of
+    model.theme_units = units_of
+    return model
