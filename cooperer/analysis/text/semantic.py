@@ -53,6 +53,12 @@ class ThemeVectors:
     theme_words: list[list[str]]  # per theme: its lemmas that have a vector
     theme_units: list[np.ndarray]  # per theme: their centred vectors, unit length (words × dimensions)
     _rows: dict[str, int] = field(default_factory=dict, repr=False)
+    word_centre: np.ndarray = field(
+        default_factory=lambda: np.zeros(0)
+    )  # the table's mean, for word closeness
+    theme_means: np.ndarray = field(
+        default_factory=lambda: np.zeros((0, 0))
+    )  # uncentred, themes × dimensions
     _closest: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)), repr=False)  # rows × themes
     _projected: np.ndarray | None = field(default=None, repr=False)
 
@@ -132,7 +138,7 @@ class ThemeVectors:
         units = self.theme_units[theme]
         if row < 0 or not len(units):
             return []
-        vector = np.asarray(self.vectors.table[row], dtype=np.float64) - self.centre
+        vector = np.asarray(self.vectors.table[row], dtype=np.float64) - self.word_centre
         cosines = units @ (vector / max(float(np.linalg.norm(vector)), 1e-9))
         order = np.argsort(-cosines, kind="stable")
         words = self.theme_words[theme]
@@ -144,7 +150,7 @@ class ThemeVectors:
             self._closest = np.full((self.vectors.table.shape[0], len(self.theme_units)), np.nan, np.float32)
         missing = np.unique(rows[np.isnan(self._closest[rows, 0])]) if len(rows) else rows
         if len(missing):
-            vectors = np.asarray(self.vectors.table[missing], dtype=np.float64) - self.centre
+            vectors = np.asarray(self.vectors.table[missing], dtype=np.float64) - self.word_centre
             vectors /= np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-9)
             for theme, units in enumerate(self.theme_units):
                 best = (vectors @ units.T).max(axis=1) if len(units) else np.zeros(len(missing))
@@ -205,23 +211,31 @@ def fit(vectors: WordVectors, seeds: Sequence[dict[str, float]]) -> ThemeVectors
             if " " not in term and (row := model.row(term)) >= 0
         ]
         if not known:
-            themes.append(np.zeros(table.shape[1]))
+            themes.append(centre)  # centred: zero
             words_of.append([])
             units_of.append(np.zeros((0, table.shape[1])))
             continue
         rows = np.array([row for _, _, row in known])
         weights = np.array([weight for _, weight, _ in known])
         raw = np.asarray(table[rows], dtype=np.float64)
-        themes.append((weights @ raw) / weights.sum() - centre)
+        themes.append((weights @ raw) / weights.sum())
         words_of.append([term for term, _, _ in known])
         centred = raw - centre
         units_of.append(centred / np.maximum(np.linalg.norm(centred, axis=1, keepdims=True), 1e-9))
-    matrix = np.vstack(themes)
-    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
-    if not (norms > 0).any():
-        return None
-    model.centre = centre.astype(np.float32)
-    _set_themes(model, matrix / np.where(norms > 0, norms, 1.0))
+    model.theme_means = np.vstack(themes)
+    model.word_centre = centre.astype(np.float32)
     model.theme_words = words_of
     model.theme_units = units_of
+    if not any(words_of) or not _centre_on(model, centre):
+        return None
     return model
+
+
+def _centre_on(model: ThemeVectors, centre: np.ndarray) -> bool:
+    matrix = model.theme_means - centre
+    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+    if not (norms > 1e-9).any():
+        return False
+    model.centre = np.asarray(centre, dtype=np.float32)
+    _set_themes(model, matrix / np.where(norms > 1e-9, norms, 1.0))
+    return True

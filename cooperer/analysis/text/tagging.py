@@ -68,9 +68,8 @@ class TaggingParams:
     # Weight of the cosine between a text and a theme in the space of French word vectors, beside the prior's
     # score (which is at most about 1 for a text made of one theme's name); nothing without the vectors.
     vector_weight: float = 0.3
-    vector_related: bool = (
-        True  # theme vectors from the related words of the lexicon too, not only name and description
-    )
+    # Theme vectors from the related words of the lexicon too, not only from the name and description.
+    vector_related: bool = True
     vector_example_share: float = 0.5  # labelled examples pull their theme's vector towards theirs
 
 
