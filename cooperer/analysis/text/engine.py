@@ -309,17 +309,9 @@ def _theme_vectors(
     labels = np.asarray(sample.labels, dtype=np.int64)
     if (labels >= 0).any() and params.vector_example_share > 0:
         rows = np.flatnonzero(labels >= 0)
-        semantic.add_examples(
-            theme_vectors, _rows_of(encoded, rows), labels[rows], params.vector_example_share
-        )
+        semantic.add_examples(theme_vectors, encoded.select(rows), labels[rows], params.vector_example_share)
         encoded = theme_vectors.encode(sample.lemmas)
     return theme_vectors, encoded
-
-
-def _rows_of(encoded: Encoded, rows: np.ndarray) -> Encoded:
-    return Encoded(
-        encoded.counts[rows], [encoded.words[i] for i in rows], encoded.norms[rows], encoded.similarity[rows]
-    )
 
 
 def _support(model: ThemeModel, X: sp.csr_matrix, encoded: Encoded | None) -> np.ndarray:
@@ -506,20 +498,25 @@ def _semantic_evidence(
     assert theme_vectors is not None
     rows = np.repeat(np.arange(X.shape[0]), np.diff(X.indptr))
     contribution = model.contributions(X.indices, X.data, best[rows]) if len(rows) else np.zeros(0)
+    pushes = theme_vectors.pushes(encoded, best, model.semantic_weight)
+    entries = encoded.counts.indptr
+    terms, lemmas = model.vectoriser.terms, encoded.lemmas
     result: list[list[str]] = []
     for row in range(X.shape[0]):
         theme = int(best[row])
         start, end = X.indptr[row], X.indptr[row + 1]
         items: list[tuple[float, int, str]] = [  # (contribution, 0 for a term / 1 for a vector, term)
-            (float(contribution[position]), 0, model.vectoriser.terms[X.indices[position]])
+            (float(contribution[position]), 0, terms[X.indices[position]])
             for position in range(start, end)
             if contribution[position] > 0
         ]
-        if theme >= 0:
-            own = set(theme_vectors.theme_words[theme])
-            pushes = theme_vectors.contributions(encoded, row, theme, model.semantic_weight)
-            items += [(push, 1, lemma) for lemma, push in pushes if push > 0]
+        carried: dict[str, float] = {}
+        for entry in range(entries[row], entries[row + 1]):
+            if pushes[entry] > 0:
+                carried[lemmas[entry]] = carried.get(lemmas[entry], 0.0) + float(pushes[entry])
+        items += [(push, 1, lemma) for lemma, push in carried.items()]
         items.sort(key=lambda item: -item[0])
+        own = theme_vectors.theme_words[theme] if carried else ()
         surface: dict[str, str] = {}
         for token in chunk_tokens[row]:
             surface.setdefault(token.lemma, token.surface)

@@ -36,12 +36,17 @@ _MAX_CACHED = 300_000
 
 @dataclass
 class Encoded:
-    """The lemmas of a chunk of texts as counts over the rows of the vector table."""
+    """The lemmas of a chunk of texts over the rows of the vector table, one entry per known occurrence."""
 
-    counts: sp.csr_matrix  # texts × table rows
-    words: list[list[tuple[str, int, int]]]  # per text: (lemma, row, count) of each distinct known lemma
+    counts: sp.csr_matrix  # texts × table rows (an entry per occurrence: repeated columns add up in products)
+    lemmas: list[str]  # the lemma of each entry, in the order of `counts.data`
     norms: np.ndarray  # length of each text's centred mean vector (0: no known word)
     similarity: np.ndarray  # texts × themes: cosines
+
+    def select(self, texts: np.ndarray) -> "Encoded":
+        starts, ends = self.counts.indptr[texts], self.counts.indptr[texts + 1]
+        lemmas = [lemma for start, end in zip(starts, ends, strict=True) for lemma in self.lemmas[start:end]]
+        return Encoded(self.counts[texts], lemmas, self.norms[texts], self.similarity[texts])
 
 
 @dataclass
@@ -61,6 +66,7 @@ class ThemeVectors:
     )  # uncentred, themes × dimensions
     _closest: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)), repr=False)  # rows × themes
     _projected: np.ndarray | None = field(default=None, repr=False)
+    _neighbours: dict[tuple[str, int], list[str]] = field(default_factory=dict, repr=False)
 
     def row(self, lemma: str) -> int:
         """Row of a folded lemma: its accented form first (« école »), then as folded (« ecole »)."""
@@ -75,65 +81,86 @@ class ThemeVectors:
         return row
 
     def encode(self, lemma_lists: Sequence[list[str]]) -> Encoded:
-        indptr, indices, data = [0], [], []
-        words: list[list[tuple[str, int, int]]] = []
-        for lemmas in lemma_lists:
-            counted: dict[str, int] = {}
-            for lemma in lemmas:
-                counted[lemma] = counted.get(lemma, 0) + 1
-            known = [(lemma, row, count) for lemma, count in counted.items() if (row := self.row(lemma)) >= 0]
-            words.append(known)
-            indices.extend(row for _, row, _ in known)
-            data.extend(count for _, _, count in known)
+        cache, row_of = self._rows, self.row
+        indptr, indices, lemmas = [0], [], []
+        for words in lemma_lists:
+            for lemma in words:
+                row = cache.get(lemma)
+                if row is None:
+                    row = row_of(lemma)
+                if row >= 0:
+                    indices.append(row)
+                    lemmas.append(lemma)
             indptr.append(len(indices))
         counts = sp.csr_matrix(
-            (np.asarray(data, dtype=np.float32), np.asarray(indices, dtype=np.int32), np.asarray(indptr)),
+            (
+                np.ones(len(indices), dtype=np.float32),
+                np.asarray(indices, dtype=np.int32),
+                np.asarray(indptr),
+            ),
             shape=(len(lemma_lists), self.vectors.table.shape[0]),
         )
-        counts.sum_duplicates()  # two lemmas sharing a row (pruned vectors) add up
-        totals = np.asarray(counts.sum(axis=1)).ravel()
+        totals = np.diff(counts.indptr)
         means = np.asarray(counts @ self.vectors.table) / np.maximum(totals, 1)[:, None] - self.centre
         norms = np.linalg.norm(means, axis=1)
         norms[totals == 0] = 0.0
         similarity = (means @ self.themes.T) / np.where(norms > 0, norms, 1.0)[:, None]
         similarity[totals == 0] = 0.0
-        return Encoded(counts, words, norms, similarity.astype(np.float64))
+        return Encoded(counts, lemmas, norms, similarity.astype(np.float64))
+
+    def _scale(self, encoded: Encoded, weight: float) -> tuple[np.ndarray, np.ndarray]:
+        """Owner text of each entry, and the factor that turns a projection into its share of the cosine."""
+        counts = encoded.counts
+        lengths = np.diff(counts.indptr)
+        owner = np.repeat(np.arange(counts.shape[0]), lengths)
+        scale = weight / np.where(lengths > 0, lengths * np.where(encoded.norms > 0, encoded.norms, 1.0), 1.0)
+        return owner, scale[owner]
 
     def support(self, encoded: Encoded, weight: float) -> np.ndarray:
         """Per text and theme, the strongest push of one word close to the theme (as `ThemeModel.support`)."""
         result = np.zeros(encoded.similarity.shape, dtype=np.float32)
         counts = encoded.counts
-        lengths = np.diff(counts.indptr)
-        rows = np.flatnonzero(lengths)
+        rows = np.flatnonzero(np.diff(counts.indptr))
         if not len(rows):
             return result
-        totals = np.asarray(counts.sum(axis=1)).ravel()
-        scale = weight / np.where(totals > 0, totals * np.where(encoded.norms > 0, encoded.norms, 1.0), 1.0)
-        owner = np.repeat(np.arange(counts.shape[0]), lengths)
-        push = (self._projections()[counts.indices] * counts.data[:, None]) * scale[owner][:, None]
+        _, scale = self._scale(encoded, weight)
+        push = self._projections()[counts.indices] * scale[:, None]
         push = np.where(self.close(counts.indices), np.maximum(push, 0), 0).astype(np.float32)
         result[rows] = np.maximum.reduceat(push, counts.indptr[rows], axis=0)
         result[encoded.similarity < MIN_TEXT_SIMILARITY] = 0.0
         return result
 
-    def contributions(
-        self, encoded: Encoded, text: int, theme: int, weight: float
-    ) -> list[tuple[str, float]]:
-        """(lemma, push) of each word of a text close to the theme: its share of `weight × (cosine with the
-        theme − mean cosine with the others)`."""
-        norm = encoded.norms[text]
-        known = encoded.words[text]
-        if norm <= 0 or not known or encoded.similarity[text, theme] < MIN_TEXT_SIMILARITY:
-            return []
-        total = sum(count for _, _, count in known)
-        rows = np.array([row for _, row, _ in known])
-        close = self.close(rows)[:, theme]
-        push = self._projections()[rows, theme] * np.array([count for _, _, count in known])
-        push *= weight / (total * norm)
-        return [(known[i][0], float(push[i])) for i in range(len(known)) if close[i]]
+    def pushes(self, encoded: Encoded, best: np.ndarray, weight: float) -> np.ndarray:
+        """For each entry, its push towards its text's theme `best` (its share of `weight × (cosine with the
+        theme − mean cosine with the others)`), or 0 when the word is not close to the theme, the text not
+        close enough to it, or the text has no theme (-1)."""
+        counts = encoded.counts
+        result = np.zeros(len(counts.indices))
+        if not len(result):
+            return result
+        owner, scale = self._scale(encoded, weight)
+        themes = best[owner]
+        valid = themes >= 0
+        rows, themes, owner = counts.indices[valid], themes[valid], owner[valid]
+        push = self._projections()[rows, themes] * scale[valid]
+        keep = (
+            self.close(rows)[np.arange(len(rows)), themes]
+            & (encoded.similarity[owner, themes] >= MIN_TEXT_SIMILARITY)
+            & (push > 0)
+        )
+        result[np.flatnonzero(valid)[keep]] = push[keep]
+        return result
 
     def neighbours(self, lemma: str, theme: int, limit: int = NEIGHBOURS) -> list[str]:
         """The theme's words closest to a word (as people read them), at least `MIN_NEIGHBOUR` close."""
+        known = self._neighbours.get((lemma, theme))
+        if known is None:
+            known = self._closest_words(lemma, theme, limit)
+            if len(self._neighbours) < _MAX_CACHED:
+                self._neighbours[(lemma, theme)] = known
+        return known
+
+    def _closest_words(self, lemma: str, theme: int, limit: int) -> list[str]:
         row = self.row(lemma)
         units = self.theme_units[theme]
         if row < 0 or not len(units):
