@@ -3,7 +3,9 @@ and, when the package is installed, tags that words the taxonomy never names rea
 with the theme words named in the evidence."""
 
 import struct
+import subprocess
 import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -165,3 +167,28 @@ def test_words_close_to_no_theme_leave_a_text_unclassified_with_the_vectors_too(
     tags = {tag.id: tag for tag in analyse(items, THEMES).tags}
 
     assert tags["s0"].theme == tags["s1"].theme == ""
+
+
+HISTORY = r"""
+import json, sys
+sys.path.insert(0, sys.argv[1])
+from cooperer.analysis.text import Contribution, analyse
+from tests.analysis.test_text_fixtures import THEMES, contributions
+items = [*contributions(), Contribution("e", "Les élèves du collège et la pollution de l'énergie.")]
+if sys.argv[2] == "primed":  # folded « eleve », « energie » first met as other words
+    analyse([Contribution("p", "Un niveau élevé, des prix élevés, l'energie sans accent")], THEMES)
+print(json.dumps([(tag.id, tag.theme, tag.score) for tag in analyse(items, THEMES).tags]))
+"""
+
+
+@installed
+def test_the_vectors_give_the_same_tags_whatever_the_process_analysed_before(monkeypatch):
+    monkeypatch.delenv("COOPERER_WORD_VECTORS", raising=False)
+    root = str(Path(__file__).resolve().parents[2])
+
+    def tags(mode: str) -> str:
+        return subprocess.run(
+            [sys.executable, "-c", HISTORY, root, mode], capture_output=True, text=True, check=True, cwd=root
+        ).stdout
+
+    assert tags("primed") == tags("fresh")

@@ -302,15 +302,17 @@ def _theme_vectors(
             {term: weight for term, weight in seed.items() if term in own}
             for seed, own in zip(seeds, named, strict=True)
         ]
-    theme_vectors = semantic.fit(word_vectors, seeds)
+    sample_tokens = [tokens(text, cleaned=True) for text in sample.texts]
+    theme_texts = [f"{theme.name}. {theme.description}" for theme in themes]
+    theme_vectors = semantic.fit(word_vectors, seeds, theme_texts, sample_tokens)
     if theme_vectors is None:
         return None, None
-    encoded = theme_vectors.encode(sample.lemmas)
+    encoded = theme_vectors.encode(sample_tokens)
     labels = np.asarray(sample.labels, dtype=np.int64)
     if (labels >= 0).any() and params.vector_example_share > 0:
         rows = np.flatnonzero(labels >= 0)
         semantic.add_examples(theme_vectors, encoded.select(rows), labels[rows], params.vector_example_share)
-        encoded = theme_vectors.encode(sample.lemmas)
+        encoded = theme_vectors.encode(sample_tokens)
     return theme_vectors, encoded
 
 
@@ -365,7 +367,7 @@ def _tag_chunk(
     chunk_lemmas = [[token.lemma for token in words] for words in chunk_tokens]
     counts = model.vectoriser.counts(features(words) for words in chunk_lemmas)
     X = model.vectoriser.tfidf(counts)
-    encoded = model.semantic.encode(chunk_lemmas) if model.semantic is not None else None
+    encoded = model.semantic.encode(chunk_tokens) if model.semantic is not None else None
     probabilities = model.probabilities(X, encoded.similarity if encoded is not None else None)
     support = model.support(X)
     theme_support = _support(model, X, encoded) if encoded is not None else support

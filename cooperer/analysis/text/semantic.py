@@ -14,13 +14,13 @@ that word is named: « canicule (≈ climat) ». A text that no theme is close t
 formidable ») stays unclassified.
 """
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 import scipy.sparse as sp
 
-from cooperer.analysis.text.normalise import display, display_forms
+from cooperer.analysis.text.normalise import Token, accented_lemma, tokens
 from cooperer.analysis.text.vectors import WordVectors
 
 MIN_NEIGHBOUR = (
@@ -32,6 +32,7 @@ MIN_NEIGHBOUR = (
 MIN_TEXT_SIMILARITY = 0.3
 NEIGHBOURS = 2  # theme words named beside a word that carried a tag through its vector
 _MAX_CACHED = 300_000
+_BLOCK = 5_000
 
 
 @dataclass
@@ -57,7 +58,11 @@ class ThemeVectors:
     contrast: np.ndarray  # each theme minus the mean of the others (for evidence), themes × dimensions
     theme_words: list[list[str]]  # per theme: its lemmas that have a vector
     theme_units: list[np.ndarray]  # per theme: their centred vectors, unit length (words × dimensions)
+    # Folded lemma -> its row and its accented form, first met in this analysis (themes' names and
+    # descriptions, then the sample's texts, then the rest): the same inputs always give the same rows,
+    # whatever the process analysed before.
     _rows: dict[str, int] = field(default_factory=dict, repr=False)
+    _accents: dict[str, str] = field(default_factory=dict, repr=False)
     word_centre: np.ndarray = field(
         default_factory=lambda: np.zeros(0)
     )  # the table's mean, for word closeness
@@ -68,26 +73,41 @@ class ThemeVectors:
     _projected: np.ndarray | None = field(default=None, repr=False)
     _neighbours: dict[tuple[str, int], list[str]] = field(default_factory=dict, repr=False)
 
-    def row(self, lemma: str) -> int:
-        """Row of a folded lemma: its accented form first (« école »), then as folded (« ecole »)."""
-        row = self._rows.get(lemma)
-        if row is None:
-            accented = display_forms.get(lemma, lemma)
-            row = self.vectors.row(accented)
-            if row < 0 and accented != lemma:
-                row = self.vectors.row(lemma)
-            if len(self._rows) < _MAX_CACHED:
-                self._rows[lemma] = row
+    def learn(self, token_lists: Iterable[list[Token]]) -> None:
+        """Record the row of each lemma from the first word written with it (« École » → « école »)."""
+        rows = self._rows
+        for words in token_lists:
+            for surface, lemma in words:
+                if lemma not in rows:
+                    self._learn(surface, lemma)
+
+    def _learn(self, surface: str, lemma: str) -> int:
+        accented = accented_lemma(surface)
+        row = self.vectors.row(accented)
+        if row < 0 and accented != lemma:
+            row = self.vectors.row(lemma)
+        if len(self._rows) < _MAX_CACHED:
+            self._rows[lemma] = row
+            self._accents[lemma] = accented
         return row
 
-    def encode(self, lemma_lists: Sequence[list[str]]) -> Encoded:
-        cache, row_of = self._rows, self.row
+    def row(self, lemma: str) -> int:
+        """Row of a folded lemma: as first met in this analysis, else as written (lexicon words are folded)."""
+        row = self._rows.get(lemma)
+        return self.vectors.row(lemma) if row is None else row
+
+    def shown(self, lemma: str) -> str:
+        """A lemma as people read it: accented as first met in this analysis."""
+        return self._accents.get(lemma, lemma)
+
+    def encode(self, token_lists: Sequence[list[Token]]) -> Encoded:
+        cache, learn = self._rows, self._learn
         indptr, indices, lemmas = [0], [], []
-        for words in lemma_lists:
-            for lemma in words:
+        for words in token_lists:
+            for surface, lemma in words:
                 row = cache.get(lemma)
                 if row is None:
-                    row = row_of(lemma)
+                    row = learn(surface, lemma)
                 if row >= 0:
                     indices.append(row)
                     lemmas.append(lemma)
@@ -98,15 +118,21 @@ class ThemeVectors:
                 np.asarray(indices, dtype=np.int32),
                 np.asarray(indptr),
             ),
-            shape=(len(lemma_lists), self.vectors.table.shape[0]),
+            shape=(len(token_lists), self.vectors.table.shape[0]),
         )
         totals = np.diff(counts.indptr)
-        means = np.asarray(counts @ self.vectors.table) / np.maximum(totals, 1)[:, None] - self.centre
-        norms = np.linalg.norm(means, axis=1)
+        norms = np.zeros(len(token_lists))
+        similarity = np.zeros((len(token_lists), len(self.themes)))
+        for start in range(0, len(token_lists), _BLOCK):  # the fit sample: 50,000 × 300 at once is 60 MB
+            block = slice(start, start + _BLOCK)
+            means = np.asarray(counts[block] @ self.vectors.table) / np.maximum(totals[block], 1)[:, None]
+            means -= self.centre
+            norms[block] = np.linalg.norm(means, axis=1)
+            similarity[block] = means @ self.themes.T
         norms[totals == 0] = 0.0
-        similarity = (means @ self.themes.T) / np.where(norms > 0, norms, 1.0)[:, None]
+        similarity /= np.where(norms > 0, norms, 1.0)[:, None]
         similarity[totals == 0] = 0.0
-        return Encoded(counts, lemmas, norms, similarity.astype(np.float64))
+        return Encoded(counts, lemmas, norms, similarity)
 
     def _scale(self, encoded: Encoded, weight: float) -> tuple[np.ndarray, np.ndarray]:
         """Owner text of each entry, and the factor that turns a projection into its share of the cosine."""
@@ -169,7 +195,9 @@ class ThemeVectors:
         cosines = units @ (vector / max(float(np.linalg.norm(vector)), 1e-9))
         order = np.argsort(-cosines, kind="stable")
         words = self.theme_words[theme]
-        return [display(words[i]) for i in order[:limit] if cosines[i] >= MIN_NEIGHBOUR and words[i] != lemma]
+        return [
+            self.shown(words[i]) for i in order[:limit] if cosines[i] >= MIN_NEIGHBOUR and words[i] != lemma
+        ]
 
     def close(self, rows: np.ndarray) -> np.ndarray:
         """rows × themes: is some word of the theme close to the word of that table row (computed lazily)."""
@@ -222,14 +250,22 @@ def _set_themes(model: ThemeVectors, matrix: np.ndarray) -> None:
     model._projected = None
 
 
-def fit(vectors: WordVectors, seeds: Sequence[dict[str, float]]) -> ThemeVectors | None:
-    """Theme vectors from the themes' weighted words (`tagging.theme_terms`; pairs of words are left out).
-    None when no theme has a word the vectors know."""
+def fit(
+    vectors: WordVectors,
+    seeds: Sequence[dict[str, float]],
+    theme_texts: Sequence[str],
+    sample: Sequence[list[Token]],
+) -> ThemeVectors | None:
+    """Theme vectors from the themes' weighted words (`tagging.theme_terms`; pairs of words are left out), their
+    accents read from the themes' names and descriptions, then from the sample's words. None when no theme has
+    a word the vectors know."""
     table = vectors.table
-    centre = np.asarray(table, dtype=np.float64).mean(axis=0)
+    centre = np.asarray(table).mean(axis=0, dtype=np.float64)
     model = ThemeVectors(
         vectors, centre, np.zeros((0, table.shape[1])), np.zeros((0, table.shape[1])), [], []
     )
+    model.learn(tokens(text) for text in theme_texts)
+    model.learn(sample)
     themes, words_of, units_of = [], [], []
     for terms in seeds:
         known = [
