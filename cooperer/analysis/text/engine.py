@@ -58,6 +58,9 @@ class _Sample:
     texts: list[str] = field(default_factory=list)
     lemmas: list[list[str]] = field(default_factory=list)
     labels: list[int] = field(default_factory=list)  # theme index, -1 when not labelled
+    # Each lemma as first written in the contributions (« École » for « ecole »), in order: where the word
+    # vectors look it up. Filled only when the vectors are in use.
+    surfaces: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -213,11 +216,22 @@ def _first_pass(
 ) -> tuple[_Sample, int]:
     """Reservoir sample (algorithm R, seeded) of the unlabelled contributions, plus every labelled one."""
     rng = random.Random(_SEED)
+    uses_vectors = options.params.vector_weight > 0 and vectors.load() is not None
+    surfaces: dict[str, str] | None = {} if uses_vectors else None
     reservoir: list[tuple[int, str, str, list[str]]] = []
     labelled: list[tuple[int, str, str, list[str]]] = []
     seen = 0
     for chunk in _chunks(source(), options.chunk_size):
-        chunk_lemmas = [lemmas(contribution.text) for contribution in chunk]
+        if surfaces is None:
+            chunk_lemmas = [lemmas(contribution.text) for contribution in chunk]
+        else:
+            chunk_tokens = [tokens(contribution.text) for contribution in chunk]
+            chunk_lemmas = [[token.lemma for token in words] for words in chunk_tokens]
+            if len(surfaces) < semantic.MAX_CACHED:
+                for words in chunk_tokens:
+                    for surface, lemma in words:
+                        if lemma not in surfaces:
+                            surfaces[lemma] = surface
         if finder is not None:
             finder.add(chunk_lemmas)
         for contribution, words in zip(chunk, chunk_lemmas, strict=True):
@@ -233,7 +247,7 @@ def _first_pass(
             seen += 1
         fraction = 0.30 * seen / total if total else 0.15
         progress(fraction, f"Lecture : {seen} contributions")
-    sample = _Sample()
+    sample = _Sample(surfaces=surfaces or {})
     for position, identifier, text, words in sorted(labelled + reservoir, key=lambda item: item[0]):
         sample.positions.append(position)
         sample.ids.append(identifier)
@@ -256,6 +270,7 @@ def _fit(
     labels = np.asarray(sample.labels, dtype=np.int64)
     rows = np.flatnonzero(labels >= 0)
     theme_vectors, encoded = _theme_vectors(themes, sample, options.params)
+    sample.surfaces.clear()  # learnt: pass 2 learns the words it meets from its own tokens
     model = tagging.fit(
         themes,
         vectoriser,
@@ -302,17 +317,16 @@ def _theme_vectors(
             {term: weight for term, weight in seed.items() if term in own}
             for seed, own in zip(seeds, named, strict=True)
         ]
-    sample_tokens = [tokens(text, cleaned=True) for text in sample.texts]
     theme_texts = [f"{theme.name}. {theme.description}" for theme in themes]
-    theme_vectors = semantic.fit(word_vectors, seeds, theme_texts, sample_tokens)
+    theme_vectors = semantic.fit(word_vectors, seeds, theme_texts, sample.surfaces, sample.lemmas)
     if theme_vectors is None:
         return None, None
-    encoded = theme_vectors.encode(sample_tokens)
+    encoded = theme_vectors.encode(sample.lemmas)
     labels = np.asarray(sample.labels, dtype=np.int64)
     if (labels >= 0).any() and params.vector_example_share > 0:
         rows = np.flatnonzero(labels >= 0)
         semantic.add_examples(theme_vectors, encoded.select(rows), labels[rows], params.vector_example_share)
-        encoded = theme_vectors.encode(sample_tokens)
+        encoded = theme_vectors.encode(sample.lemmas)
     return theme_vectors, encoded
 
 
@@ -367,7 +381,7 @@ def _tag_chunk(
     chunk_lemmas = [[token.lemma for token in words] for words in chunk_tokens]
     counts = model.vectoriser.counts(features(words) for words in chunk_lemmas)
     X = model.vectoriser.tfidf(counts)
-    encoded = model.semantic.encode(chunk_tokens) if model.semantic is not None else None
+    encoded = model.semantic.encode(chunk_lemmas, chunk_tokens) if model.semantic is not None else None
     probabilities = model.probabilities(X, encoded.similarity if encoded is not None else None)
     support = model.support(X)
     theme_support = _support(model, X, encoded) if encoded is not None else support

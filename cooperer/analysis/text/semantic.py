@@ -31,7 +31,7 @@ MIN_NEIGHBOUR = (
 # « Mobilité » through « matin » ≈ « trajet »; texts about a theme are 0.35–0.65 from it).
 MIN_TEXT_SIMILARITY = 0.3
 NEIGHBOURS = 2  # theme words named beside a word that carried a tag through its vector
-_MAX_CACHED = 300_000
+MAX_CACHED = 300_000
 _BLOCK = 5_000
 
 
@@ -73,20 +73,20 @@ class ThemeVectors:
     _projected: np.ndarray | None = field(default=None, repr=False)
     _neighbours: dict[tuple[str, int], list[str]] = field(default_factory=dict, repr=False)
 
-    def learn(self, token_lists: Iterable[list[Token]]) -> None:
-        """Record the row of each lemma from the first word written with it (« École » → « école »)."""
+    def learn(self, pairs: Iterable[tuple[str, str]]) -> None:
+        """Record the row of each lemma from the first word written with it (« École » → « école »):
+        (surface, lemma) pairs."""
         rows = self._rows
-        for words in token_lists:
-            for surface, lemma in words:
-                if lemma not in rows:
-                    self._learn(surface, lemma)
+        for surface, lemma in pairs:
+            if lemma not in rows:
+                self._learn(surface, lemma)
 
     def _learn(self, surface: str, lemma: str) -> int:
         accented = accented_lemma(surface)
         row = self.vectors.row(accented)
         if row < 0 and accented != lemma:
             row = self.vectors.row(lemma)
-        if len(self._rows) < _MAX_CACHED:
+        if len(self._rows) < MAX_CACHED:
             self._rows[lemma] = row
             self._accents[lemma] = accented
         return row
@@ -100,14 +100,20 @@ class ThemeVectors:
         """A lemma as people read it: accented as first met in this analysis."""
         return self._accents.get(lemma, lemma)
 
-    def encode(self, token_lists: Sequence[list[Token]]) -> Encoded:
-        cache, learn = self._rows, self._learn
+    def encode(
+        self, lemma_lists: Sequence[list[str]], token_lists: Sequence[list[Token]] | None = None
+    ) -> Encoded:
+        """The texts' lemmas over the table; `token_lists` (the same texts' tokens) teach the lemmas not met
+        yet, as they are written."""
+        if token_lists is not None:
+            self.learn(token for words in token_lists for token in words)
+        cache, row_of = self._rows, self.row
         indptr, indices, lemmas = [0], [], []
-        for words in token_lists:
-            for surface, lemma in words:
+        for words in lemma_lists:
+            for lemma in words:
                 row = cache.get(lemma)
                 if row is None:
-                    row = learn(surface, lemma)
+                    row = row_of(lemma)
                 if row >= 0:
                     indices.append(row)
                     lemmas.append(lemma)
@@ -118,12 +124,12 @@ class ThemeVectors:
                 np.asarray(indices, dtype=np.int32),
                 np.asarray(indptr),
             ),
-            shape=(len(token_lists), self.vectors.table.shape[0]),
+            shape=(len(lemma_lists), self.vectors.table.shape[0]),
         )
         totals = np.diff(counts.indptr)
-        norms = np.zeros(len(token_lists))
-        similarity = np.zeros((len(token_lists), len(self.themes)))
-        for start in range(0, len(token_lists), _BLOCK):  # the fit sample: 50,000 × 300 at once is 60 MB
+        norms = np.zeros(len(lemma_lists))
+        similarity = np.zeros((len(lemma_lists), len(self.themes)))
+        for start in range(0, len(lemma_lists), _BLOCK):  # the fit sample: 50,000 × 300 at once is 60 MB
             block = slice(start, start + _BLOCK)
             means = np.asarray(counts[block] @ self.vectors.table) / np.maximum(totals[block], 1)[:, None]
             means -= self.centre
@@ -182,7 +188,7 @@ class ThemeVectors:
         known = self._neighbours.get((lemma, theme))
         if known is None:
             known = self._closest_words(lemma, theme, limit)
-            if len(self._neighbours) < _MAX_CACHED:
+            if len(self._neighbours) < MAX_CACHED:
                 self._neighbours[(lemma, theme)] = known
         return known
 
@@ -254,18 +260,20 @@ def fit(
     vectors: WordVectors,
     seeds: Sequence[dict[str, float]],
     theme_texts: Sequence[str],
-    sample: Sequence[list[Token]],
+    surfaces: dict[str, str],
+    sample: Sequence[list[str]],
 ) -> ThemeVectors | None:
     """Theme vectors from the themes' weighted words (`tagging.theme_terms`; pairs of words are left out), their
-    accents read from the themes' names and descriptions, then from the sample's words. None when no theme has
-    a word the vectors know."""
+        accents read from the themes' names and descriptions, then from the contributions (`surfaces`: each lemma
+    as first written). None when no theme has
+        a word the vectors know."""
     table = vectors.table
     centre = np.asarray(table).mean(axis=0, dtype=np.float64)
     model = ThemeVectors(
         vectors, centre, np.zeros((0, table.shape[1])), np.zeros((0, table.shape[1])), [], []
     )
-    model.learn(tokens(text) for text in theme_texts)
-    model.learn(sample)
+    model.learn(token for text in theme_texts for token in tokens(text))
+    model.learn((surfaces.get(lemma, lemma), lemma) for words in sample for lemma in words)
     themes, words_of, units_of = [], [], []
     for terms in seeds:
         known = [
