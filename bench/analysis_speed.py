@@ -524,6 +524,7 @@ def run(args: argparse.Namespace, folder: Path) -> dict:
         progress_marks.append(fraction)
 
     load = vector_load()
+    load_before = os.getloadavg()[0]
     rss_before = status_mb("VmRSS")
     peak_reset = reset_peak()
     started = time.perf_counter()
@@ -565,6 +566,7 @@ def run(args: argparse.Namespace, folder: Path) -> dict:
         "duplicate_singletons_forgotten": report.figures.get("duplicate_singletons_forgotten"),
         "checks": checks(report, truth, planted, groups, sizes),
         "cpu_count": os.cpu_count(),
+        "load_avg_1m": [round(load_before, 2), round(os.getloadavg()[0], 2)],  # before and after: other work
         "python": platform.python_version(),
         "seed": args.seed,
     }
