@@ -1,9 +1,10 @@
 """Theme tagging on a small hand-written consultation: from the themes' names and descriptions alone, then
 with a few labelled examples (no database)."""
 
+import numpy as np
 import pytest
 
-from cooperer.analysis.text import AnalysisError, Contribution, analyse
+from cooperer.analysis.text import AnalysisError, Contribution, analyse, tagging
 from cooperer.analysis.text.normalise import fold
 from tests.analysis.test_text_fixtures import THEMES, contributions, expected
 
@@ -41,7 +42,8 @@ def test_each_tag_gives_a_score_and_the_words_of_the_text_that_carried_it(zero_l
         assert tag.themes[0].theme == tag.theme
         assert tag.evidence, tag
         for evidence in tag.evidence:
-            for word in evidence.split(" "):
+            # « diplômés (≈ formation) »: a word of the text, then the theme's words its vector is close to
+            for word in evidence.split(" (≈ ")[0].split(" "):
                 assert fold(word) in texts[tag.id], (evidence, texts[tag.id])
 
 
@@ -123,3 +125,13 @@ def test_labels_of_unknown_contributions_are_reported_not_fatal():
     report = analyse(contributions(), THEMES, labelled={"absent": "Santé"})
 
     assert any("absent" in warning for warning in report.warnings)
+
+
+def test_the_best_theme_is_one_that_a_word_of_the_text_favours_not_the_largest_intercept():
+    # Scores of two texts over three themes: the first theme wins on its intercept alone.
+    scores = np.array([[2.0, 1.0, 0.5], [2.0, 1.0, 0.5]])
+    support = np.array([[0.0, 0.0, 0.3], [0.0, 0.0, 0.0]])
+
+    best = tagging.best_supported(scores, support)
+
+    assert best.tolist() == [2, 0]  # the second text has no word for any theme: unclassified downstream

@@ -19,11 +19,12 @@ from itertools import islice
 import numpy as np
 import scipy.sparse as sp
 
-from cooperer.analysis.text import tagging
+from cooperer.analysis.text import semantic, tagging, vectors
 from cooperer.analysis.text.duplicates import DuplicateFinder
 from cooperer.analysis.text.features import Vectoriser, binary
 from cooperer.analysis.text.normalise import Token, clean, display, features, lemmas, tokens
 from cooperer.analysis.text.report import Contribution, Report, Tag, ThemeScore
+from cooperer.analysis.text.semantic import Encoded
 from cooperer.analysis.text.summary import Accumulators, build_report
 from cooperer.analysis.text.tagging import TaggingParams, Theme, ThemeModel
 from cooperer.analysis.text.topics import ThemeTopics, fit_theme_topics
@@ -57,6 +58,9 @@ class _Sample:
     texts: list[str] = field(default_factory=list)
     lemmas: list[list[str]] = field(default_factory=list)
     labels: list[int] = field(default_factory=list)  # theme index, -1 when not labelled
+    # Each lemma as first written in the contributions (« École » for « ecole »), in order: where the word
+    # vectors look it up. Filled only when the vectors are in use.
+    surfaces: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -109,6 +113,7 @@ def analyse(
     figures["fit_s"] = round(time.perf_counter() - step, 2)
     figures["sample"] = len(sample.ids)
     figures["vocabulary"] = len(fitted.model.vectoriser)
+    figures["word_vectors"] = fitted.model.semantic.vectors.name if fitted.model.semantic else ""
 
     step = time.perf_counter()
     report_progress(0.45, "Étiquetage des contributions")
@@ -211,11 +216,22 @@ def _first_pass(
 ) -> tuple[_Sample, int]:
     """Reservoir sample (algorithm R, seeded) of the unlabelled contributions, plus every labelled one."""
     rng = random.Random(_SEED)
+    uses_vectors = options.params.vector_weight > 0 and vectors.load() is not None
+    surfaces: dict[str, str] | None = {} if uses_vectors else None
     reservoir: list[tuple[int, str, str, list[str]]] = []
     labelled: list[tuple[int, str, str, list[str]]] = []
     seen = 0
     for chunk in _chunks(source(), options.chunk_size):
-        chunk_lemmas = [lemmas(contribution.text) for contribution in chunk]
+        if surfaces is None:
+            chunk_lemmas = [lemmas(contribution.text) for contribution in chunk]
+        else:
+            chunk_tokens = [tokens(contribution.text) for contribution in chunk]
+            chunk_lemmas = [[token.lemma for token in words] for words in chunk_tokens]
+            if len(surfaces) < semantic.MAX_CACHED:
+                for words in chunk_tokens:
+                    for surface, lemma in words:
+                        if lemma not in surfaces:
+                            surfaces[lemma] = surface
         if finder is not None:
             finder.add(chunk_lemmas)
         for contribution, words in zip(chunk, chunk_lemmas, strict=True):
@@ -231,7 +247,7 @@ def _first_pass(
             seen += 1
         fraction = 0.30 * seen / total if total else 0.15
         progress(fraction, f"Lecture : {seen} contributions")
-    sample = _Sample()
+    sample = _Sample(surfaces=surfaces or {})
     for position, identifier, text, words in sorted(labelled + reservoir, key=lambda item: item[0]):
         sample.positions.append(position)
         sample.ids.append(identifier)
@@ -253,11 +269,24 @@ def _fit(
     X = vectoriser.transform(docs)
     labels = np.asarray(sample.labels, dtype=np.int64)
     rows = np.flatnonzero(labels >= 0)
-    model = tagging.fit(themes, vectoriser, X, rows, labels[rows], options.params)
+    theme_vectors, encoded = _theme_vectors(themes, sample, options.params)
+    sample.surfaces.clear()  # learnt: pass 2 learns the words it meets from its own tokens
+    model = tagging.fit(
+        themes,
+        vectoriser,
+        X,
+        rows,
+        labels[rows],
+        options.params,
+        semantic=theme_vectors,
+        similarity=encoded.similarity if encoded is not None else None,
+    )
     progress(0.40, "Recherche des sujets dans chaque thème")
     topics: dict[int, ThemeTopics] = {}
     if "topics" in wanted and X.shape[0]:
-        best = np.where(labels >= 0, labels, model.logits(X).argmax(axis=1))
+        similarity = encoded.similarity if encoded is not None else None
+        support = _support(model, X, encoded)
+        best = np.where(labels >= 0, labels, tagging.best_supported(model.logits(X, similarity), support))
         has_words = X.getnnz(axis=1) > 0
         for theme in range(len(themes)):
             members = np.flatnonzero((best == theme) & has_words)
@@ -269,6 +298,45 @@ def _fit(
                     [sample.texts[i] for i in members],
                 )
     return _Fitted(model, topics, sample, X[rows], labels[rows])
+
+
+def _theme_vectors(
+    themes: list[Theme], sample: _Sample, params: TaggingParams
+) -> tuple[semantic.ThemeVectors | None, Encoded | None]:
+    """The themes in the space of word vectors and the sample's texts encoded there; (None, None) when the
+    vectors are not installed or switched off (`COOPERER_WORD_VECTORS=off`), or weigh nothing."""
+    if params.vector_weight <= 0:
+        return None, None
+    word_vectors = vectors.load()
+    if word_vectors is None:
+        return None, None
+    seeds = tagging.theme_seeds(themes, params)
+    if not params.vector_related:
+        named = [tagging.theme_terms(theme, params, related=False) for theme in themes]
+        seeds = [
+            {term: weight for term, weight in seed.items() if term in own}
+            for seed, own in zip(seeds, named, strict=True)
+        ]
+    theme_texts = [f"{theme.name}. {theme.description}" for theme in themes]
+    theme_vectors = semantic.fit(word_vectors, seeds, theme_texts, sample.surfaces, sample.lemmas)
+    if theme_vectors is None:
+        return None, None
+    encoded = theme_vectors.encode(sample.lemmas)
+    labels = np.asarray(sample.labels, dtype=np.int64)
+    if (labels >= 0).any() and params.vector_example_share > 0:
+        rows = np.flatnonzero(labels >= 0)
+        semantic.add_examples(theme_vectors, encoded.select(rows), labels[rows], params.vector_example_share)
+        encoded = theme_vectors.encode(sample.lemmas)
+    return theme_vectors, encoded
+
+
+def _support(model: ThemeModel, X: sp.csr_matrix, encoded: Encoded | None) -> np.ndarray:
+    """Per text and theme, the strongest push of one of its words towards the theme: a TF-IDF term, or a
+    word whose vector is close to the theme's words."""
+    support = model.support(X)
+    if encoded is None or model.semantic is None:
+        return support
+    return np.maximum(support, model.semantic.support(encoded, model.semantic_weight))
 
 
 # -- pass 2: apply -------------------------------------------------------------------------------------------
@@ -313,13 +381,18 @@ def _tag_chunk(
     chunk_lemmas = [[token.lemma for token in words] for words in chunk_tokens]
     counts = model.vectoriser.counts(features(words) for words in chunk_lemmas)
     X = model.vectoriser.tfidf(counts)
-    probabilities = model.probabilities(X)
+    encoded = model.semantic.encode(chunk_lemmas, chunk_tokens) if model.semantic is not None else None
+    probabilities = model.probabilities(X, encoded.similarity if encoded is not None else None)
     support = model.support(X)
+    theme_support = _support(model, X, encoded) if encoded is not None else support
     given = np.array([labels.get(contribution.id, -1) for contribution in chunk], dtype=np.int64)
-    best = np.where(given >= 0, given, probabilities.argmax(axis=1))
+    best = np.where(given >= 0, given, tagging.best_supported(probabilities, theme_support))
     scores = probabilities[np.arange(len(chunk)), best]
     _follow_examples(fitted, X, probabilities, given, best, scores)
-    evidence = _chunk_evidence(model, X, best, chunk_tokens, options.evidence_words)
+    if encoded is None:
+        evidence = _chunk_evidence(model, X, best, chunk_tokens, options.evidence_words)
+    else:
+        evidence = _semantic_evidence(model, X, best, chunk_tokens, options.evidence_words, encoded)
     # A text is classified when some of its words point to its theme (or a person labelled it): a text whose
     # words no theme knows ("Le Solidaribus est formidable", before any example) is left unclassified rather
     # than given the most frequent theme by default.
@@ -422,5 +495,62 @@ def _chunk_evidence(
                 continue  # "médecins" already said it; "médecins quartier" adds nothing new
             covered.update(parts)
             shown.append(" ".join(surface.get(part, display(part)) for part in parts))
+        result.append(shown)
+    return result
+
+
+def _semantic_evidence(
+    model: ThemeModel,
+    X: sp.csr_matrix,
+    best: np.ndarray,
+    chunk_tokens: list[list[Token]],
+    limit: int,
+    encoded: Encoded,
+) -> list[list[str]]:
+    """`_chunk_evidence` with word vectors: the terms and the words whose vectors raised the best theme, by one
+    ranking of their contributions (same floor: a fifth of the strongest). A word carried by its vector more
+    than by its own weight is shown with the theme's closest words: « canicule (≈ climat) »."""
+    theme_vectors = model.semantic
+    assert theme_vectors is not None
+    rows = np.repeat(np.arange(X.shape[0]), np.diff(X.indptr))
+    contribution = model.contributions(X.indices, X.data, best[rows]) if len(rows) else np.zeros(0)
+    pushes = theme_vectors.pushes(encoded, best, model.semantic_weight)
+    entries = encoded.counts.indptr
+    terms, lemmas = model.vectoriser.terms, encoded.lemmas
+    result: list[list[str]] = []
+    for row in range(X.shape[0]):
+        theme = int(best[row])
+        start, end = X.indptr[row], X.indptr[row + 1]
+        items: list[tuple[float, int, str]] = [  # (contribution, 0 for a term / 1 for a vector, term)
+            (float(contribution[position]), 0, terms[X.indices[position]])
+            for position in range(start, end)
+            if contribution[position] > 0
+        ]
+        carried: dict[str, float] = {}
+        for entry in range(entries[row], entries[row + 1]):
+            if pushes[entry] > 0:
+                carried[lemmas[entry]] = carried.get(lemmas[entry], 0.0) + float(pushes[entry])
+        items += [(push, 1, lemma) for lemma, push in carried.items()]
+        items.sort(key=lambda item: -item[0])
+        own = theme_vectors.theme_words[theme] if carried else ()
+        surface: dict[str, str] = {}
+        for token in chunk_tokens[row]:
+            surface.setdefault(token.lemma, token.surface)
+        shown: list[str] = []
+        covered: set[str] = set()
+        floor = EVIDENCE_SHARE * items[0][0] if items else 0.0
+        for value, kind, term in items:
+            if value < floor or len(shown) == limit:
+                break
+            parts = term.split(" ")
+            if covered.issuperset(parts):
+                continue
+            covered.update(parts)
+            words = " ".join(surface.get(part, display(part)) for part in parts)
+            if kind == 1 and term not in own:
+                neighbours = theme_vectors.neighbours(term, theme)
+                if neighbours:
+                    words = f"{words} (≈ {', '.join(neighbours)})"
+            shown.append(words)
         result.append(shown)
     return result

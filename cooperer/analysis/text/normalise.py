@@ -102,6 +102,13 @@ def lemma_of(word: str) -> str:
     return lemma
 
 
+@functools.lru_cache(maxsize=300_000)
+def accented_lemma(word: str) -> str:
+    """The lemma of one lowercase word with its accents (« écoles » → « école »): how the word vectors know it.
+    Unlike `display_forms`, it depends on the word only, not on the words met before in the process."""
+    return _lemmatize(_REPEATED.sub(r"\1\1", word)).lower()
+
+
 # Folded lemma -> how it is shown to people (the accented lemma: "ecole" -> "école"). Filled as words are met.
 display_forms: dict[str, str] = {}
 _MAX_DISPLAY_FORMS = 300_000

@@ -35,6 +35,8 @@ from cooperer.analysis.text.normalise import features, lemmas
 if TYPE_CHECKING:
     from sklearn.linear_model import LogisticRegression
 
+    from cooperer.analysis.text.semantic import ThemeVectors
+
 SEED = 2030
 _EXPRESSION_BREAK = re.compile(r"[,;:/()·.!?]|\s(?:et|ou)\s", re.IGNORECASE)
 
@@ -63,6 +65,12 @@ class TaggingParams:
         0.5  # a second theme is kept when its probability is at least this × the best's
     )
     multi_label_min: float = 0.25
+    # Weight of the cosine between a text and a theme in the space of French word vectors, beside the prior's
+    # score (which is at most about 1 for a text made of one theme's name); nothing without the vectors.
+    vector_weight: float = 0.3
+    # Theme vectors from the related words of the lexicon too, not only from the name and description.
+    vector_related: bool = True
+    vector_example_share: float = 0.5  # labelled examples pull their theme's vector towards theirs
 
 
 @dataclass(frozen=True)
@@ -81,14 +89,21 @@ class ThemeModel:
     bias: np.ndarray
     seed_terms: list[dict[str, float]] = field(default_factory=list)
     temperature: float = 1.0
+    semantic: "ThemeVectors | None" = None  # word vectors of the themes, when the vectors are installed
+    semantic_weight: float = 0.0  # weight of the texts' cosines with the themes in the logits
     _totals: np.ndarray | None = field(default=None, repr=False)
     _favouring: np.ndarray | None = field(default=None, repr=False)
 
-    def logits(self, X: sp.csr_matrix) -> np.ndarray:
-        return np.asarray(X @ self.weights.T) + self.bias
+    def logits(self, X: sp.csr_matrix, similarity: np.ndarray | None = None) -> np.ndarray:
+        """`similarity`: the rows' cosines with the themes (`semantic.Encoded.similarity`), when the model
+        has word vectors."""
+        logits = np.asarray(X @ self.weights.T) + self.bias
+        if similarity is not None and self.semantic_weight:
+            logits = logits + self.semantic_weight * similarity
+        return logits
 
-    def probabilities(self, X: sp.csr_matrix) -> np.ndarray:
-        return softmax(self.logits(X) / self.temperature)
+    def probabilities(self, X: sp.csr_matrix, similarity: np.ndarray | None = None) -> np.ndarray:
+        return softmax(self.logits(X, similarity) / self.temperature)
 
     def support(self, X: sp.csr_matrix) -> np.ndarray:
         """For each row and theme, the strongest contribution of one word of the text favouring the theme over
@@ -130,7 +145,7 @@ class ThemeModel:
         ]
 
 
-def theme_terms(theme: Theme, params: TaggingParams) -> dict[str, float]:
+def theme_terms(theme: Theme, params: TaggingParams, related: bool = True) -> dict[str, float]:
     """The bag of lemmas that describes a theme before any example: name, description, related words.
 
     Names and descriptions are lists of expressions ("Logement et cadre de vie", "Sécurité, incivilités,
@@ -150,11 +165,16 @@ def theme_terms(theme: Theme, params: TaggingParams) -> dict[str, float]:
     add(theme.name, params.name_weight)
     add(theme.description, params.description_weight)
     own = set(terms)
-    for heads, related in _concepts():
+    for heads, words in _concepts() if related else ():
         if own & heads:
-            for term in sorted(heads | related):
+            for term in sorted(heads | words):
                 terms.setdefault(term, params.related_weight)
     return terms
+
+
+def theme_seeds(themes: Sequence[Theme], params: TaggingParams) -> list[dict[str, float]]:
+    """Each theme's weighted terms, a word shared by several themes divided by their number."""
+    return _discriminative([theme_terms(theme, params) for theme in themes])
 
 
 def _discriminative(seeds: list[dict[str, float]]) -> list[dict[str, float]]:
@@ -171,12 +191,16 @@ def fit(
     labelled_rows: np.ndarray | None = None,
     labelled_themes: np.ndarray | None = None,
     params: TaggingParams = TaggingParams(),
+    semantic: "ThemeVectors | None" = None,
+    similarity: np.ndarray | None = None,
 ) -> ThemeModel:
-    """Fit on the TF-IDF rows of the corpus (or of a sample of it); labelled rows index into X."""
+    """Fit on the TF-IDF rows of the corpus (or of a sample of it); labelled rows index into X. With word
+    vectors, `similarity` holds the cosines of X's rows with the themes: added to the prior with
+    `params.vector_weight`, the rest unchanged."""
     from sklearn.linear_model import LogisticRegression  # imported here: importing the package stays quick
 
     themes = list(themes)
-    seeds = _discriminative([theme_terms(theme, params) for theme in themes])
+    seeds = theme_seeds(themes, params)
     prior = _prior(seeds, vectoriser)
     if labelled_rows is None or labelled_themes is None:
         labelled_rows = np.zeros(0, dtype=np.int64)
@@ -188,6 +212,9 @@ def fit(
     # to round): a text made only of words no theme names would otherwise teach its words to whichever theme
     # the classifier's bias favours, and the next round would believe it.
     usable = scores.max(axis=1) > 0
+    vector_weight = params.vector_weight if semantic is not None and similarity is not None else 0.0
+    if vector_weight:
+        scores = scores + vector_weight * similarity
     weights, bias = prior_weight * prior, np.zeros(len(themes))
     for _ in range(params.rounds):
         rows, targets, sample_weight = _training_set(scores, usable, labelled_rows, labelled_themes, params)
@@ -204,6 +231,8 @@ def fit(
         weights = coef + prior_weight * prior
         bias = intercept
         scores = np.asarray(X @ weights.T) + bias
+        if vector_weight:
+            scores = scores + prior_weight * vector_weight * similarity
     shrink = params.labels_half_life / (params.labels_half_life + per_theme)
     temperature = 1.0 + (params.temperature - 1.0) * shrink
     return ThemeModel(
@@ -213,6 +242,8 @@ def fit(
         bias.astype(np.float32),
         seeds,
         temperature=temperature,
+        semantic=semantic if vector_weight else None,
+        semantic_weight=prior_weight * vector_weight,
     )
 
 
@@ -277,6 +308,20 @@ def _full_coefficients(
         coef[classes] = classifier.coef_
         intercept[classes] = classifier.intercept_
     return coef, intercept
+
+
+def best_supported(scores: np.ndarray, support: np.ndarray) -> np.ndarray:
+    """The best-scoring theme among those that some word of the text favours (`ThemeModel.support` > 0).
+
+    The plain argmax also counts each theme's intercept: a text whose words the classifier barely knows
+    ("un vide-grenier au printemps", when no theme names those words and self-training learnt them weakly)
+    went to the theme with the largest intercept, for which none of its words speaks, and was then left
+    unclassified for want of evidence. Which theme has the largest intercept depends on the fit sample: at
+    2,000,000 synthetic contributions it made 10,082 texts unclassified, against 17 at 1,000,000. Texts with
+    no supported theme keep the plain argmax (they are left unclassified anyway: no word to show)."""
+    supported = support > 0
+    masked = np.where(supported, scores, -np.inf)
+    return np.where(supported.any(axis=1), masked.argmax(axis=1), scores.argmax(axis=1))
 
 
 def softmax(logits: np.ndarray) -> np.ndarray:
