@@ -47,14 +47,17 @@ def create_obligations(decision: Decision) -> list[Bilan]:
     application = decision.application
     epci_id = application.call.epci_id
     library.ensure_defaults()
+    indicators = list(Indicator.objects.for_epci(epci_id))
+    known = {i.code: i for i in indicators}
+    national = {i.code: i for i in indicators if i.epci_id is None}
     plan = []
     for line in application.indicators.all():
-        indicator = match_plan_indicator(line.name, line.target, epci_id)
+        indicator = match_plan_indicator(line.name, line.target, epci_id, library=known)
+        known.setdefault(indicator.code, indicator)
         plan.append((indicator, line.name, first_number(line.target), line.target))
-    standard = {i.code: i for i in Indicator.objects.national().filter(code__in=STANDARD_OBLIGATIONS)}
     for code in STANDARD_OBLIGATIONS:
-        if code in standard and all(indicator.pk != standard[code].pk for indicator, *_ in plan):
-            plan.append((standard[code], "", None, ""))
+        if code in national and all(indicator.pk != national[code].pk for indicator, *_ in plan):
+            plan.append((national[code], "", None, ""))
     budget = list(application.budget.all())
     bilans = []
     for index, (start, end) in enumerate(financed_years(application), start=1):
@@ -86,8 +89,13 @@ def create_obligations(decision: Decision) -> list[Bilan]:
 
 
 def granting_funders(bilan: Bilan) -> set[str]:
-    decision = bilan.application.decision
-    return {grant.call_funder.funder for grant in decision.grants.select_related("call_funder")}
+    """The funders that granted the action (read once per bilan object: permissions and e-mails ask again)."""
+    if not hasattr(bilan, "_granting_funders"):
+        decision = bilan.application.decision
+        bilan._granting_funders = {
+            grant.call_funder.funder for grant in decision.grants.select_related("call_funder")
+        }
+    return bilan._granting_funders
 
 
 def can_review(user, bilan: Bilan) -> bool:

@@ -13,7 +13,11 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
+from cooperer.accounts.enums import Role
+from cooperer.accounts.permissions import roles_of
+from cooperer.calls.enums import PartnerRole
 from cooperer.calls.models import MONEY, Application
+from cooperer.calls.permissions import member_structure_ids
 from cooperer.measurement.enums import (
     BilanStatus,
     IndicatorKind,
@@ -137,6 +141,29 @@ class UploadBatch(models.Model):
         return self.file_name
 
 
+class BilanQuerySet(models.QuerySet):
+    def of_member(self, user):
+        """Bilans of the actions the user's structures carry (as applicant or co-porteur)."""
+        mine = member_structure_ids(user)
+        return self.filter(
+            models.Q(application__applicant_id__in=mine)
+            | models.Q(
+                application__partners__structure_id__in=mine, application__partners__role=PartnerRole.CO_LEAD
+            )
+        )
+
+    def reviewable_by(self, user):
+        """Bilans of actions granted by a funder the user instructs for, on that territory."""
+        rule = models.Q(pk__in=[])
+        for role in roles_of(user):
+            if role.role == Role.INSTRUCTION:
+                rule |= models.Q(
+                    application__call__epci_id=role.epci_id,
+                    application__decision__grants__call_funder__funder=role.funder,
+                )
+        return self.filter(rule)
+
+
 class Bilan(models.Model):
     """What a funded action reports for one financed year: results per indicator, participants, a narrative and
     the compte-rendu financier (CERFA 15059), due six months after the end of that year."""
@@ -170,6 +197,8 @@ class Bilan(models.Model):
     review_comment = models.TextField("commentaire du financeur", blank=True, default="")
     reminders = models.JSONField("relances envoyées", default=list, blank=True)
     is_demo = models.BooleanField("donnée de démonstration (fictive)", default=False)
+
+    objects = BilanQuerySet.as_manager()
 
     class Meta:
         ordering = ["due_on", "pk"]

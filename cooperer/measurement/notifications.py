@@ -50,16 +50,3 @@ def bilan_reviewed(bilan, *, approved: bool, comment: str) -> None:
     if comment.strip():
         body += f"\nCommentaire du financeur :\n{comment.strip()}\n"
     _send(f"Bilan {verdict} : {bilan.application.title}", body + f"\n{_link(bilan)}\n", _members(bilan))
-
-
-def reminder(bilan, step: str) -> int:
-    when = "arrive à échéance le" if step == "avant" else "était attendu le"
-    recipients = _members(bilan)
-    if recipients:
-        send_mail(
-            f"Rappel : bilan de « {bilan.application.title} »",
-            f"Le bilan {bilan.period_start:%Y} de « {bilan.application.title} » {when} {bilan.due_on:%d/%m/%Y}. "
-            f"Il se remplit ici, avec le compte-rendu financier :\n{_link(bilan)}\n",
-            settings.DEFAULT_FROM_EMAIL, recipients, fail_silently=True,
-        )  # fmt: skip
-    return len(recipients)

@@ -12,12 +12,13 @@ from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
+from django.db.models import prefetch_related_objects
 from django.utils import timezone
 
 from cooperer.calls.enums import Outcome as DecisionOutcome
 from cooperer.calls.models import Application
 from cooperer.core.text import fold
-from cooperer.measurement.enums import DISAGGREGATION_CATEGORIES, IndicatorKind, MeasurementSource, Unit
+from cooperer.measurement.enums import DISAGGREGATION_CATEGORIES, IndicatorKind, Unit
 from cooperer.measurement.models import Indicator, Measurement, Obligation, Rollup
 from cooperer.visions.models import Outcome
 
@@ -269,6 +270,11 @@ def record(
     """Checks every row, then writes them all (or none). A row whose natural key (indicator, scope, period) is
     already measured replaces that value. Returns {"created", "updated", "unchanged"}."""
     applications = {row.application.pk for row in rows if row.application is not None}
+    # Each rule reads the action's call and decision: fetched once for all the rows, not once per action.
+    prefetch_related_objects(
+        list({id(row.application): row.application for row in rows if row.application is not None}.values()),
+        "call", "decision",
+    )  # fmt: skip
     planned = planned_indicators(applications) if check_plan and applications else {}
     errors, seen = [], {}
     for index, row in enumerate(rows, start=1):
@@ -433,10 +439,12 @@ PLAN_SYNONYMS = {
 }  # fmt: skip
 
 
-def match_plan_indicator(name: str, target_text: str, epci_id: int) -> Indicator:
-    """The library indicator an evaluation-plan line means, or a new indicator of the territory named after it."""
+def match_plan_indicator(name: str, target_text: str, epci_id: int, library: dict | None = None) -> Indicator:
+    """The library indicator an evaluation-plan line means, or a new indicator of the territory named after it.
+    `library` (code → indicator of `Indicator.objects.for_epci(epci_id)`) saves reading it again for each line."""
     folded = fold(name).strip(" .")
-    library = {i.code: i for i in Indicator.objects.for_epci(epci_id)}
+    if library is None:
+        library = {i.code: i for i in Indicator.objects.for_epci(epci_id)}
     for code, synonyms in PLAN_SYNONYMS.items():
         if code in library and (folded in synonyms or any(folded.startswith(s) for s in synonyms)):
             return library[code]
@@ -486,9 +494,6 @@ def financed_years(application: Application) -> list[tuple[date, date]]:
         if start > application.ends_on:
             break
     return periods
-
-
-SOURCE_LABELS = dict(MeasurementSource.choices)
 
 
 @transaction.atomic

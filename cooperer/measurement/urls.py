@@ -1,4 +1,4 @@
-from cooperer.measurement.views import bilans, copil, dashboards, home, indicators, proof
+from cooperer.measurement.views import bilans, copil, home, indicators
 
 app_name = "measurement"
 
@@ -6,7 +6,5 @@ urlpatterns = [
     *home.urlpatterns,
     *indicators.urlpatterns,
     *bilans.urlpatterns,
-    *dashboards.urlpatterns,
-    *proof.urlpatterns,
     *copil.urlpatterns,
 ]

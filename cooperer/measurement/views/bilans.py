@@ -7,7 +7,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.views.decorators.http import require_POST
@@ -22,13 +21,6 @@ from cooperer.measurement.models import Bilan, BilanExpense
 from cooperer.measurement.services import parse_decimal
 
 PAGE = 50
-
-
-def _own_structure_filter(user) -> Q:
-    mine = member_structure_ids(user)
-    return Q(application__applicant_id__in=mine) | Q(
-        application__partners__structure_id__in=mine, application__partners__role=PartnerRole.CO_LEAD
-    )
 
 
 def _is_own(user, bilan) -> bool:
@@ -49,29 +41,15 @@ def can_read(user, bilan) -> bool:
     return bilan.application.call.epci_id in animated_epci_ids(user)
 
 
-def _reviewable_filter(user) -> Q:
-    """Bilans of actions granted by a funder the user instructs for, on that territory."""
-    rule = Q(pk__in=[])
-    for role in roles_of(user):
-        if role.role == Role.INSTRUCTION:
-            rule |= Q(
-                application__call__epci_id=role.epci_id,
-                application__decision__grants__call_funder__funder=role.funder,
-            )
-    return rule
-
-
 @login_required
 def bilan_list(request):
     user = request.user
     base = Bilan.objects.select_related("application__applicant", "application__call__contract")
     sections = []
     if member_structure_ids(user):
-        sections.append(("a_deposer", "Les bilans de vos actions", base.filter(_own_structure_filter(user))))
+        sections.append(("a_deposer", "Les bilans de vos actions", base.of_member(user)))
     if any(r.role == Role.INSTRUCTION for r in roles_of(user)):
-        sections.append(
-            ("a_examiner", "Les bilans des actions que vous financez", base.filter(_reviewable_filter(user)))
-        )
+        sections.append(("a_examiner", "Les bilans des actions que vous financez", base.reviewable_by(user)))
     animated = animated_epci_ids(user)
     if is_platform_admin(user):
         sections.append(("territoire", "Tous les bilans", base))

@@ -11,7 +11,6 @@ from cooperer.accounts.permissions import is_platform_admin, roles_of
 from cooperer.calls.permissions import member_structure_ids
 from cooperer.measurement.enums import BilanStatus
 from cooperer.measurement.models import Bilan
-from cooperer.measurement.views.bilans import _own_structure_filter, _reviewable_filter
 from cooperer.territories.models import ContratDeVille
 
 OPEN = [BilanStatus.EXPECTED, BilanStatus.DRAFT, BilanStatus.RETURNED]
@@ -31,9 +30,9 @@ def home(request):
     user = request.user
     context = {"nav": "measurement"}
     if member_structure_ids(user):
-        context["mine"] = _counts(Bilan.objects.filter(_own_structure_filter(user)))
+        context["mine"] = _counts(Bilan.objects.of_member(user))
     if any(r.role == Role.INSTRUCTION for r in roles_of(user)):
-        context["reviewing"] = _counts(Bilan.objects.filter(_reviewable_filter(user)))
+        context["reviewing"] = _counts(Bilan.objects.reviewable_by(user))
     epci_ids = {r.epci_id for r in roles_of(user) if r.role in (Role.ANIMATION, Role.INSTRUCTION)}
     contracts = ContratDeVille.objects.order_by("name")
     if not is_platform_admin(user):

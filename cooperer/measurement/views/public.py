@@ -100,6 +100,3 @@ def follow_up_context(qpv) -> dict:
 def ou_en_est_on(request, code):
     qpv = get_object_or_404(Qpv.objects.only("pk", "code", "name"), code=code.upper())
     return render(request, "measurement/copil_public.html", follow_up_context(qpv))
-
-
-urlpatterns = []
