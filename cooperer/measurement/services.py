@@ -20,7 +20,7 @@ from cooperer.calls.models import Application
 from cooperer.core.text import fold
 from cooperer.measurement.enums import DISAGGREGATION_CATEGORIES, IndicatorKind, Unit
 from cooperer.measurement.models import Indicator, Measurement, Obligation, Rollup
-from cooperer.visions.models import Outcome
+from cooperer.visions.models import Element, Outcome
 
 WHOLE_UNITS = {Unit.PEOPLE, Unit.COUNT, Unit.SESSIONS}
 FUNDED = (DecisionOutcome.GRANTED, DecisionOutcome.PARTIAL)
@@ -186,7 +186,9 @@ def planned_indicators(application_ids) -> dict[int, set[int]]:
 
 def application_scopes(application_ids) -> dict[int, list[str]]:
     """The roll-up scopes each action's figures count in: itself, its contract and EPCI (once), each QPV it acts in,
-    the vision elements it serves and the outcomes attached to them. Four queries whatever the number."""
+    the vision elements it serves and the outcomes attached to them. An element of a wider vision (contract,
+    commune) that gathers neighbourhood elements passes the action's figures down to the element of each
+    neighbourhood the action acts in. Five queries whatever the number."""
     ids = list(application_ids)
     scopes = {
         pk: [f"application:{pk}", f"contract:{contract_id}", f"epci:{epci_id}"]
@@ -194,23 +196,42 @@ def application_scopes(application_ids) -> dict[int, list[str]]:
             "pk", "call__contract_id", "call__epci_id"
         )
     }
+    qpvs_of = defaultdict(set)
     for pk, qpv_id in Application.qpvs.through.objects.filter(application_id__in=ids).values_list(
         "application_id", "qpv_id"
     ):
         scopes[pk].append(f"qpv:{qpv_id}")
+        qpvs_of[pk].add(qpv_id)
     served = list(
         Application.objects.filter(pk__in=ids, served__isnull=False).values_list(
             "pk", "served__element_id", "served__element__key", "served__element__version__vision_id"
         )
     )
+    gathered = defaultdict(list)
+    for parent_id, element_id, key, vision_id, qpv_id in Element.gathers.through.objects.filter(
+        from_element_id__in={s[1] for s in served}
+    ).values_list(
+        "from_element_id", "to_element_id", "to_element__key", "to_element__version__vision_id",
+        "to_element__version__vision__qpv_id",
+    ):  # fmt: skip
+        gathered[parent_id].append((element_id, key, vision_id, qpv_id))
+    elements = defaultdict(list)
+    for pk, element_id, key, vision_id in served:
+        elements[pk].append((element_id, key, vision_id))
+        elements[pk].extend(
+            (child, child_key, child_vision)
+            for child, child_key, child_vision, qpv_id in gathered[element_id]
+            if qpv_id is None or qpv_id in qpvs_of[pk]
+        )
     outcomes = defaultdict(list)
     for element_id, key, vision_id in Outcome.objects.filter(
-        element_id__in={s[1] for s in served}
+        element_id__in={e[0] for served_by in elements.values() for e in served_by}
     ).values_list("element_id", "key", "version__vision_id"):
         outcomes[element_id].append(f"outcome:{vision_id}:{key}")
-    for pk, element_id, key, vision_id in served:
-        scopes[pk].append(f"element:{vision_id}:{key}")
-        scopes[pk].extend(outcomes[element_id])
+    for pk, served_by in elements.items():
+        for element_id, key, vision_id in served_by:
+            scopes[pk].append(f"element:{vision_id}:{key}")
+            scopes[pk].extend(outcomes[element_id])
     return {pk: list(dict.fromkeys(keys)) for pk, keys in scopes.items()}
 
 

@@ -12,6 +12,8 @@ from cooperer.calls.permissions import member_structure_ids
 from cooperer.measurement.enums import BilanStatus
 from cooperer.measurement.models import Bilan
 from cooperer.territories.models import ContratDeVille
+from cooperer.visions.models import Vision
+from cooperer.visions.permissions import visible_to
 
 OPEN = [BilanStatus.EXPECTED, BilanStatus.DRAFT, BilanStatus.RETURNED]
 
@@ -38,6 +40,7 @@ def home(request):
     if not is_platform_admin(user):
         contracts = contracts.filter(pilot_epci_id__in=epci_ids)
     context["contracts"] = list(contracts[:50])
+    context["visions"] = list(visible_to(user, Vision.objects.order_by("title")).only("pk", "title")[:50])
     return render(request, "measurement/home.html", context)
 
 

@@ -1,0 +1,229 @@
+"""Roll-up of results to the vision: what each vision element received (grants, actions, people reached) and
+where each outcome of the theory of change stands (baseline, target, actuals over time, contributing actions).
+
+Everything is read from running totals (`Rollup`), from the few measurements recorded on an outcome itself
+and from grouped queries on grants, so that the number of queries does not grow with the data. Elements and
+outcomes are followed by their lasting `key`: a revised vision keeps its results."""
+
+from collections import defaultdict
+from decimal import Decimal
+
+from django.db.models import Count, Q, Sum
+
+from cooperer.calls.models import Application, Grant, ServedElement
+from cooperer.measurement.copil import STATUS_LABELS, UNKNOWN, outcome_status
+from cooperer.measurement.models import EvidenceCitation, Measurement, OutcomeIndicator, Rollup
+from cooperer.visions.models import Vision, VisionVersion
+from cooperer.visions.services import current_version
+
+PEOPLE = "personnes_touchees"
+
+
+def followed_version(vision: Vision) -> VisionVersion | None:
+    """The version whose results are followed: as on the vision's own pages, the draft being written if there is
+    one, else the version in force; results follow elements and outcomes by their lasting key."""
+    versions = list(vision.versions.all())
+    return current_version(vision, versions) if versions else None
+
+
+def _people_by_scope(scopes) -> dict[str, Decimal]:
+    """People reached, all years together, per roll-up scope (one query)."""
+    return dict(
+        Rollup.objects.filter(scope__in=list(scopes), indicator__code=PEOPLE)
+        .values_list("scope")
+        .annotate(t=Sum("total"))
+    )
+
+
+def _gathered_rule(vision: Vision, prefix: str = "") -> Q:
+    """Serving an element of a wider vision that gathers this vision's element, while acting in its QPV."""
+    rule = Q(**{f"{prefix}element__gathers__version__vision": vision})
+    if vision.qpv_id:
+        rule &= Q(**{f"{prefix}application__qpvs": vision.qpv_id})
+    return rule
+
+
+def serving(vision: Vision, element_key: str):
+    """The ids of the applications serving the element, directly or through a wider element that gathers it
+    (a subquery)."""
+    direct = Q(element__version__vision=vision, element__key=element_key)
+    gathered = _gathered_rule(vision) & Q(element__gathers__key=element_key)
+    return ServedElement.objects.filter(direct | gathered).values("application_id")
+
+
+def _granted_by_key(vision: Vision) -> dict[str, dict]:
+    """Per element key: actions serving it, those granted, and € granted (all funders), in four queries."""
+    pairs = set(
+        ServedElement.objects.filter(element__version__vision=vision).values_list(
+            "application_id", "element__key"
+        )
+    )
+    pairs |= set(
+        ServedElement.objects.filter(_gathered_rule(vision)).values_list(
+            "application_id", "element__gathers__key"
+        )
+    )
+    amounts = {}
+    for field in (
+        "decision__application__served__element__key",
+        "decision__application__served__element__gathers__key",
+    ):
+        rule = Q(**{field.replace("__key", "__version__vision"): vision})
+        if field.endswith("gathers__key") and vision.qpv_id:
+            rule &= Q(decision__application__qpvs=vision.qpv_id)
+        for application_id, key, total in (
+            Grant.objects.filter(rule)
+            .values_list("decision__application_id", field)
+            .annotate(t=Sum("amount"))
+        ):
+            amounts[(application_id, key)] = total
+    result = defaultdict(lambda: {"actions": 0, "granted_actions": 0, "granted": Decimal(0)})
+    for pair in pairs:
+        row = result[pair[1]]
+        row["actions"] += 1
+        if amounts.get(pair):
+            row["granted_actions"] += 1
+            row["granted"] += amounts[pair]
+    return result
+
+
+def _series(vision: Vision, links) -> dict[tuple[str, int], dict[int, Decimal]]:
+    """(outcome key, indicator id) → {year: value}: values recorded on the outcome itself (surveys, official
+    figures), else the running total of the actions serving it for an additive indicator."""
+    keys = {link.outcome_key for link in links}
+    indicator_ids = {link.indicator_id for link in links}
+    series: dict[tuple[str, int], dict[int, Decimal]] = defaultdict(dict)
+    rollups = Rollup.objects.filter(
+        scope__in=[f"outcome:{vision.pk}:{key}" for key in keys], indicator_id__in=indicator_ids
+    ).values_list("scope", "indicator_id", "year", "total")
+    for scope, indicator_id, year, total in rollups:
+        series[(scope.rsplit(":", 1)[1], indicator_id)][year] = total
+    direct = (
+        Measurement.objects.validated()
+        .filter(vision=vision, outcome_key__in=keys, indicator_id__in=indicator_ids, value__isnull=False)
+        .order_by("period_end")
+        .values_list("outcome_key", "indicator_id", "period_end", "value")
+    )
+    for key, indicator_id, period_end, value in direct:
+        series[(key, indicator_id)][period_end.year] = value
+    return series
+
+
+def indicator_rows(vision: Vision, links, series) -> list[dict]:
+    rows = []
+    for link in links:
+        years = series.get((link.outcome_key, link.indicator_id), {})
+        latest = max(years) if years else None
+        actual = years.get(latest) if latest else None
+        status = outcome_status(link, actual, latest) if latest else UNKNOWN
+        rows.append(
+            {
+                "link": link,
+                "indicator": link.indicator,
+                "outcome_key": link.outcome_key,
+                "years": sorted(years.items()),
+                "latest_year": latest,
+                "actual": actual,
+                "status": status,
+                "status_label": STATUS_LABELS[status],
+            }
+        )
+    return rows
+
+
+def vision_follow_up(vision: Vision) -> dict:
+    """The whole follow-up of a vision: its elements with € and people, its outcomes with their indicators and
+    status, its assumptions with the evidence cited. About ten queries whatever the data."""
+    version = followed_version(vision)
+    if version is None:
+        return {"version": None, "elements": [], "outcomes": [], "assumptions": []}
+    elements = list(version.elements.all())
+    outcomes = list(version.outcomes.select_related("element"))
+    assumptions = list(version.assumptions.select_related("outcome"))
+    links = list(OutcomeIndicator.objects.filter(vision=vision).select_related("indicator"))
+    series = _series(vision, links)
+    rows = indicator_rows(vision, links, series)
+    by_outcome = defaultdict(list)
+    for row in rows:
+        by_outcome[row["outcome_key"]].append(row)
+    granted = _granted_by_key(vision)
+    people = _people_by_scope(f"element:{vision.pk}:{e.key}" for e in elements)
+    cited = dict(
+        EvidenceCitation.objects.filter(vision=vision).values_list("assumption_key").annotate(n=Count("pk"))
+    )
+    return {
+        "version": version,
+        "elements": [
+            {
+                "element": e,
+                **granted[e.key],
+                "people": people.get(f"element:{vision.pk}:{e.key}", Decimal(0)),
+            }
+            for e in elements
+        ],
+        "outcomes": [{"outcome": o, "indicators": by_outcome.get(o.key, [])} for o in outcomes],
+        "assumptions": [{"assumption": a, "citations": cited.get(a.key, 0)} for a in assumptions],
+    }
+
+
+def find(version: VisionVersion, kind: str, key: str):
+    """The element, outcome or assumption of `version` with that lasting key, or None."""
+    manager = {"element": version.elements, "outcome": version.outcomes, "assumption": version.assumptions}[
+        kind
+    ]
+    return manager.filter(key=key).first()
+
+
+def contributing_actions(vision: Vision, element_key: str):
+    """The applications that serve the element (of any version of the vision), newest first, with what they were
+    granted; a queryset to paginate."""
+    return (
+        Application.objects.filter(pk__in=serving(vision, element_key))
+        .select_related("applicant", "call", "decision")
+        .annotate(granted=Sum("decision__grants__amount"))
+        .order_by("-pk")
+    )
+
+
+def with_people(applications) -> list:
+    """Sets `people` (people reached, all years) on each application of a page (one query)."""
+    applications = list(applications)
+    people = _people_by_scope(f"application:{a.pk}" for a in applications)
+    for application in applications:
+        application.people = people.get(f"application:{application.pk}", Decimal(0))
+    return applications
+
+
+def element_years(vision: Vision, element_key: str) -> list[dict]:
+    """Per year, for the element: € granted (by decision year) and people reached."""
+    granted = dict(
+        Grant.objects.filter(decision__application__in=serving(vision, element_key))
+        .values_list("decision__decided_on__year")
+        .annotate(t=Sum("amount"))
+    )
+    people = dict(
+        Rollup.objects.filter(scope=f"element:{vision.pk}:{element_key}", indicator__code=PEOPLE)
+        .values_list("year")
+        .annotate(t=Sum("total"))
+    )
+    return [
+        {"year": y, "granted": granted.get(y) or Decimal(0), "people": people.get(y) or Decimal(0)}
+        for y in sorted(set(granted) | set(people))
+    ]
+
+
+def outcome_detail(vision: Vision, outcome) -> dict:
+    links = list(
+        OutcomeIndicator.objects.filter(vision=vision, outcome_key=outcome.key).select_related("indicator")
+    )
+    return {"indicators": indicator_rows(vision, links, _series(vision, links))}
+
+
+def citable_measurements(vision: Vision, assumption, limit: int = 200) -> list:
+    """Measurements an assumption may cite, newest first: those recorded on the vision's outcomes, and the
+    results of the actions serving the element of the assumption's outcome."""
+    rule = Q(vision=vision)
+    if assumption.outcome_id and assumption.outcome.element_id:
+        rule |= Q(application__in=serving(vision, assumption.outcome.element.key))
+    queryset = Measurement.objects.validated().filter(rule).select_related("indicator", "application")
+    return list(queryset.order_by("-period_end", "indicator__name").distinct()[:limit])
