@@ -1,15 +1,8 @@
 """The printable « fiche de la communauté »: one context of plain data, rendered as HTML by a template or as
 a PDF here (reportlab platypus, A4, built-in Helvetica), so that both say the same thing."""
 
-import io
-from xml.sax.saxutils import escape
-
 from django.utils import timezone
-from reportlab.lib import colors
-from reportlab.lib.pagesizes import A4
-from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
-from reportlab.lib.units import cm
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import Paragraph
 
 from cooperer.communities.enums import (
     BACKBONE_MISSIONS,
@@ -23,10 +16,12 @@ from cooperer.communities.enums import (
 )
 from cooperer.communities.models import Axis, Community, PlannedAction, RoadmapVersion
 from cooperer.communities.services import structure_names
+from cooperer.core import pdf
 
 OPEN_IDEA_STATUSES = [IdeaStatus.NEW, IdeaStatus.STUDYING, IdeaStatus.ADOPTED]
 LATEST_DECISIONS = 20
 MAX_OPEN_IDEAS = 50
+_styles, _text, _date, _table = pdf.styles, pdf.text, pdf.date, pdf.table
 DEMO_NOTICE = "Données fictives de démonstration"
 
 
@@ -133,49 +128,6 @@ def community_fiche_context(community: Community) -> dict:
 # --- PDF -------------------------------------------------------------------------------------------------
 
 
-def _styles() -> dict:
-    sheet = getSampleStyleSheet()
-    body = ParagraphStyle(
-        "fiche-body", parent=sheet["BodyText"], fontName="Helvetica", fontSize=9.5, leading=12
-    )
-    return {
-        "title": ParagraphStyle("fiche-title", parent=sheet["Title"], fontName="Helvetica-Bold", fontSize=17),
-        "h2": ParagraphStyle(
-            "fiche-h2", parent=sheet["Heading2"], fontName="Helvetica-Bold", fontSize=12.5, keepWithNext=1
-        ),
-        "h3": ParagraphStyle(
-            "fiche-h3", parent=sheet["Heading3"], fontName="Helvetica-Bold", fontSize=10.5, keepWithNext=1
-        ),
-        "body": body,
-        "cell": ParagraphStyle("fiche-cell", parent=body, fontSize=8.5, leading=10.5),
-    }
-
-
-def _text(value) -> str:
-    """Escape user text for Paragraph markup; line breaks are kept."""
-    return escape(str(value or "")).replace("\n", "<br/>")
-
-
-def _date(value) -> str:
-    return f"{value:%d/%m/%Y}" if value else "—"
-
-
-def _table(header: list[str], rows: list[list[str]], widths: list[float], style) -> Table:
-    data = [[Paragraph(f"<b>{_text(h)}</b>", style) for h in header]]
-    data += [[Paragraph(_text(cell), style) for cell in row] for row in rows]
-    table = Table(data, colWidths=[w * cm for w in widths], repeatRows=1)
-    table.setStyle(
-        TableStyle(
-            [
-                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e3e3fd")),
-                ("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#929292")),
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-            ]
-        )
-    )
-    return table
-
-
 def _identity(ctx: dict, s: dict) -> list:
     qpvs = ", ".join(f"{q['code']} {q['name']}" for q in ctx["qpvs"]) or "—"
     sdgs = "; ".join(f"ODD {o['number']} : {o['label']}" for o in ctx["sdgs"]) or "—"
@@ -270,20 +222,5 @@ def community_pdf(community: Community) -> bytes:
     footer = f"Fiche générée le {_date(ctx['generated_on'])} par Coopérer"
     if ctx["is_demo"]:
         footer += f" — {DEMO_NOTICE}"
-
-    def on_page(canvas, doc):
-        canvas.saveState()
-        canvas.setFont("Helvetica", 8)
-        canvas.drawString(2 * cm, 1.2 * cm, footer)
-        canvas.drawRightString(A4[0] - 2 * cm, 1.2 * cm, f"Page {doc.page}")
-        canvas.restoreState()
-
-    buffer = io.BytesIO()
-    doc = SimpleDocTemplate(
-        buffer, pagesize=A4, leftMargin=2 * cm, rightMargin=2 * cm, topMargin=1.8 * cm, bottomMargin=2 * cm,
-        title=f"Fiche de la communauté — {ctx['name']}", author="Coopérer", lang="fr-FR",
-    )  # fmt: skip
     flow = _identity(ctx, s) + _phases_and_members(ctx, s) + _roadmap(ctx, s) + _decisions_and_ideas(ctx, s)
-    flow += [Spacer(1, 0.4 * cm), Paragraph(_text(footer + "."), s["cell"])]
-    doc.build(flow, onFirstPage=on_page, onLaterPages=on_page)
-    return buffer.getvalue()
+    return pdf.build(flow, title=f"Fiche de la communauté — {ctx['name']}", footer=footer, style=s["cell"])

@@ -20,6 +20,21 @@ STATUS_LABELS = {
 }  # fmt: skip
 
 
+DEFAULT_MAP_INDICATOR = "taux_pauvrete"
+FIRST_REPORT_YEAR = 2024
+
+
+def report_years(today=None) -> list[int]:
+    """The years a report may be generated for: from the first contracts' year to the current one."""
+    today = today or datetime.date.today()
+    return list(range(today.year, FIRST_REPORT_YEAR - 1, -1))
+
+
+def can_generate_report(user, contract) -> bool:
+    """The animation of the contract (and administrators) generates its reports; instructors read them."""
+    return can_animate_contract(user, contract)
+
+
 def can_read_dashboard(user, contract) -> bool:
     """Animatrices of the pilot EPCI and administrators; instructors of the EPCI read it too."""
     if can_animate_contract(user, contract):

@@ -13,7 +13,7 @@ from django.db.models import Count, Q, Sum
 from cooperer.calls.models import Application, Grant, ServedElement
 from cooperer.measurement.copil import STATUS_LABELS, UNKNOWN, outcome_status
 from cooperer.measurement.models import EvidenceCitation, Measurement, OutcomeIndicator, Rollup
-from cooperer.visions.models import Vision, VisionVersion
+from cooperer.visions.models import Outcome, Vision, VisionVersion
 from cooperer.visions.services import current_version
 
 PEOPLE = "personnes_touchees"
@@ -87,32 +87,41 @@ def _granted_by_key(vision: Vision) -> dict[str, dict]:
     return result
 
 
-def _series(vision: Vision, links) -> dict[tuple[str, int], dict[int, Decimal]]:
-    """(outcome key, indicator id) → {year: value}: values recorded on the outcome itself (surveys, official
-    figures), else the running total of the actions serving it for an additive indicator."""
-    keys = {link.outcome_key for link in links}
+def _series(links) -> dict[tuple[int, str, int], dict[int, Decimal]]:
+    """(vision id, outcome key, indicator id) → {year: value}: values recorded on the outcome itself (surveys,
+    official figures), else the running total of the actions serving it for an additive indicator. Two queries
+    for any number of outcomes, of one vision or several."""
+    keys = {(link.vision_id, link.outcome_key) for link in links}
     indicator_ids = {link.indicator_id for link in links}
-    series: dict[tuple[str, int], dict[int, Decimal]] = defaultdict(dict)
+    series: dict[tuple[int, str, int], dict[int, Decimal]] = defaultdict(dict)
     rollups = Rollup.objects.filter(
-        scope__in=[f"outcome:{vision.pk}:{key}" for key in keys], indicator_id__in=indicator_ids
+        scope__in=[f"outcome:{vision_id}:{key}" for vision_id, key in keys], indicator_id__in=indicator_ids
     ).values_list("scope", "indicator_id", "year", "total")
     for scope, indicator_id, year, total in rollups:
-        series[(scope.rsplit(":", 1)[1], indicator_id)][year] = total
+        _, vision_id, key = scope.split(":")
+        series[(int(vision_id), key, indicator_id)][year] = total
     direct = (
         Measurement.objects.validated()
-        .filter(vision=vision, outcome_key__in=keys, indicator_id__in=indicator_ids, value__isnull=False)
+        .filter(
+            vision_id__in={v for v, _ in keys},
+            outcome_key__in={k for _, k in keys},
+            indicator_id__in=indicator_ids,
+            value__isnull=False,
+        )
         .order_by("period_end")
-        .values_list("outcome_key", "indicator_id", "period_end", "value")
+        .values_list("vision_id", "outcome_key", "indicator_id", "period_end", "value")
     )
-    for key, indicator_id, period_end, value in direct:
-        series[(key, indicator_id)][period_end.year] = value
+    for vision_id, key, indicator_id, period_end, value in direct:
+        series[(vision_id, key, indicator_id)][period_end.year] = value
     return series
 
 
-def indicator_rows(vision: Vision, links, series) -> list[dict]:
+def indicator_rows(links) -> list[dict]:
+    """Each followed indicator of an outcome with its values per year, the latest one and where it stands."""
+    series = _series(links)
     rows = []
     for link in links:
-        years = series.get((link.outcome_key, link.indicator_id), {})
+        years = series.get((link.vision_id, link.outcome_key, link.indicator_id), {})
         latest = max(years) if years else None
         actual = years.get(latest) if latest else None
         status = outcome_status(link, actual, latest) if latest else UNKNOWN
@@ -131,6 +140,35 @@ def indicator_rows(vision: Vision, links, series) -> list[dict]:
     return rows
 
 
+def contract_visions(contract):
+    """The visions of a contract: its own, those that gather into them, and those of its QPVs."""
+    return Vision.objects.filter(
+        Q(contract=contract) | Q(parent__contract=contract) | Q(qpv__in=contract.qpvs.all())
+    ).distinct()
+
+
+def contract_outcomes(contract) -> list[dict]:
+    """Every followed outcome indicator of the contract's visions, with the outcome's text (four queries)."""
+    visions = list(contract_visions(contract).prefetch_related("versions"))
+    links = list(
+        OutcomeIndicator.objects.filter(vision__in=visions)
+        .select_related("indicator", "vision")
+        .order_by("pk")
+    )
+    rows = indicator_rows(links)
+    versions = [current_version(v, list(v.versions.all())) for v in visions if v.versions.all()]
+    texts = {
+        (vision_id, key): text
+        for vision_id, key, text in Outcome.objects.filter(version__in=versions).values_list(
+            "version__vision_id", "key", "text"
+        )
+    }
+    for row in rows:
+        row["outcome_text"] = texts.get((row["link"].vision_id, row["outcome_key"]), "")
+        row["vision"] = row["link"].vision
+    return [row for row in rows if row["outcome_text"]]
+
+
 def vision_follow_up(vision: Vision) -> dict:
     """The whole follow-up of a vision: its elements with € and people, its outcomes with their indicators and
     status, its assumptions with the evidence cited. About ten queries whatever the data."""
@@ -141,8 +179,7 @@ def vision_follow_up(vision: Vision) -> dict:
     outcomes = list(version.outcomes.select_related("element"))
     assumptions = list(version.assumptions.select_related("outcome"))
     links = list(OutcomeIndicator.objects.filter(vision=vision).select_related("indicator"))
-    series = _series(vision, links)
-    rows = indicator_rows(vision, links, series)
+    rows = indicator_rows(links)
     by_outcome = defaultdict(list)
     for row in rows:
         by_outcome[row["outcome_key"]].append(row)
@@ -216,7 +253,7 @@ def outcome_detail(vision: Vision, outcome) -> dict:
     links = list(
         OutcomeIndicator.objects.filter(vision=vision, outcome_key=outcome.key).select_related("indicator")
     )
-    return {"indicators": indicator_rows(vision, links, _series(vision, links))}
+    return {"indicators": indicator_rows(links)}
 
 
 def citable_measurements(vision: Vision, assumption, limit: int = 200) -> list:

@@ -6,7 +6,11 @@ import pytest
 from cooperer.accounts.enums import Funder
 from cooperer.calls import services as calls
 from cooperer.calls.enums import Outcome
-from cooperer.measurement import library
+from cooperer.measurement import library, services
+from cooperer.measurement.enums import IndicatorKind, MeasurementSource, Polarity, Unit
+from cooperer.measurement.models import Indicator, OutcomeIndicator
+from cooperer.visions import services as visions
+from cooperer.visions.enums import Horizon, Level
 
 DECIDED_ON = datetime.date(2025, 1, 20)
 
@@ -32,8 +36,6 @@ def _during_call(application):
 @pytest.fixture
 def indicators(db):
     library.ensure_defaults()
-    from cooperer.measurement.models import Indicator
-
     return {i.code: i for i in Indicator.objects.national()}
 
 
@@ -50,3 +52,48 @@ def funded(past_application, users, indicators):
     """A funded action of 2025 with its bilan to file."""
     decision = fund(past_application, users)
     return {"application": past_application, "decision": decision, "bilan": past_application.bilans.get()}
+
+
+def approve(funded, users):
+    from cooperer.measurement import followup
+    from tests.measurement.test_followup import fill
+
+    bilan = funded["bilan"]
+    followup.submit(bilan, users["member"], results=fill(bilan))
+    followup.approve(bilan, users["state_instructor"])
+
+
+@pytest.fixture
+def followed(funded, users):
+    """The Sud-Est vision with an outcome on the youth element, followed by a survey indicator measured in
+    2024–2026 (baseline 2023, target 2030), and an assumption on that outcome."""
+    youth = funded["application"].call.youth
+    vision = youth.version.vision
+    outcome = visions.add_outcome(
+        youth.version, text="Les jeunes fréquentent des lieux encadrés", horizon=Horizon.INTERMEDIATE,
+        level=Level.POPULATION, element=youth,
+    )  # fmt: skip
+    assumption = visions.add_assumption(youth.version, "Un lieu co-géré attire les jeunes éloignés.", outcome)
+    survey = Indicator.objects.create(
+        epci=vision.epci, code="jeunes_lieux", name="Jeunes qui fréquentent un lieu encadré",
+        kind=IndicatorKind.OUTCOME, unit=Unit.PEOPLE, polarity=Polarity.UP, source="Enquête du collectif",
+    )  # fmt: skip
+    OutcomeIndicator.objects.create(
+        vision=vision, outcome_key=outcome.key, indicator=survey, baseline=120, baseline_year=2023,
+        target=400, target_year=2030,
+    )  # fmt: skip
+    rows = [
+        services.Row(indicator=survey, value=Decimal(v), period_start=datetime.date(y, 1, 1),
+                     period_end=datetime.date(y, 12, 31), vision_id=vision.pk, outcome_key=outcome.key,
+                     epci_id=vision.epci_id)
+        for y, v in ((2024, 150), (2025, 205), (2026, 262))
+    ]  # fmt: skip
+    services.record(rows, source=MeasurementSource.COMMAND, check_plan=False)
+    approve(funded, users)
+    return {
+        "vision": vision,
+        "element": youth,
+        "outcome": outcome,
+        "assumption": assumption,
+        "survey": survey,
+    }

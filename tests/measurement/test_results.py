@@ -10,58 +10,14 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from cooperer.measurement import rollup, services
-from cooperer.measurement.enums import IndicatorKind, MeasurementSource, Polarity, Unit
+from cooperer.measurement.enums import IndicatorKind, MeasurementSource
 from cooperer.measurement.models import EvidenceCitation, Indicator, OutcomeIndicator, Rollup
 from cooperer.territories.models import Qpv
 from cooperer.visions import services as visions
 from cooperer.visions.enums import AssumptionStatus, Horizon, Level
-from tests.measurement.test_followup import fill
+from tests.measurement.fixtures import approve
 
 pytestmark = pytest.mark.django_db
-
-
-def approve(funded, users):
-    from cooperer.measurement import followup
-
-    bilan = funded["bilan"]
-    followup.submit(bilan, users["member"], results=fill(bilan))
-    followup.approve(bilan, users["state_instructor"])
-
-
-@pytest.fixture
-def followed(funded, users):
-    """The Sud-Est vision with an outcome on the youth element, followed by a survey indicator measured in
-    2024–2026 (baseline 2023, target 2030), and an assumption on that outcome."""
-    youth = funded["application"].call.youth
-    vision = youth.version.vision
-    outcome = visions.add_outcome(
-        youth.version, text="Les jeunes fréquentent des lieux encadrés", horizon=Horizon.INTERMEDIATE,
-        level=Level.POPULATION, element=youth,
-    )  # fmt: skip
-    assumption = visions.add_assumption(youth.version, "Un lieu co-géré attire les jeunes éloignés.", outcome)
-    survey = Indicator.objects.create(
-        epci=vision.epci, code="jeunes_lieux", name="Jeunes qui fréquentent un lieu encadré",
-        kind=IndicatorKind.OUTCOME, unit=Unit.PEOPLE, polarity=Polarity.UP, source="Enquête du collectif",
-    )  # fmt: skip
-    OutcomeIndicator.objects.create(
-        vision=vision, outcome_key=outcome.key, indicator=survey, baseline=120, baseline_year=2023,
-        target=400, target_year=2030,
-    )  # fmt: skip
-    rows = [
-        services.Row(indicator=survey, value=Decimal(v), period_start=datetime.date(y, 1, 1),
-                     period_end=datetime.date(y, 12, 31), vision_id=vision.pk, outcome_key=outcome.key,
-                     epci_id=vision.epci_id)
-        for y, v in ((2024, 150), (2025, 205), (2026, 262))
-    ]  # fmt: skip
-    services.record(rows, source=MeasurementSource.COMMAND, check_plan=False)
-    approve(funded, users)
-    return {
-        "vision": vision,
-        "element": youth,
-        "outcome": outcome,
-        "assumption": assumption,
-        "survey": survey,
-    }
 
 
 def test_the_vision_follow_up_shows_what_each_element_received(client, followed, users):
