@@ -11,8 +11,10 @@ from decimal import Decimal
 from django.db.models import Count, Q, Sum
 
 from cooperer.calls.models import Application, Grant, ServedElement
-from cooperer.measurement.copil import STATUS_LABELS, UNKNOWN, outcome_status
+from cooperer.measurement.copil import OFF_TRACK, ON_TRACK, REACHED, STATUS_LABELS, UNKNOWN, outcome_status
 from cooperer.measurement.models import EvidenceCitation, Measurement, OutcomeIndicator, Rollup
+from cooperer.measurement.secrecy import SECRET, mask_value
+from cooperer.visions.enums import VersionStatus
 from cooperer.visions.models import Outcome, Vision, VisionVersion
 from cooperer.visions.services import current_version
 
@@ -167,6 +169,32 @@ def contract_outcomes(contract) -> list[dict]:
         row["outcome_text"] = texts.get((row["link"].vision_id, row["outcome_key"]), "")
         row["vision"] = row["link"].vision
     return [row for row in rows if row["outcome_text"]]
+
+
+PLAIN_STATUS = {ON_TRACK: "ça avance comme prévu", OFF_TRACK: "ça avance moins vite que prévu",
+                REACHED: "objectif atteint", UNKNOWN: "trop tôt pour le dire"}  # fmt: skip
+
+
+def public_outcomes(qpv) -> list[dict]:
+    """For residents: the followed outcomes of the QPV's adopted vision, in plain words (five queries)."""
+    adopted = list(
+        VisionVersion.objects.filter(vision__qpv=qpv, status=VersionStatus.ADOPTED).order_by("-number")[:1]
+    )
+    if not adopted:
+        return []
+    texts = dict(adopted[0].outcomes.values_list("key", "text"))
+    links = list(
+        OutcomeIndicator.objects.filter(vision_id=adopted[0].vision_id, outcome_key__in=texts)
+        .select_related("indicator")
+        .order_by("pk")
+    )
+    rows = indicator_rows(links)
+    for row in rows:
+        row["outcome_text"] = texts[row["outcome_key"]]
+        row["plain_status"] = PLAIN_STATUS[row["status"]]
+        count = row["indicator"].is_count
+        row["secret"] = row["actual"] is not None and mask_value(row["actual"], is_count=count) == SECRET
+    return rows
 
 
 def vision_follow_up(vision: Vision) -> dict:

@@ -10,7 +10,7 @@ from django.views.decorators.cache import cache_control
 
 from cooperer.calls.enums import Outcome
 from cooperer.calls.models import Application, Grant
-from cooperer.measurement import secrecy
+from cooperer.measurement import rollup, secrecy
 from cooperer.measurement.enums import BilanStatus, IndicatorKind
 from cooperer.measurement.models import Bilan, Measurement, Rollup
 from cooperer.territories.models import Qpv
@@ -93,6 +93,7 @@ def follow_up_context(qpv) -> dict:
         "total_granted": sum((g for g in granted.values() if g), start=0),
         "people": _shown(total_people, True) if total_people is not None else None,
         "context_rows": context_rows,
+        "outcomes": rollup.public_outcomes(qpv),
     }
 
 
