@@ -119,7 +119,7 @@ def assumption(request, pk, key):
         "citable": rollup.citable_measurements(vision, item) if can_edit else [],
         "statuses": [c for c in AssumptionStatus.choices if c[0] != item.status], "nav": "measurement",
     }  # fmt: skip
-    return render(request, "measurement/results/assumption.html", context, status=400 if errors else 200)
+    return render(request, "measurement/results/assumption.html", context)
 
 
 urlpatterns = [
