@@ -1,10 +1,11 @@
-from cooperer.measurement.views import bilans, copil, home, indicators
+from cooperer.measurement.views import bilans, context_import, copil, home, indicators
 
 app_name = "measurement"
 
 urlpatterns = [
     *home.urlpatterns,
     *indicators.urlpatterns,
+    *context_import.urlpatterns,
     *bilans.urlpatterns,
     *copil.urlpatterns,
 ]
