@@ -72,9 +72,11 @@ def test_the_library_keeps_constant_queries_and_pages(
         for n in range(120)
     )  # fmt: skip
     with django_assert_max_num_queries(8):
-        response = client.get(reverse("measurement:indicators"), {"page": 2})
+        response = client.get(reverse("measurement:indicators"), {"type": IndicatorKind.OUTPUT, "page": 2})
+    outputs = sum(1 for i in indicators.values() if i.kind == IndicatorKind.OUTPUT)
     assert len(response.context["page"].object_list) == 50
-    assert response.context["page"].paginator.count == len(indicators) + 120
+    assert response.context["page"].paginator.count == outputs + 120
+    assert '<a href="?type=output&amp;page=3">Page suivante</a>' in response.content.decode()
 
 
 def test_anonymous_visitors_are_sent_to_log_in(client, own):
