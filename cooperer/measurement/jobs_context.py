@@ -1,6 +1,7 @@
 """Background jobs of the web import of context tables: a preview (every cell checked, nothing written), then an
 all-or-nothing commit of the same stored files. Both read the file through `importers.preview`."""
 
+from datetime import date
 from pathlib import Path
 
 from django.urls import reverse
@@ -9,7 +10,7 @@ from django.utils import timezone
 from cooperer.jobs.services import JobFailure, job_handler
 from cooperer.measurement import importers
 from cooperer.measurement.enums import MeasurementSource
-from cooperer.measurement.models import UploadBatch
+from cooperer.measurement.models import Measurement, UploadBatch
 
 MAX_LISTED_ERRORS = 1000
 
@@ -61,6 +62,21 @@ def _already_said(batch: UploadBatch) -> str:
     )
 
 
+def _already_stored(result: importers.ContextPreview) -> int:
+    """How many of the values to record already have a value for the same indicator, QPV and period (they will be
+    updated if they changed, never added twice)."""
+    indicator_ids = {value.indicator.pk for value in result.values if value.indicator.pk}
+    stored = set(
+        Measurement.objects.filter(
+            indicator_id__in=indicator_ids, qpv_id__in=result.qpv_ids, application__isnull=True
+        ).values_list("indicator_id", "qpv_id", "period_start", "period_end")
+    )
+    return sum(
+        (value.indicator.pk, value.qpv_id, date(value.year, 1, 1), date(value.year, 12, 31)) in stored
+        for value in result.values
+    )
+
+
 def _refuse_a_second_import(sha256: str | None) -> None:
     batch = already_imported(sha256) if sha256 else None
     if batch is not None:
@@ -84,6 +100,7 @@ def run_context_preview(job) -> dict:
     elif batch is not None:
         summary["déjà importé"] = _already_said(batch)
     elif result.values:
+        summary["dont déjà enregistrées (mises à jour si elles changent)"] = _already_stored(result)
         summary["action"] = {
             "url": reverse("measurement:context_commit", args=[job.pk]),
             "label": f"Importer ces {len(result.values)} valeurs",

@@ -134,6 +134,26 @@ def test_the_same_file_twice_is_not_counted_twice(client, users, territory, indi
     assert Measurement.objects.count() == 4 and UploadBatch.objects.count() == 1
 
 
+def test_a_corrected_file_updates_the_values_already_stored(client, users, territory, indicators):
+    client.force_login(users["se_animator"])
+    upload(client)
+    commit(client, Job.objects.get(kind="context_preview"))
+    assert (
+        Job.objects.get(kind="context_preview").result[
+            "dont déjà enregistrées (mises à jour si elles changent)"
+        ]
+        == 0
+    )
+    upload(client, GOOD.replace(b"2 857", b"2 860"))  # same name, one value corrected
+    second = Job.objects.filter(kind="context_preview").first()
+    assert second.result["dont déjà enregistrées (mises à jour si elles changent)"] == 4
+    commit(client, second)
+    done = Job.objects.filter(kind="context_commit").first()
+    assert (done.result["créées"], done.result["mises à jour"], done.result["inchangées"]) == (0, 1, 3)
+    assert Measurement.objects.count() == 4
+    assert Measurement.objects.get(qpv=territory["sud_est"], indicator=indicators["population"]).value == 2860
+
+
 def test_two_commits_of_one_preview_write_once(client, users, territory, indicators):
     client.force_login(users["se_animator"])
     upload(client)
