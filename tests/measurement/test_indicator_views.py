@@ -187,16 +187,16 @@ def test_an_animatrice_creates_indicators_for_her_own_territory_only(client, use
     assert Indicator.objects.get(code="acces_droits").epci == territory["m2a"]
 
 
-def test_the_animation_and_the_administrator_edit_the_territorys_indicator(client, users, own):
+def test_the_animation_and_the_administrator_edit_the_territorys_indicator(client, users, territory, own):
     for who in ("se_animator", "admin"):
         client.force_login(users[who])
         data = {**NEW, "code": "jardins_partages", "kind": IndicatorKind.CONTEXT, "unit": Unit.COUNT,
-                "disaggregations": [], "name": f"Jardins ({who})"}  # fmt: skip
+                "disaggregations": [], "name": f"Jardins ({who})", "epci": territory["m2a"].pk}  # fmt: skip
         assert (
             client.post(reverse("measurement:indicator_edit", args=[own["sem"].pk]), data).status_code == 302
         )
         own["sem"].refresh_from_db()
-        assert own["sem"].name == f"Jardins ({who})" and own["sem"].epci == own["sem"].epci
+        assert own["sem"].name == f"Jardins ({who})" and own["sem"].epci == territory["sem"]
 
 
 def test_a_national_indicator_is_not_editable_even_by_an_administrator(client, users, indicators):
