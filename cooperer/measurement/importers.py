@@ -614,8 +614,10 @@ DEMO_YEAR = 2020
 
 
 def load_demo_context(reference_dir: str | None) -> int:
-    """Imports the real national context table for the QPVs the database holds (the demo's 27); rows of other
-    QPVs are skipped silently — only here. Returns how many measurements were written; 0 without the file."""
+    """Imports the real national context table for the QPVs of the contracts the database holds (the demo's 27);
+    rows of other QPVs are skipped silently — only here. Returns how many measurements were written; 0 without
+    the file. Being a part of the file only, it is recorded under its own fingerprint: importing the whole file
+    later is not refused as a second import."""
     if not reference_dir:
         return 0
     path = Path(reference_dir) / DEMO_FILE
@@ -625,6 +627,10 @@ def load_demo_context(reference_dir: str | None) -> int:
     result = preview(str(path), dictionary=DEMO_DICTIONARY, year=DEMO_YEAR, skip_unknown=True)
     if result.errors:
         raise ContextImportError(f"{len(result.errors)} erreur(s) dans {path.name}.", result.errors)
+    followed = set(Qpv.objects.filter(contracts__isnull=False).values_list("pk", flat=True))
+    result.values = [value for value in result.values if value.qpv_id in followed]
+    result.qpv_ids &= followed
+    result.sha256 = hashlib.sha256(f"démo, QPV des contrats : {result.sha256}".encode()).hexdigest()
     if not result.values:
         return 0
     written = commit(result)

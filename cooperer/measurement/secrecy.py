@@ -41,3 +41,13 @@ def mask_breakdown(cells: dict, *, is_count: bool = True) -> dict:
         if others:
             masked[others[0][1]] = SECRET
     return masked
+
+
+def public_figure(value, *, is_count: bool, is_secret: bool = False) -> dict:
+    """{"secret": bool, "value": Decimal | None} ready to show: SECRET rules applied, no exponent (2.8E+3)."""
+    masked = SECRET if is_secret else mask_value(value, is_count=is_count)
+    if masked == SECRET:
+        return {"secret": True, "value": None}
+    if isinstance(masked, Decimal):
+        masked = masked.quantize(Decimal(1)) if masked == masked.to_integral_value() else masked.normalize()
+    return {"secret": False, "value": masked}

@@ -1,10 +1,11 @@
-from cooperer.measurement.views import bilans, copil, home, indicators, results
+from cooperer.measurement.views import bilans, context_import, copil, home, indicators, results
 
 app_name = "measurement"
 
 urlpatterns = [
     *home.urlpatterns,
     *indicators.urlpatterns,
+    *context_import.urlpatterns,
     *bilans.urlpatterns,
     *copil.urlpatterns,
     *results.urlpatterns,

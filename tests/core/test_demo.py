@@ -8,7 +8,8 @@ from cooperer.actors.models import Structure
 from cooperer.communities.models import Community
 from cooperer.consultations.models import Consultation
 from cooperer.core import demo
-from cooperer.measurement.models import Bilan, Rollup
+from cooperer.measurement.enums import IndicatorKind
+from cooperer.measurement.models import Bilan, Measurement, Rollup
 from cooperer.territories.models import ContratDeVille, Qpv
 from cooperer.visions import services
 from cooperer.visions.models import Vision
@@ -65,10 +66,16 @@ def test_the_demo_loads_both_contracts_from_the_official_files_and_can_run_twice
     assert sorted(touched.values_list("year", flat=True)) == [2024, 2025, 2026]
     revised = sud_est.versions.get(status="draft").assumptions.get(text__startswith="Un lieu co-géré")
     assert list(revised.changes.values_list("status_to", flat=True)) == ["refuted", "revised"]
+    context = Measurement.objects.filter(indicator__kind=IndicatorKind.CONTEXT, qpv__isnull=False)
+    assert context.values("qpv").distinct().count() == 27  # the QPVs of the two contracts, once each
+    assert context.count() == 27 * 12 and not context.filter(qpv__contracts__isnull=True).exists()
+    population = context.get(qpv__code="QN04215M", indicator__code="population")
+    assert (population.value, population.period_end.year) == (2857, 2020)
     member = User.objects.get(username="membre.centre-social@demo.cooperer.fr")
     assert member.role_assignments.get().structure.name == "Centre social des Quartiers Sud-Est"
     out = capsys.readouterr().out
     assert demo.DEMO_PASSWORD in out and "animatrice.saint-etienne@demo.cooperer.fr" in out
+    assert "Données de contexte : 324 valeurs officielles" in out
 
 
 def test_the_demo_says_which_file_is_missing(tmp_path):

@@ -89,6 +89,19 @@ def test_the_demo_loads_the_real_file_for_the_qpvs_it_holds(territory, indicator
     assert poverty.period_end.year == 2021  # Filosofi 2021, the other columns are the 2020 census
 
 
+def test_the_demo_imports_only_the_qpvs_of_its_contracts_and_does_not_block_the_whole_file(
+    territory, indicators, shared_data, montbrison
+):
+    assert importers.load_demo_context(str(shared_data)) == 4 * 12
+    assert not Measurement.objects.filter(qpv=montbrison).exists()
+    whole = importers.preview(
+        str(shared_data / importers.DEMO_FILE), dictionary=importers.DEMO_DICTIONARY, year=importers.DEMO_YEAR,
+        skip_unknown=True,
+    )  # fmt: skip
+    assert not UploadBatch.objects.filter(sha256=whole.sha256).exists()
+    assert importers.commit(whole)["créées"] == 12  # Montbrison's, the others are already there
+
+
 def test_the_demo_does_nothing_without_the_file(territory, tmp_path):
     assert importers.load_demo_context(str(tmp_path)) == 0
     assert importers.load_demo_context(None) == 0

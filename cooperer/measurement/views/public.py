@@ -19,10 +19,7 @@ PEOPLE = "personnes_touchees"
 
 
 def _shown(value, is_count):
-    masked = secrecy.mask_value(value, is_count=is_count)
-    if masked == secrecy.SECRET:
-        return {"secret": True, "value": None}
-    return {"secret": False, "value": masked.normalize() if hasattr(masked, "normalize") else masked}
+    return secrecy.public_figure(value, is_count=is_count)
 
 
 def follow_up_context(qpv) -> dict:
@@ -77,7 +74,7 @@ def follow_up_context(qpv) -> dict:
     for m in latest.select_related("indicator").order_by("indicator__name"):
         if last_end.get(m.indicator_id) != m.period_end:
             continue
-        shown = {"secret": True, "value": None} if m.is_secret else _shown(m.value, m.indicator.is_count)
+        shown = secrecy.public_figure(m.value, is_count=m.indicator.is_count, is_secret=m.is_secret)
         context_rows.append(
             {
                 "name": m.indicator.name,

@@ -6,6 +6,7 @@ from cooperer.calls.demo import clear_demo_calls, load_demo_calls
 from cooperer.communities.demo import load_demo_communities
 from cooperer.consultations.demo import load_demo_consultation
 from cooperer.core import demo
+from cooperer.measurement import importers
 from cooperer.measurement.demo import clear_demo_measurement, load_demo_measurement
 from cooperer.territories.importers import ReferenceImportError
 from cooperer.visions.demo import clear_demo_visions, load_demo_visions
@@ -67,6 +68,17 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"Mesure partagée : {made['calls']} éditions antérieures des appels (2024–2026), {made['bilans']} "
                 f"bilans fictifs déposés, {made['outcomes']} changements attendus suivis par un indicateur"
+            )
+        try:
+            context = importers.load_demo_context(folder)
+        except importers.ContextImportError as exc:
+            for error in exc.errors[:50]:
+                self.stderr.write(f"  {error}")
+            raise CommandError(str(exc)) from exc
+        if context:
+            self.stdout.write(
+                f"Données de contexte : {context} valeurs officielles des QPV des deux contrats "
+                f"({importers.DEMO_FILE.name})"
             )
         self.stdout.write(
             self.style.SUCCESS(f"\nComptes de démonstration (mot de passe : {demo.DEMO_PASSWORD})")
