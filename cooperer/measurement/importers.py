@@ -416,7 +416,7 @@ def _year(text: str) -> int | None:
 
 
 @dataclass
-class _Places:
+class QpvPlaces:
     """The QPVs of the database by code, with their EPCI (first commune) and every EPCI they touch."""
 
     ids: dict[str, int]
@@ -424,7 +424,7 @@ class _Places:
     touches: dict[int, set[int]]
 
     @classmethod
-    def load(cls, codes: set[str]) -> "_Places":
+    def load(cls, codes: set[str]) -> "QpvPlaces":
         found = list(Qpv.objects.filter(code__in=codes).values_list("pk", "code", "commune_codes"))
         order = {pk: list(commune_codes or []) for pk, _, commune_codes in found}
         links = defaultdict(list)
@@ -443,7 +443,7 @@ class _Places:
 
 def _read_rows(rows, code_column, year_column, year, column_years, epci_ids, skip_unknown, result) -> None:
     codes = {normalize_qpv_code(values.get(code_column, "")) for _, values in rows}
-    places = _Places.load({code for code in codes if code})
+    places = QpvPlaces.load({code for code in codes if code})
     first = {}  # (qpv_id, column, year) -> (line, value, is_secret)
     census_rounded = defaultdict(int)
     errors = result.errors
