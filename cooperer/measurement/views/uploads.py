@@ -1,0 +1,79 @@
+"""« Importer des mesures » : upload a long table of measurements, preview it in a job (every error with its line,
+column and reason, nothing written), then commit it all or nothing in a second job."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path
+from django.views.decorators.http import require_POST
+
+from cooperer.core.uploads import store_upload
+from cooperer.jobs.enums import JobStatus
+from cooperer.jobs.models import Job
+from cooperer.jobs.services import start_job
+from cooperer.measurement import uploads
+from cooperer.measurement.enums import MeasurementSource
+from cooperer.measurement.forms import MeasurementUploadForm
+from cooperer.measurement.models import UploadBatch
+
+NOT_ALLOWED = (
+    "L'import de mesures est réservé à l'animation du territoire, aux financeurs, aux structures porteuses "
+    "d'actions et aux administrateur·rices."
+)
+
+
+def _require_uploader(request) -> None:
+    if not uploads.can_upload(request.user):
+        raise PermissionDenied(NOT_ALLOWED)
+
+
+@login_required
+def upload(request):
+    _require_uploader(request)
+    form = MeasurementUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        received = form.cleaned_data["file"]
+        stored = store_upload(received, "measurements")
+        job = start_job(
+            "measurements_preview",
+            f"Aperçu de l'import de mesures {received.name}",
+            {"path": str(stored), "name": received.name},
+            request.user,
+        )
+        return redirect(job)
+    batches = UploadBatch.objects.filter(created_by=request.user, kind=MeasurementSource.UPLOAD)[:20]
+    context = {"form": form, "columns": uploads.TEMPLATE_COLUMNS, "batches": batches, "nav": "measurement"}
+    return render(request, "measurement/uploads.html", context)
+
+
+@login_required
+def template(request):
+    response = HttpResponse(uploads.template_csv(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="modele-import-mesures.csv"'
+    return response
+
+
+@login_required
+@require_POST
+def commit(request, job_pk):
+    _require_uploader(request)
+    preview = get_object_or_404(Job, pk=job_pk, kind="measurements_preview", created_by=request.user)
+    if preview.errors or preview.status != JobStatus.SUCCEEDED:
+        messages.error(request, "Cet aperçu contient des erreurs : corrigez le fichier et relancez l'import.")
+        return redirect(preview)
+    job = start_job(
+        "measurements_commit",
+        preview.label.replace("Aperçu de l'import", "Import"),
+        preview.params,
+        request.user,
+    )
+    return redirect(job)
+
+
+urlpatterns = [
+    path("imports/", upload, name="uploads"),
+    path("imports/modele.csv", template, name="upload_template"),
+    path("imports/<int:job_pk>/importer/", commit, name="upload_commit"),
+]
