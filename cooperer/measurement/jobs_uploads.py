@@ -4,10 +4,8 @@ from pathlib import Path
 
 from django.urls import reverse
 
-from cooperer.jobs.services import JobFailure, job_handler
+from cooperer.jobs.services import MAX_LISTED_ERRORS, JobFailure, job_handler, preview_outcome
 from cooperer.measurement import uploads
-
-MAX_LISTED_ERRORS = 1000
 
 
 def _preview(job) -> uploads.UploadPreview:
@@ -26,19 +24,8 @@ def _preview(job) -> uploads.UploadPreview:
 @job_handler("measurements_preview")
 def run_measurements_preview(job) -> dict:
     result = _preview(job)
-    summary = result.summary()
-    if result.errors:
-        errors = [error.as_dict() for error in result.errors[:MAX_LISTED_ERRORS]]
-        type(job).objects.filter(pk=job.pk).update(errors=errors)
-        summary["à faire"] = (
-            "Corrigez ces erreurs dans le fichier puis déposez-le à nouveau : rien n'a été écrit."
-        )
-    elif result.rows:
-        summary["action"] = {
-            "url": reverse("measurement:upload_commit", args=[job.pk]),
-            "label": f"Importer ces {len(result.rows)} mesures",
-        }
-    return summary
+    url = reverse("measurement:upload_commit", args=[job.pk])
+    return preview_outcome(job, result.summary(), result.errors, len(result.rows), url, "mesures")
 
 
 @job_handler("measurements_commit")

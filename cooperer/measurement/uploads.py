@@ -20,12 +20,12 @@ from django.utils import timezone
 from cooperer.accounts.permissions import animated_epci_ids, is_platform_admin, roles_of
 from cooperer.calls.models import Application, Grant
 from cooperer.calls.permissions import can_instruct, carries, member_structure_ids
-from cooperer.core.sources import RowError, SourceError, read_bytes, table_rows
+from cooperer.core.sources import ImportRefused, RowError, SourceError, read_bytes, table_rows
 from cooperer.core.text import fold
 from cooperer.core.validators import normalize_qpv_code
 from cooperer.measurement import services
 from cooperer.measurement.enums import DISAGGREGATION_CATEGORIES, MeasurementSource
-from cooperer.measurement.importers import NOT_PUBLISHED, QpvPlaces
+from cooperer.measurement.importers import NOT_PUBLISHED, QpvPlaces, record_rows, refuse_unless_clean
 from cooperer.measurement.models import Indicator, UploadBatch
 from cooperer.visions.models import Outcome, Vision
 
@@ -83,12 +83,8 @@ def _breakdown_headers() -> dict[str, tuple[str, str]]:
 BREAKDOWN_HEADERS = _breakdown_headers()
 
 
-class UploadError(Exception):
+class UploadError(ImportRefused):
     """A file that cannot be imported at all (unreadable, foreign layout, already imported), or a refused commit."""
-
-    def __init__(self, message: str, errors: list[RowError] | None = None):
-        super().__init__(message)
-        self.errors = errors or []
 
 
 @dataclass
@@ -429,31 +425,16 @@ def _value(text: str, column: str, row: services.Row, errors) -> None:
 def commit(result: UploadPreview, *, user=None, source=MeasurementSource.UPLOAD) -> dict:
     """Writes every measurement of an error-free preview, or none; the file is recorded (`UploadBatch`) in the same
     transaction. Returns {"créées", "mises à jour", "inchangées"}."""
-    if result.errors:
-        raise UploadError(
-            f"{len(result.errors)} erreur(s) : corrigez le fichier avant d'importer. Rien n'a été écrit.",
-            result.errors,
-        )
-    if not result.rows:
-        raise UploadError("Aucune mesure à importer : rien n'a été écrit.")
+    refuse_unless_clean(result.errors, len(result.rows), UploadError, "mesure")
     try:
         with transaction.atomic():
             batch = UploadBatch.objects.create(
                 sha256=result.sha256, kind=MeasurementSource.UPLOAD, file_name=result.source[:300],
                 rows=result.lines, epci_id=result.epci_id(), created_by=user,
             )  # fmt: skip
-            written = services.record(result.rows, source=source, user=user, batch=batch)
+            return record_rows(result.rows, UploadError, source=source, user=user, batch=batch)
     except IntegrityError as exc:  # the same file committed meanwhile
         raise UploadError(already_imported(result.sha256) or "Ce fichier a déjà été importé.") from exc
-    except services.MeasurementError as exc:
-        raise UploadError(
-            str(exc), [RowError(e["line"], e["column"], e["reason"]) for e in exc.errors]
-        ) from exc
-    return {
-        "créées": written["created"],
-        "mises à jour": written["updated"],
-        "inchangées": written["unchanged"],
-    }
 
 
 def template_csv() -> str:

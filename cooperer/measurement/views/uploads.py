@@ -1,18 +1,16 @@
 """« Importer des mesures » : upload a long table of measurements, preview it in a job (every error with its line,
 column and reason, nothing written), then commit it all or nothing in a second job."""
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.views.decorators.http import require_POST
 
-from cooperer.core.uploads import store_upload
-from cooperer.jobs.enums import JobStatus
+from cooperer.core.exports import csv_download
 from cooperer.jobs.models import Job
-from cooperer.jobs.services import start_job
+from cooperer.jobs.services import start_upload_job
+from cooperer.jobs.views import commit_preview
 from cooperer.measurement import uploads
 from cooperer.measurement.enums import MeasurementSource
 from cooperer.measurement.forms import MeasurementUploadForm
@@ -35,14 +33,10 @@ def upload(request):
     form = MeasurementUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         received = form.cleaned_data["file"]
-        stored = store_upload(received, "measurements")
-        job = start_job(
-            "measurements_preview",
-            f"Aperçu de l'import de mesures {received.name}",
-            {"path": str(stored), "name": received.name},
-            request.user,
+        label = f"Aperçu de l'import de mesures {received.name}"
+        return redirect(
+            start_upload_job("measurements_preview", label, received, "measurements", request.user)
         )
-        return redirect(job)
     batches = UploadBatch.objects.filter(created_by=request.user, kind=MeasurementSource.UPLOAD)[:20]
     context = {"form": form, "columns": uploads.TEMPLATE_COLUMNS, "batches": batches, "nav": "measurement"}
     return render(request, "measurement/uploads.html", context)
@@ -50,9 +44,7 @@ def upload(request):
 
 @login_required
 def template(request):
-    response = HttpResponse(uploads.template_csv(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="modele-import-mesures.csv"'
-    return response
+    return csv_download(uploads.template_csv(), "modele-import-mesures.csv")
 
 
 @login_required
@@ -60,16 +52,7 @@ def template(request):
 def commit(request, job_pk):
     _require_uploader(request)
     preview = get_object_or_404(Job, pk=job_pk, kind="measurements_preview", created_by=request.user)
-    if preview.errors or preview.status != JobStatus.SUCCEEDED:
-        messages.error(request, "Cet aperçu contient des erreurs : corrigez le fichier et relancez l'import.")
-        return redirect(preview)
-    job = start_job(
-        "measurements_commit",
-        preview.label.replace("Aperçu de l'import", "Import"),
-        preview.params,
-        request.user,
-    )
-    return redirect(job)
+    return commit_preview(request, preview, "measurements_commit")
 
 
 urlpatterns = [

@@ -2,11 +2,10 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
+from cooperer.core.commands import report_preview
 from cooperer.measurement import uploads
 from cooperer.measurement.enums import MeasurementSource
 from cooperer.territories.models import Epci
-
-MAX_LISTED = 500
 
 
 class Command(BaseCommand):
@@ -42,19 +41,8 @@ class Command(BaseCommand):
             f"({summary['actions']} action(s), {summary['QPV']} QPV, {summary['changements attendus']} "
             f"changement(s) attendu(s)), {len(result.errors)} erreur(s)."
         )
-        for warning in result.warnings[:MAX_LISTED]:
-            self.stdout.write(f"  avertissement : {warning}")
-        for error in result.errors[:MAX_LISTED]:
-            self.stderr.write(f"  {error}")
-        if len(result.errors) > MAX_LISTED:
-            self.stderr.write(f"  … et {len(result.errors) - MAX_LISTED} autre(s) erreur(s).")
-        if result.errors:
-            raise CommandError(
-                "Des erreurs restent : rien n'a été écrit." + (" L'import est refusé." if commit else ""),
-                returncode=1,
-            )
+        report_preview(self, result.warnings, result.errors, commit=commit, noun="mesures")
         if not commit:
-            self.stdout.write("Aperçu seulement : relancez avec --commit pour écrire ces mesures.")
             return
         try:
             written = uploads.commit(result, source=MeasurementSource.COMMAND)
