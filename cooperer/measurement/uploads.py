@@ -17,6 +17,7 @@ from datetime import date, datetime
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from cooperer.accounts.enums import Role
 from cooperer.accounts.permissions import animated_epci_ids, is_platform_admin, roles_of
 from cooperer.calls.models import Application, Grant
 from cooperer.calls.permissions import can_instruct, carries, member_structure_ids
@@ -114,7 +115,7 @@ def can_upload(user) -> bool:
     return (
         is_platform_admin(user)
         or bool(animated_epci_ids(user))
-        or any(role.role == "instruction" for role in roles_of(user))
+        or any(role.role == Role.INSTRUCTION for role in roles_of(user))
         or bool(member_structure_ids(user))
     )
 

@@ -211,6 +211,14 @@ def test_the_command_refuses_an_unusable_file(tmp_path, db):
         call_command(
             "import_measurements", write(tmp_path, "\x00\x01\x02", name="x.csv"), stdout=io.StringIO()
         )
+    broken = tmp_path / "mesures.xlsx"
+    broken.write_bytes(b"PK\x03\x04 ceci n'est pas un classeur")
+    with pytest.raises(CommandError, match="classeur Excel est illisible"):
+        call_command("import_measurements", str(broken), stdout=io.StringIO())
+    with pytest.raises(CommandError, match="introuvable"):
+        call_command("import_measurements", str(tmp_path / "absent.csv"), stdout=io.StringIO())
+    with pytest.raises(CommandError, match="EPCI inconnu"):
+        call_command("import_measurements", str(broken), "--epci", "123", stdout=io.StringIO())
 
 
 def test_the_upload_page_is_open_to_those_who_may_upload_and_linked_from_home(client, users, action):
@@ -248,6 +256,8 @@ def test_the_web_import_is_previewed_then_committed_by_the_worker(client, action
     preview_job = Job.objects.get()
     html = client.get(preview_job.get_absolute_url()).content.decode()
     assert "Importer ces 1 mesures" in html and "bilan 2025.csv" in html and not Measurement.objects.exists()
+    assert preview_job.result["mesures à enregistrer"] == 1 and preview_job.result["actions"] == 1
+    assert 'id="barre-avancement"' in html
     client.force_login(users["se_animator"])  # someone else's preview cannot be committed
     assert client.post(reverse("measurement:upload_commit", args=[preview_job.pk])).status_code == 404
     client.force_login(preview_job.created_by)
