@@ -212,7 +212,11 @@ def _map_columns(header: list[str], result: UploadPreview) -> dict[str, tuple[st
     for column in header:
         key = header_key(column)
         role = next((role for role, aliases in COLUMNS.items() if key in aliases), None)
-        if role is not None and role not in result.columns:
+        if role is not None and role in result.columns:
+            result.warnings.append(
+                f"Colonne « {column} » ignorée : « {result.columns[role]} » a déjà ce rôle."
+            )
+        elif role is not None:
             result.columns[role] = column
         elif key in BREAKDOWN_HEADERS:
             breakdown[column] = BREAKDOWN_HEADERS[key]

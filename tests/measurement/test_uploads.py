@@ -61,8 +61,9 @@ def test_a_french_semicolon_file_is_read_and_committed_with_its_breakdown(tmp_pa
 
 def test_a_cp1252_comma_file_with_other_header_spellings_is_read(tmp_path, action):
     text = (
-        "Code indicateur,N° de demande,Début de période,Fin de la période,Valeur,Femmes,Hommes,12-17 ans,18-25 ans\n"
-        f'Personnes touchées,D-{action.pk},01/03/2025,2025-06-30,"40",15,25,30,10\n'
+        "Code indicateur,N° de demande,Début de période,Fin de la période,Valeur,Femmes,Hommes,12-17 ans,18-25 ans,"
+        "Commentaire,Total\n"
+        f'Personnes touchées,D-{action.pk},01/03/2025,2025-06-30,"40",15,25,30,10,RAS,99\n'
     )
     result = preview(write(tmp_path, text, encoding="cp1252"))
     assert result.errors == []
@@ -71,6 +72,8 @@ def test_a_cp1252_comma_file_with_other_header_spellings_is_read(tmp_path, actio
                                                                    datetime.date(2025, 6, 30))  # fmt: skip
     assert row.breakdown == {"sexe": {"femmes": 15, "hommes": 25}, "age": {"12-17": 30, "18-25": 10}}
     assert any("Windows-1252" in warning for warning in result.warnings)
+    assert "Colonne « commentaire » ignorée : elle n'est pas une colonne connue." in result.warnings
+    assert "Colonne « total » ignorée : « valeur » a déjà ce rôle." in result.warnings
 
 
 def test_an_excel_file_is_read_with_its_dates(tmp_path, action):
