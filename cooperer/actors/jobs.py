@@ -5,9 +5,7 @@ from pathlib import Path
 from django.urls import reverse
 
 from cooperer.actors import importers
-from cooperer.jobs.services import JobFailure, job_handler
-
-MAX_LISTED_ERRORS = 1000
+from cooperer.jobs.services import MAX_LISTED_ERRORS, JobFailure, job_handler, preview_outcome
 
 
 def _uploaded_name(job) -> str:
@@ -38,19 +36,8 @@ def _failure(job, exc: importers.StructureImportError) -> JobFailure:
 @job_handler("structures_preview")
 def run_structures_preview(job) -> dict:
     result = _preview(job)
-    summary = result.summary()
-    if result.errors:
-        job.errors = [error.as_dict() for error in result.errors[:MAX_LISTED_ERRORS]]
-        type(job).objects.filter(pk=job.pk).update(errors=job.errors)
-        summary["à faire"] = (
-            "Corrigez ces erreurs dans le fichier puis déposez-le à nouveau : rien n'a été écrit."
-        )
-    else:
-        summary["action"] = {
-            "url": reverse("actors:import_commit", args=[job.pk]),
-            "label": f"Importer ces {len(result.rows)} structures",
-        }
-    return summary
+    url = reverse("actors:import_commit", args=[job.pk])
+    return preview_outcome(job, result.summary(), result.errors, len(result.rows), url, "structures")
 
 
 @job_handler("structures_commit")

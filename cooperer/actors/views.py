@@ -39,11 +39,11 @@ from cooperer.actors.services import (
 )
 from cooperer.analysis.graph_export import to_gexf, to_graphml
 from cooperer.analysis.network import as_dict
-from cooperer.core.exports import csv_text
+from cooperer.core.exports import csv_download, csv_text
 from cooperer.core.pagination import IdFirstPaginator
-from cooperer.core.uploads import store_upload
 from cooperer.jobs.models import Job
-from cooperer.jobs.services import start_job
+from cooperer.jobs.services import start_upload_job
+from cooperer.jobs.views import commit_preview
 from cooperer.territories.models import Epci, Qpv
 
 PAGE_SIZE = 50
@@ -282,23 +282,15 @@ def import_upload(request):
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        path = store_upload(upload, "structures")
-        job = start_job(
-            "structures_preview",
-            f"Aperçu de l'import de {upload.name}",
-            {"path": str(path), "name": upload.name},
-            request.user,
-        )
-        return redirect(job)
+        label = f"Aperçu de l'import de {upload.name}"
+        return redirect(start_upload_job("structures_preview", label, upload, "structures", request.user))
     return render(
         request, "actors/import.html", {"form": form, "columns": importers.TEMPLATE_COLUMNS, "nav": "actors"}
     )
 
 
 def import_template(request):
-    response = HttpResponse(importers.template_csv(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="modele-import-structures.csv"'
-    return response
+    return csv_download(importers.template_csv(), "modele-import-structures.csv")
 
 
 @login_required
@@ -309,16 +301,7 @@ def import_commit(request, job_pk):
     preview_job = get_object_or_404(
         Job.objects.visible_to(request.user), pk=job_pk, kind="structures_preview"
     )
-    if preview_job.errors or preview_job.status != "succeeded":
-        messages.error(request, "Cet aperçu contient des erreurs : corrigez le fichier et relancez l'import.")
-        return redirect(preview_job)
-    job = start_job(
-        "structures_commit",
-        preview_job.label.replace("Aperçu de l'import", "Import"),
-        preview_job.params,
-        request.user,
-    )
-    return redirect(job)
+    return commit_preview(request, preview_job, "structures_commit")
 
 
 @login_required

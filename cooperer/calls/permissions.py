@@ -45,13 +45,18 @@ def member_structure_ids(user) -> set[int]:
     return {a.structure_id for a in roles_of(user) if a.role == Role.STRUCTURE_MEMBER and a.structure_id}
 
 
-def can_write(user, application) -> bool:
-    if application.status not in (ApplicationStatus.DRAFT, ApplicationStatus.COMPLEMENTS):
-        return False
+def carries(user, application) -> bool:
+    """The user is a member of the applicant structure or of one of its co-porteurs."""
     mine = member_structure_ids(user)
     if application.applicant_id in mine:
         return True
     return any(p.structure_id in mine and p.role == PartnerRole.CO_LEAD for p in application.partners.all())
+
+
+def can_write(user, application) -> bool:
+    if application.status not in (ApplicationStatus.DRAFT, ApplicationStatus.COMPLEMENTS):
+        return False
+    return carries(user, application)
 
 
 def can_read(user, application) -> bool:

@@ -6,9 +6,7 @@ from django.urls import reverse
 
 from cooperer.consultations import importers
 from cooperer.consultations.models import Session
-from cooperer.jobs.services import JobFailure, job_handler
-
-MAX_LISTED_ERRORS = 1000
+from cooperer.jobs.services import MAX_LISTED_ERRORS, JobFailure, job_handler, preview_outcome
 
 
 def _preview(job):
@@ -26,18 +24,8 @@ def run_contributions_preview(job) -> dict:
     summary = result.summary()
     if result.warnings:
         summary["avertissements"] = result.warnings
-    if result.errors:
-        job.errors = [error.as_dict() for error in result.errors[:MAX_LISTED_ERRORS]]
-        type(job).objects.filter(pk=job.pk).update(errors=job.errors)
-        summary["à faire"] = (
-            "Corrigez ces lignes dans le fichier puis déposez-le à nouveau : rien n'a été écrit."
-        )
-    elif result.rows:
-        summary["action"] = {
-            "url": reverse("consultations:import_commit", args=[job.pk]),
-            "label": f"Importer ces {len(result.rows)} contributions",
-        }
-    return summary
+    url = reverse("consultations:import_commit", args=[job.pk])
+    return preview_outcome(job, summary, result.errors, len(result.rows), url, "contributions")
 
 
 @job_handler("contributions_commit")

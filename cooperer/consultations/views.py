@@ -42,9 +42,9 @@ from cooperer.consultations.services import (
     submit_public,
 )
 from cooperer.core.exports import csv_text, xlsx_bytes
-from cooperer.core.uploads import store_upload
 from cooperer.jobs.models import Job
-from cooperer.jobs.services import start_job
+from cooperer.jobs.services import start_job, start_upload_job
+from cooperer.jobs.views import commit_preview
 from cooperer.visions.reading import contributions_feeding
 
 PAGE_SIZE = 50
@@ -348,19 +348,11 @@ def import_upload(request, pk):
     form = ContributionImportForm(request.POST or None, request.FILES or None, consultation=consultation)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        path = store_upload(upload, "contributions")
-        job = start_job(
-            "contributions_preview",
-            f"Aperçu de l'import de {upload.name} ({consultation.title})",
-            {
-                "path": str(path),
-                "name": upload.name,
-                "session": form.cleaned_data["session"].pk,
-                "kind": form.cleaned_data["default_kind"],
-                "consultation": consultation.pk,
-            },
-            request.user,
-        )
+        job = start_upload_job(
+            "contributions_preview", f"Aperçu de l'import de {upload.name} ({consultation.title})", upload,
+            "contributions", request.user, session=form.cleaned_data["session"].pk,
+            kind=form.cleaned_data["default_kind"], consultation=consultation.pk,
+        )  # fmt: skip
         return redirect(job)
     return render(
         request,
@@ -381,16 +373,7 @@ def import_commit(request, job_pk):
         Job.objects.visible_to(request.user), pk=job_pk, kind="contributions_preview"
     )
     _consultation(request, preview_job.params["consultation"], permissions.can_manage, NOT_ANIMATOR)
-    if preview_job.errors or preview_job.status != "succeeded":
-        messages.error(request, "Cet aperçu contient des erreurs : corrigez le fichier et relancez l'import.")
-        return redirect(preview_job)
-    job = start_job(
-        "contributions_commit",
-        preview_job.label.replace("Aperçu de l'import", "Import"),
-        preview_job.params,
-        request.user,
-    )
-    return redirect(job)
+    return commit_preview(request, preview_job, "contributions_commit")
 
 
 @login_required

@@ -38,3 +38,12 @@ def xlsx_bytes(sheet_title: str, header: list[str], rows) -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def csv_download(text: str, filename: str):
+    """A CSV file (from `csv_text`) as a download."""
+    from django.http import HttpResponse
+
+    response = HttpResponse(text, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

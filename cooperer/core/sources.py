@@ -17,6 +17,15 @@ class SourceError(Exception):
     """A file that cannot be read at all; the message is French and says why."""
 
 
+class ImportRefused(Exception):
+    """An import refused as a whole (unreadable file, foreign layout, refused commit), with the row errors that
+    explain it when there are some."""
+
+    def __init__(self, message: str, errors: list | None = None):
+        super().__init__(message)
+        self.errors = list(errors or [])
+
+
 @dataclass
 class RowError:
     """One problem in one place of a file: `line` as the user counts it (header = line 1)."""

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
 
+from cooperer.core.uploads import store_upload
 from cooperer.jobs.enums import JobStatus
 from cooperer.jobs.models import Job
 
@@ -27,6 +28,28 @@ def job_handler(kind: str):
         return func
 
     return register
+
+
+MAX_LISTED_ERRORS = 1000
+FIX_THE_FILE = "Corrigez ces erreurs dans le fichier puis déposez-le à nouveau : rien n'a été écrit."
+
+
+def start_upload_job(job_kind: str, label: str, upload, folder: str, user, **params) -> Job:
+    """Keeps an uploaded file under a generated name and starts the job that reads it (params `path`, `name`)."""
+    path = store_upload(upload, folder)
+    return start_job(job_kind, label, {"path": str(path), "name": upload.name, **params}, user)
+
+
+def preview_outcome(job: Job, summary: dict, errors: list, count: int, commit_url: str, noun: str) -> dict:
+    """The result of an import's preview job: its errors recorded on the job with what to do, or else the button
+    that starts the commit (« Importer ces N … »)."""
+    if errors:
+        job.errors = [error.as_dict() for error in errors[:MAX_LISTED_ERRORS]]
+        Job.objects.filter(pk=job.pk).update(errors=job.errors)
+        summary["à faire"] = FIX_THE_FILE
+    elif count:
+        summary["action"] = {"url": commit_url, "label": f"Importer ces {count} {noun}"}
+    return summary
 
 
 def start_job(kind: str, label: str, params: dict, user=None) -> Job:

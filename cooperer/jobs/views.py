@@ -1,9 +1,12 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 
 from cooperer.accounts.permissions import can_import_reference_data
+from cooperer.jobs.enums import JobStatus
 from cooperer.jobs.models import Job
+from cooperer.jobs.services import start_job
 
 
 @login_required
@@ -22,3 +25,13 @@ def job_detail(request, pk):
     job = get_object_or_404(Job.objects.visible_to(request.user), pk=pk)
     template = "jobs/_progress.html" if request.htmx else "jobs/detail.html"
     return render(request, template, {"job": job, "nav": "jobs"})
+
+
+def commit_preview(request, preview_job, kind: str):
+    """The response of an import's « Importer » button: the commit job started from an error-free preview (same
+    file, same parameters), or back to the preview with a message."""
+    if preview_job.errors or preview_job.status != JobStatus.SUCCEEDED:
+        messages.error(request, "Cet aperçu contient des erreurs : corrigez le fichier et relancez l'import.")
+        return redirect(preview_job)
+    label = preview_job.label.replace("Aperçu de l'import", "Import")
+    return redirect(start_job(kind, label, preview_job.params, request.user))

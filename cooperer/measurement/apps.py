@@ -7,4 +7,9 @@ class MeasurementConfig(AppConfig):
     verbose_name = "Mesure partagée"
 
     def ready(self):
-        from cooperer.measurement import jobs_context, jobs_copil, receivers  # noqa: F401 - registers job handlers and receivers
+        from cooperer.measurement import (  # noqa: F401 - registers job handlers and receivers
+            jobs_context,
+            jobs_copil,
+            jobs_uploads,
+            receivers,
+        )

@@ -20,7 +20,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from cooperer.core.sources import RowError, SourceError, read_bytes, table_rows
+from cooperer.core.sources import ImportRefused, RowError, SourceError, read_bytes, table_rows
 from cooperer.core.text import fold
 from cooperer.core.validators import QPV_CODE_RE_2015, QPV_CODE_RE_2024, normalize_qpv_code
 from cooperer.measurement import library, services
@@ -79,12 +79,8 @@ def _key(name: str) -> str:
     return "_".join(word for word in fold(name).split() if word not in _LINK_WORDS)
 
 
-class ContextImportError(Exception):
+class ContextImportError(ImportRefused):
     """A file that cannot be imported at all (unreadable, foreign layout), or a refused commit."""
-
-    def __init__(self, message: str, errors: list[RowError] | None = None):
-        super().__init__(message)
-        self.errors = errors or []
 
 
 @dataclass
@@ -416,7 +412,7 @@ def _year(text: str) -> int | None:
 
 
 @dataclass
-class _Places:
+class QpvPlaces:
     """The QPVs of the database by code, with their EPCI (first commune) and every EPCI they touch."""
 
     ids: dict[str, int]
@@ -424,7 +420,7 @@ class _Places:
     touches: dict[int, set[int]]
 
     @classmethod
-    def load(cls, codes: set[str]) -> "_Places":
+    def load(cls, codes: set[str]) -> "QpvPlaces":
         found = list(Qpv.objects.filter(code__in=codes).values_list("pk", "code", "commune_codes"))
         order = {pk: list(commune_codes or []) for pk, _, commune_codes in found}
         links = defaultdict(list)
@@ -443,7 +439,7 @@ class _Places:
 
 def _read_rows(rows, code_column, year_column, year, column_years, epci_ids, skip_unknown, result) -> None:
     codes = {normalize_qpv_code(values.get(code_column, "")) for _, values in rows}
-    places = _Places.load({code for code in codes if code})
+    places = QpvPlaces.load({code for code in codes if code})
     first = {}  # (qpv_id, column, year) -> (line, value, is_secret)
     census_rounded = defaultdict(int)
     errors = result.errors
@@ -563,13 +559,7 @@ def _french(value: Decimal) -> str:
 def commit(result: ContextPreview, *, user=None, epci_id=None) -> dict:
     """Writes every value of an error-free preview, or nothing. Returns {"créées", "mises à jour", "inchangées",
     "nouveaux indicateurs"}."""
-    if result.errors:
-        raise ContextImportError(
-            f"{len(result.errors)} erreur(s) : corrigez le fichier avant d'importer. Rien n'a été écrit.",
-            result.errors,
-        )
-    if not result.values:
-        raise ContextImportError("Aucune valeur à importer : rien n'a été écrit.")
+    refuse_unless_clean(result.errors, len(result.values), ContextImportError, "valeur")
     with transaction.atomic():
         for indicator in result.new_indicators:
             existing = Indicator.objects.filter(epci__isnull=True, code=indicator.code).first()
@@ -592,17 +582,33 @@ def commit(result: ContextPreview, *, user=None, epci_id=None) -> dict:
             )
             for value in result.values
         ]  # fmt: skip
-        try:
-            written = services.record(rows, source=MeasurementSource.OFFICIAL_FILE, user=user, batch=batch)
-        except services.MeasurementError as exc:
-            raise ContextImportError(
-                str(exc), [RowError(e["line"], e["column"], e["reason"]) for e in exc.errors]
-            ) from exc
+        written = record_rows(
+            rows, ContextImportError, source=MeasurementSource.OFFICIAL_FILE, user=user, batch=batch
+        )
+    return {**written, "nouveaux indicateurs": len(result.new_indicators)}
+
+
+def refuse_unless_clean(errors: list, count: int, refusal: type[ImportRefused], noun: str) -> None:
+    """A commit goes ahead only from a preview without errors and with something to write."""
+    if errors:
+        raise refusal(
+            f"{len(errors)} erreur(s) : corrigez le fichier avant d'importer. Rien n'a été écrit.", errors
+        )
+    if not count:
+        raise refusal(f"Aucune {noun} à importer : rien n'a été écrit.")
+
+
+def record_rows(rows: list[services.Row], refusal: type[ImportRefused], **options) -> dict:
+    """`services.record()` for the rows of a file: its problems raised as the file's row errors (`refusal`), its
+    counts in French ({"créées", "mises à jour", "inchangées"})."""
+    try:
+        written = services.record(rows, **options)
+    except services.MeasurementError as exc:
+        raise refusal(str(exc), [RowError(e["line"], e["column"], e["reason"]) for e in exc.errors]) from exc
     return {
         "créées": written["created"],
         "mises à jour": written["updated"],
         "inchangées": written["unchanged"],
-        "nouveaux indicateurs": len(result.new_indicators),
     }
 
 

@@ -277,19 +277,9 @@ def apply_rollups(deltas: dict) -> None:
     Rollup.objects.bulk_create(created, batch_size=1000)
 
 
-@transaction.atomic
-def record(
-    rows: list[Row],
-    *,
-    source: str,
-    user=None,
-    batch=None,
-    bilan=None,
-    validated: bool = True,
-    check_plan=True,
-) -> dict:
-    """Checks every row, then writes them all (or none). A row whose natural key (indicator, scope, period) is
-    already measured replaces that value. Returns {"created", "updated", "unchanged"}."""
+def problems(rows: list[Row], *, check_plan=True) -> list[dict]:
+    """Every problem of a batch of rows ({"line", "column", "reason"}), without writing: what `record()` refuses.
+    An import's preview shows them before anything is written."""
     applications = {row.application.pk for row in rows if row.application is not None}
     # Each rule reads the action's call and decision: fetched once for all the rows, not once per action.
     prefetch_related_objects(
@@ -311,8 +301,26 @@ def record(
                 "reason": f"Même indicateur, même action ou lieu, même période qu'à la ligne {seen[key]}.",
             })  # fmt: skip
         seen.setdefault(key, line)
+    return errors
+
+
+@transaction.atomic
+def record(
+    rows: list[Row],
+    *,
+    source: str,
+    user=None,
+    batch=None,
+    bilan=None,
+    validated: bool = True,
+    check_plan=True,
+) -> dict:
+    """Checks every row, then writes them all (or none). A row whose natural key (indicator, scope, period) is
+    already measured replaces that value. Returns {"created", "updated", "unchanged"}."""
+    errors = problems(rows, check_plan=check_plan)
     if errors:
         raise MeasurementError(f"{len(errors)} problème(s) : rien n'a été enregistré.", errors)
+    applications = {row.application.pk for row in rows if row.application is not None}
     existing = _existing(rows)
     now = timezone.now()
     pairs, to_create, to_update = [], [], []
@@ -338,7 +346,7 @@ def record(
             pairs.append((before, old))
             continue
         measurement = Measurement(
-            indicator=row.indicator, epci_id=_epci_of(row), qpv_id=row.qpv_id, application=row.application,
+            indicator=row.indicator, epci_id=epci_of(row), qpv_id=row.qpv_id, application=row.application,
             vision_id=row.vision_id, outcome_key=row.outcome_key, scope_key=row.scope_key,
             period_start=row.period_start, period_end=row.period_end, bilan=bilan, batch=batch,
             recorded_by=user, recorded_at=now, **fields,
@@ -356,7 +364,7 @@ def record(
     return {"created": len(to_create), "updated": len(to_update), "unchanged": unchanged}
 
 
-def _epci_of(row: Row):
+def epci_of(row: Row):
     if row.epci_id:
         return row.epci_id
     if row.application is not None:

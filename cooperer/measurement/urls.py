@@ -1,4 +1,4 @@
-from cooperer.measurement.views import bilans, context_import, copil, home, indicators, results
+from cooperer.measurement.views import bilans, context_import, copil, home, indicators, results, uploads
 
 app_name = "measurement"
 
@@ -9,4 +9,5 @@ urlpatterns = [
     *bilans.urlpatterns,
     *copil.urlpatterns,
     *results.urlpatterns,
+    *uploads.urlpatterns,
 ]

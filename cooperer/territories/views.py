@@ -13,8 +13,7 @@ from cooperer.accounts.permissions import (
     is_platform_admin,
     roles_of,
 )
-from cooperer.core.uploads import store_upload
-from cooperer.jobs.services import start_job
+from cooperer.jobs.services import start_upload_job
 from cooperer.territories.forms import ContractForm, ReferenceFileForm, TargetAreaForm
 from cooperer.territories.models import (
     Commune,
@@ -272,12 +271,6 @@ def reference_import(request):
     form = ReferenceFileForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        path = store_upload(upload, "reference")
-        job = start_job(
-            "import_reference",
-            f"Import de {upload.name}",
-            {"path": str(path), "name": upload.name},
-            request.user,
-        )
-        return redirect(job)
+        label = f"Import de {upload.name}"
+        return redirect(start_upload_job("import_reference", label, upload, "reference", request.user))
     return render(request, "territories/import.html", {"form": form, "nav": "jobs"})

@@ -11,6 +11,7 @@ from cooperer.accounts.permissions import is_platform_admin, roles_of
 from cooperer.calls.permissions import member_structure_ids
 from cooperer.measurement.enums import BilanStatus
 from cooperer.measurement.models import Bilan
+from cooperer.measurement.uploads import can_upload
 from cooperer.territories.models import ContratDeVille
 from cooperer.visions.models import Vision
 from cooperer.visions.permissions import visible_to
@@ -30,7 +31,7 @@ def _counts(queryset) -> dict:
 @login_required
 def home(request):
     user = request.user
-    context = {"nav": "measurement"}
+    context = {"nav": "measurement", "can_upload": can_upload(user)}
     if member_structure_ids(user):
         context["mine"] = _counts(Bilan.objects.of_member(user))
     if any(r.role == Role.INSTRUCTION for r in roles_of(user)):

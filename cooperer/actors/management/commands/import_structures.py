@@ -3,8 +3,7 @@ import sys
 from django.core.management.base import BaseCommand, CommandError
 
 from cooperer.actors import importers
-
-MAX_LISTED = 500
+from cooperer.core.commands import report_preview
 
 
 class Command(BaseCommand):
@@ -28,19 +27,8 @@ class Command(BaseCommand):
             f"{result.source} : {len(result.rows)} ligne(s) lue(s), {result.creates} à créer, "
             f"{result.updates} à mettre à jour, {len(result.errors)} erreur(s)."
         )
-        for warning in result.warnings[:MAX_LISTED]:
-            self.stdout.write(f"  avertissement : {warning}")
-        for error in result.errors[:MAX_LISTED]:
-            self.stderr.write(f"  {error}")
-        if len(result.errors) > MAX_LISTED:
-            self.stderr.write(f"  … et {len(result.errors) - MAX_LISTED} autre(s) erreur(s).")
-        if result.errors:
-            raise CommandError(
-                "Des erreurs restent : rien n'a été écrit." + (" L'import est refusé." if commit else ""),
-                returncode=1,
-            )
+        report_preview(self, result.warnings, result.errors, commit=commit, noun="structures")
         if not commit:
-            self.stdout.write("Aperçu seulement : relancez avec --commit pour écrire ces structures.")
             return
         written = importers.commit(result)
         self.stdout.write(

@@ -2,9 +2,8 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
+from cooperer.core.commands import MAX_LISTED, report_preview
 from cooperer.measurement import importers
-
-MAX_LISTED = 500
 
 
 class Command(BaseCommand):
@@ -48,19 +47,8 @@ class Command(BaseCommand):
             self.stdout.write(f"  colonne ignorée « {column} » : {reason}")
         for indicator in result.new_indicators:
             self.stdout.write(f"  nouvel indicateur national : {indicator.code} ({indicator.name})")
-        for warning in result.warnings[:MAX_LISTED]:
-            self.stdout.write(f"  avertissement : {warning}")
-        for error in result.errors[:MAX_LISTED]:
-            self.stderr.write(f"  {error}")
-        if len(result.errors) > MAX_LISTED:
-            self.stderr.write(f"  … et {len(result.errors) - MAX_LISTED} autre(s) erreur(s).")
-        if result.errors:
-            raise CommandError(
-                "Des erreurs restent : rien n'a été écrit." + (" L'import est refusé." if commit else ""),
-                returncode=1,
-            )
+        report_preview(self, result.warnings, result.errors, commit=commit, noun="valeurs")
         if not commit:
-            self.stdout.write("Aperçu seulement : relancez avec --commit pour écrire ces valeurs.")
             return
         try:
             written = importers.commit(result)
