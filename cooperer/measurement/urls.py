@@ -1,4 +1,4 @@
-from cooperer.measurement.views import bilans, copil, home, indicators
+from cooperer.measurement.views import bilans, copil, home, indicators, proof
 
 app_name = "measurement"
 
@@ -7,4 +7,5 @@ urlpatterns = [
     *indicators.urlpatterns,
     *bilans.urlpatterns,
     *copil.urlpatterns,
+    *proof.urlpatterns,
 ]
