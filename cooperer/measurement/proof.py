@@ -330,7 +330,7 @@ def yearly(scope: Scope, today=None) -> list[dict]:
 FIGURES = [
     ("structures", "Structures du réseau", "count"),
     ("links", "Liens de coopération actifs", "count"),
-    ("density", "Densité du réseau", "percent"),
+    ("density", "Densité du réseau", "percent1"),
     ("cross_sector_links", "Liens entre structures de secteurs différents", "count"),
     ("cross_sector_share", "Part des liens entre secteurs différents", "percent"),
     ("applications", "Demandes déposées", "count"),
@@ -393,8 +393,7 @@ def masked(rows: list[dict], exact: bool) -> list[dict]:
 
 
 def _number(value, decimals=0) -> str:
-    text = f"{value:,.{decimals}f}".replace(",", "\u202f").replace(".", ",")
-    return text
+    return f"{value:,.{decimals}f}".replace(",", "\u202f").replace(".", ",")
 
 
 def formatted(value, kind: str) -> str:
@@ -403,8 +402,8 @@ def formatted(value, kind: str) -> str:
         return "—"
     if value == secrecy.SECRET:
         return secrecy.SECRET
-    if kind == "percent":
-        return f"{_number(float(value) * 100)} %"
+    if kind.startswith("percent"):
+        return f"{_number(float(value) * 100, 1 if kind == 'percent1' else 0)} %"
     if kind == "money":
         return f"{_number(float(value))} €"
     if kind == "days":

@@ -253,6 +253,15 @@ def _m2a_call(territory):
     return call
 
 
+def _apply_in_mulhouse(territory):
+    """An application alone in m2A, a contract with neither community of action nor vision."""
+    alone = Structure.objects.create(
+        name="Association mulhousienne (fictive)", legal_form=LegalForm.LOCAL_LAW_ASSOCIATION,
+        commune=Commune.objects.get(insee_code="68224"), siret=luhn_siret(301),
+    )  # fmt: skip
+    return _apply(_m2a_call(territory), alone, submitted=datetime.date(2024, 11, 5))
+
+
 def test_there_is_no_comparison_when_no_territory_without_the_method_has_data(built, territory):
     other = proof.comparison(proof.contract_scope(territory["se_contract"]), TODAY)
     assert other["rows"] == []
@@ -260,12 +269,7 @@ def test_there_is_no_comparison_when_no_territory_without_the_method_has_data(bu
 
 
 def test_the_comparison_reads_the_contracts_without_community_nor_vision(built, territory):
-    mulhouse = Commune.objects.get(insee_code="68224")
-    alone = Structure.objects.create(
-        name="Association mulhousienne (fictive)", legal_form=LegalForm.LOCAL_LAW_ASSOCIATION, commune=mulhouse,
-        siret=luhn_siret(301),
-    )  # fmt: skip
-    _apply(_m2a_call(territory), alone, submitted=datetime.date(2024, 11, 5))
+    _apply_in_mulhouse(territory)
     other = proof.comparison(proof.contract_scope(territory["se_contract"]), TODAY)
     assert other["reason"] == ""
     row = _year(other["rows"], 2025)
@@ -356,3 +360,14 @@ def test_the_measurement_home_and_the_copil_dashboard_link_to_the_proof(client, 
     dashboard = client.get(reverse("measurement:copil_dashboard", args=[territory["se_contract"].slug]))
     assert _url(territory) in dashboard.content.decode()
     assert territory["se_contract"].name in client.get(reverse("measurement:proof_index")).content.decode()
+
+
+def test_the_page_draws_the_comparison_beside_the_contract(client, built, territory):
+    _apply_in_mulhouse(territory)
+    content = client.get(_url(territory)).content.decode()
+    assert "Pas de comparaison possible" not in content
+    assert 'class="chart-bar--comparison"' in content
+    assert (
+        '<th scope="col" class="num">Contrats de ville sans communauté d&#x27;action ni vision</th>'
+        in content
+    )

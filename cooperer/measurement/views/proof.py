@@ -35,7 +35,7 @@ def bar_chart(key: str, series: list[tuple[str, list[dict]]]) -> dict:
     years = [row["year"] for row in series[0][1]]
     by_year = [{row["year"]: row[key] for row in rows} for _, rows in series]
     values = [v for values in by_year for v in values.values() if v not in (None, secrecy.SECRET)]
-    top = 1.0 if kind == "percent" else max([float(v) for v in values] + [1.0])
+    top = 1.0 if kind.startswith("percent") else max([float(v) for v in values] + [1.0])
     group = len(series) * (BAR + GAP) + GROUP_GAP
     groups = []
     for index, year in enumerate(years):
@@ -52,9 +52,10 @@ def bar_chart(key: str, series: list[tuple[str, list[dict]]]) -> dict:
     return {
         "id": f"preuve-{key.replace('_', '-')}",
         "title": label,
+        "caption": f"{label}, par année",
         "series": [name for name, _ in series],
         "groups": groups,
-        "rows": [{"year": g["year"], "cells": [b["text"] for b in g["bars"]]} for g in groups],
+        "rows": [{"label": g["year"], "cells": [b["text"] for b in g["bars"]]} for g in groups],
         "width": LEFT * 2 + len(years) * group,
         "height": HEIGHT + 30,
         "bar": BAR,
@@ -77,8 +78,10 @@ def _page(request, scope, context):
         "exact": exact,
         "years": [row["year"] for row in rows],
         "table": table,
+        "table_caption": f"{scope.label} : tous les chiffres par année (« — » : rien à mesurer cette année-là)",
         "charts": [bar_chart(key, series) for key in CHARTS],
         "comparison": other,
+        "secret": secrecy.SECRET,
         "nav": "measurement",
     }
     response = render(request, "measurement/proof.html", context)
