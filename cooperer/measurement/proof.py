@@ -165,18 +165,18 @@ def application_figures(scope: Scope) -> dict[int, dict]:
         .exclude(status=ApplicationStatus.DRAFT)
         .annotate(
             year=programme_year(),
-            with_partners=Exists(
+            has_partners=Exists(
                 Partner.objects.filter(application=OuterRef("pk")).exclude(role=PartnerRole.FUNDER)
             ),
-            co_led=Exists(Partner.objects.filter(application=OuterRef("pk"), role=PartnerRole.CO_LEAD)),
-            consortium=Exists(Application.objects.filter(merged_into=OuterRef("pk"))),
+            has_co_lead=Exists(Partner.objects.filter(application=OuterRef("pk"), role=PartnerRole.CO_LEAD)),
+            absorbed_others=Exists(Application.objects.filter(merged_into=OuterRef("pk"))),
         )
         .values("year")
         .annotate(
             applications=Count("pk", filter=~Q(status=ApplicationStatus.MERGED)),
-            with_partners=Count("pk", filter=Q(with_partners=True) & ~Q(status=ApplicationStatus.MERGED)),
-            consortia=Count("pk", filter=Q(consortium=True) & ~Q(status=ApplicationStatus.MERGED)),
-            co_led=Count("pk", filter=Q(co_led=True) & ~Q(status=ApplicationStatus.MERGED)),
+            with_partners=Count("pk", filter=Q(has_partners=True) & ~Q(status=ApplicationStatus.MERGED)),
+            consortia=Count("pk", filter=Q(absorbed_others=True) & ~Q(status=ApplicationStatus.MERGED)),
+            co_led=Count("pk", filter=Q(has_co_lead=True) & ~Q(status=ApplicationStatus.MERGED)),
             merged=Count("pk", filter=Q(status=ApplicationStatus.MERGED)),
         )
         .order_by()
