@@ -313,6 +313,7 @@ def test_anyone_reads_the_contract_proof_with_small_counts_masked(client, built,
     assert response.status_code == 200
     assert response["Cache-Control"] == "public, max-age=300"
     assert '<title id="preuve-density-titre">Densité du réseau, par année</title>' in content
+    assert '<desc id="preuve-density-desc">2024 : 10,0 % ; 2025 : 10,0 % ; 2026 : 20,0 %.' in content
     assert ">secret<" in content
     assert "Pas de comparaison possible" in content
 

@@ -49,10 +49,15 @@ def bar_chart(key: str, series: list[tuple[str, list[dict]]]) -> dict:
             bars.append({"x": bx, "cx": bx + BAR / 2, "y": round(HEIGHT - h, 1), "h": h, "css": SERIES_CLASSES[number],
                          "text": proof.formatted(value, kind), "series": series[number][0]})  # fmt: skip
         groups.append({"year": year, "bars": bars, "cx": x + (group - GROUP_GAP) / 2})
+    said = [
+        ", ".join(b["text"] if len(series) == 1 else f"{b['series']} : {b['text']}" for b in g["bars"])
+        for g in groups
+    ]
     return {
         "id": f"preuve-{key.replace('_', '-')}",
         "title": label,
         "caption": f"{label}, par année",
+        "desc": " ; ".join(f"{g['year']} : {text}" for g, text in zip(groups, said, strict=True)) + ".",
         "series": [name for name, _ in series],
         "groups": groups,
         "rows": [{"label": g["year"], "cells": [b["text"] for b in g["bars"]]} for g in groups],
