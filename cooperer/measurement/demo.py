@@ -1,7 +1,8 @@
 """The demo's measurement: three earlier editions (2024, 2025, 2026) of Saint-Étienne Métropole's call and of a
 Mulhouse call for the youth community, decided and followed by bilans, in which cooperation densifies (more
 applications carried with partners each year); outcomes of « Quartiers Sud-Est en 2030 » with their indicators,
-two of which move and one stays flat; an assumption refuted by a measured result, then revised. Everything here
+two of which move and one stays flat; competing applications brought together into consortia (one in 2025, two
+in 2026) and the co-portage ties the funded partnerships create in the directory; an assumption refuted by a measured result, then revised. Everything here
 is fictional and marked so (`is_demo`). Load after the calls, visions and demo accounts."""
 
 import datetime
@@ -13,7 +14,8 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from cooperer.accounts.enums import Funder
-from cooperer.actors.models import Structure
+from cooperer.actors.enums import LinkKind
+from cooperer.actors.models import CooperationLink, Structure
 from cooperer.calls import services as calls
 from cooperer.calls.demo import fictional_siret
 from cooperer.calls.enums import ApplicationStatus, CallStatus, CriterionKind, Outcome, PartnerRole
@@ -71,6 +73,9 @@ SUD_EST_OUTCOMES = [
     ("Un local jeunesse co-géré", "nouveaux_publics", "Jeunes accueillis qui ne fréquentaient aucune structure",
      Unit.PERCENT, Polarity.UP, None, 50, (None, 14, 18)),
 ]  # fmt: skip
+# Competing applications merged into a consortium in each edition (« On prouve que ça marche »).
+MERGED_PER_EDITION = {2024: 0, 2025: 1, 2026: 2}
+PARTNERSHIP_EVIDENCE = "Action financée portée ensemble (fictif)"
 REFUTED = "Un lieu co-géré attire les jeunes qui ne fréquentent aucune structure."
 
 
@@ -79,6 +84,7 @@ def clear_demo_measurement() -> None:
     services.delete_measurements(Measurement.objects.filter(application__is_demo=True))
     services.delete_measurements(Measurement.objects.filter(vision__is_demo=True))
     Bilan.objects.filter(application__is_demo=True).delete()
+    CooperationLink.objects.filter(is_demo=True, evidence=PARTNERSHIP_EVIDENCE).delete()
     Rollup.objects.filter(total=0, count=0).delete()
 
 
@@ -167,7 +173,33 @@ def _saint_etienne_edition(contract, elements, edition, delegate, rng) -> int:
             _application(call, applicant, title.format(q=qpv.name), purpose.format(q=qpv.name), qpv,
                          elements[element % len(elements)], partners, amounts, starts, ends, extra)
         )  # fmt: skip
+    _merge_competitors(call, applications, associations, MERGED_PER_EDITION[year], starts, ends)
+    _partnership_links(applications, starts, ends)
     return _decide_and_report(call, applications, delegate, year, rng)
+
+
+def _merge_competitors(call, applications, associations, count, starts, ends) -> None:
+    """Another association asks for the same action in the same QPV: instruction merges it into a consortium."""
+    for number in range(count):
+        lead = applications[number + 1]
+        rival = associations[(number + call.closes_at.year + 7) % len(associations)]
+        if rival.pk == lead.applicant_id:
+            continue
+        competing = _application(
+            call, rival, f"{lead.title} (demande concurrente)", lead.purpose, lead.qpvs.get(),
+            lead.served.get().element, [], {Funder.STATE: 5000, Funder.EPCI: 2000}, starts, ends, "Séances réalisées",
+        )  # fmt: skip
+        calls.merge_into_consortium(lead, [competing])
+
+
+def _partnership_links(applications, starts, ends) -> None:
+    """Carrying an action together is a co-portage tie between the applicant and each partner, for its period."""
+    CooperationLink.objects.bulk_create(
+        CooperationLink(source=application.applicant, target=partner.structure, kind=LinkKind.JOINT_PROJECT,
+                        start=starts, end=ends, evidence=PARTNERSHIP_EVIDENCE, is_demo=True)
+        for application in applications
+        for partner in application.partners.select_related("structure")
+    )  # fmt: skip
 
 
 def _mulhouse_edition(contract, elements, edition, instructor, rng) -> int:

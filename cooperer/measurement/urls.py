@@ -1,4 +1,4 @@
-from cooperer.measurement.views import bilans, context_import, copil, home, indicators, results, uploads
+from cooperer.measurement.views import bilans, context_import, copil, home, indicators, proof, results, uploads
 
 app_name = "measurement"
 
@@ -10,4 +10,5 @@ urlpatterns = [
     *copil.urlpatterns,
     *results.urlpatterns,
     *uploads.urlpatterns,
+    *proof.urlpatterns,
 ]

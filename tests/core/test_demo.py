@@ -8,6 +8,7 @@ from cooperer.actors.models import Structure
 from cooperer.communities.models import Community
 from cooperer.consultations.models import Consultation
 from cooperer.core import demo
+from cooperer.measurement import proof
 from cooperer.measurement.enums import IndicatorKind
 from cooperer.measurement.models import Bilan, Measurement, Rollup
 from cooperer.territories.models import ContratDeVille, Qpv
@@ -64,6 +65,13 @@ def test_the_demo_loads_both_contracts_from_the_official_files_and_can_run_twice
         scope=f"contract:{saint_etienne.pk}", indicator__code="personnes_touchees"
     )
     assert sorted(touched.values_list("year", flat=True)) == [2024, 2025, 2026]
+    proof_by_year = {row["year"]: row for row in proof.yearly(proof.contract_scope(saint_etienne))}
+    first, middle, last = (proof_by_year[year] for year in (2024, 2025, 2026))
+    assert first["density"] < middle["density"] < last["density"]  # cooperation densifies
+    assert first["cross_sector_links"] < middle["cross_sector_links"] < last["cross_sector_links"]
+    assert first["with_partners_share"] < middle["with_partners_share"] < last["with_partners_share"]
+    assert [first["merged"], middle["merged"], last["merged"]] == [0, 1, 2]  # not doubled by the second run
+    assert first["co_led"] < middle["co_led"] < last["co_led"]
     revised = sud_est.versions.get(status="draft").assumptions.get(text__startswith="Un lieu co-géré")
     assert list(revised.changes.values_list("status_to", flat=True)) == ["refuted", "revised"]
     context = Measurement.objects.filter(indicator__kind=IndicatorKind.CONTEXT, qpv__isnull=False)
