@@ -9,7 +9,7 @@ from django.urls import reverse
 from cooperer.accounts.enums import Funder
 from cooperer.calls.models import Grant
 from cooperer.jobs.services import job_handler
-from cooperer.measurement import copil, rollup
+from cooperer.measurement import copil, proof, rollup
 from cooperer.measurement.enums import ReportKind
 from cooperer.measurement.models import Report
 from cooperer.territories.models import ContratDeVille
@@ -19,8 +19,8 @@ FUNDER_LABELS = dict(Funder.choices)
 
 
 def extra_sections(contract, year) -> list[dict]:
-    """Hook for further sections (proof figures…): a list of {"title", "rows": [[label, value], …]}."""
-    return []
+    """Further sections, each {"title", "rows": [[label, value], …]}: the proof that cooperation works."""
+    return [proof.report_section(contract, year)]
 
 
 def _money(value) -> str:

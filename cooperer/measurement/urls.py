@@ -1,4 +1,13 @@
-from cooperer.measurement.views import bilans, context_import, copil, home, indicators, proof, results, uploads
+from cooperer.measurement.views import (
+    bilans,
+    context_import,
+    copil,
+    home,
+    indicators,
+    proof,
+    results,
+    uploads,
+)
 
 app_name = "measurement"
 

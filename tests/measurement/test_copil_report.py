@@ -21,7 +21,8 @@ def test_the_annual_report_job_stores_its_data(funded, users, territory):
     report = Report.objects.get(contract=contract)
     assert report.data["year"] == 2025
     assert report.data["granted_by_funder"] == [["État (délégué·e du préfet)", "20000.00"]]
-    assert report.data["extra_sections"] == []
+    (section,) = report.data["extra_sections"]
+    assert section["title"].startswith("Preuves") and section["rows"]
 
 
 def _generate(client, territory, kind, year):
