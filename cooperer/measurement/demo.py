@@ -22,7 +22,14 @@ from cooperer.calls.enums import ApplicationStatus, CallStatus, CriterionKind, O
 from cooperer.calls.models import Application, BudgetLine, Call, CallFunder, Criterion, Partner
 from cooperer.calls.models import Indicator as PlanIndicator
 from cooperer.measurement import followup, library, services
-from cooperer.measurement.enums import BilanStatus, IndicatorKind, MeasurementSource, Polarity, Unit
+from cooperer.measurement.enums import (
+    BilanStatus,
+    IndicatorKind,
+    MeasurementSource,
+    Polarity,
+    ReportKind,
+    Unit,
+)
 from cooperer.measurement.models import (
     Bilan,
     BilanEvent,
@@ -30,6 +37,7 @@ from cooperer.measurement.models import (
     Indicator,
     Measurement,
     OutcomeIndicator,
+    Report,
     Rollup,
 )
 from cooperer.territories.models import ContratDeVille
@@ -389,3 +397,23 @@ def _refute_and_revise(vision, version, user) -> None:
         vision=vision, assumption_key=assumption.key, measurement=measurement,
         defaults={"note": "Part des nouveaux publics en 2025, bien en dessous de la moitié attendue.", "by": user},
     )  # fmt: skip
+
+
+ANIMATRICE = "animatrice.saint-etienne@demo.cooperer.fr"
+REPORT_YEAR = 2025
+
+
+def load_demo_report() -> Report | None:
+    """The annual report of Saint-Étienne Métropole for 2025, as the COPIL job builds it (after the context
+    figures, so that it reads everything). Idempotent: the demo's earlier report is replaced."""
+    contract = ContratDeVille.objects.filter(slug="saint-etienne-metropole").first()
+    author = get_user_model().objects.filter(username=ANIMATRICE).first()
+    if contract is None or author is None:
+        return None
+    from cooperer.measurement.jobs_copil import build_report_data
+
+    Report.objects.filter(contract=contract, job__isnull=True, created_by=author).delete()
+    data = build_report_data(contract, REPORT_YEAR, ReportKind.ANNUAL)
+    return Report.objects.create(
+        contract=contract, kind=ReportKind.ANNUAL, year=REPORT_YEAR, data=data, created_by=author
+    )

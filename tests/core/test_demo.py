@@ -10,7 +10,7 @@ from cooperer.consultations.models import Consultation
 from cooperer.core import demo
 from cooperer.measurement import proof
 from cooperer.measurement.enums import IndicatorKind
-from cooperer.measurement.models import Bilan, Measurement, Rollup
+from cooperer.measurement.models import Bilan, Measurement, Report, Rollup
 from cooperer.territories.models import ContratDeVille, Qpv
 from cooperer.visions import services
 from cooperer.visions.models import Vision
@@ -77,6 +77,9 @@ def test_the_demo_loads_both_contracts_from_the_official_files_and_can_run_twice
     context = Measurement.objects.filter(indicator__kind=IndicatorKind.CONTEXT, qpv__isnull=False)
     assert context.values("qpv").distinct().count() == 27  # the QPVs of the two contracts, once each
     assert context.count() == 27 * 12 and not context.filter(qpv__contracts__isnull=True).exists()
+    (report,) = Report.objects.filter(contract=saint_etienne)  # replaced, not doubled, by the second run
+    assert (report.kind, report.year) == ("annual", 2025)
+    assert report.data["outcomes"] and report.data["extra_sections"][0]["rows"]
     population = context.get(qpv__code="QN04215M", indicator__code="population")
     assert (population.value, population.period_end.year) == (2857, 2020)
     member = User.objects.get(username="membre.centre-social@demo.cooperer.fr")

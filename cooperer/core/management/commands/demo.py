@@ -7,7 +7,7 @@ from cooperer.communities.demo import load_demo_communities
 from cooperer.consultations.demo import load_demo_consultation
 from cooperer.core import demo
 from cooperer.measurement import importers
-from cooperer.measurement.demo import clear_demo_measurement, load_demo_measurement
+from cooperer.measurement.demo import clear_demo_measurement, load_demo_measurement, load_demo_report
 from cooperer.territories.importers import ReferenceImportError
 from cooperer.visions.demo import clear_demo_visions, load_demo_visions
 
@@ -80,6 +80,9 @@ class Command(BaseCommand):
                 f"Données de contexte : {context} valeurs officielles des QPV des deux contrats "
                 f"({importers.DEMO_FILE.name})"
             )
+        report = load_demo_report()
+        if report:
+            self.stdout.write(f"Rapport : {report}")
         self.stdout.write(
             self.style.SUCCESS(f"\nComptes de démonstration (mot de passe : {demo.DEMO_PASSWORD})")
         )
