@@ -10,8 +10,10 @@ from django.db.models.functions import ExtractYear
 from cooperer.accounts.enums import Role
 from cooperer.accounts.permissions import can_animate_contract, roles_of
 from cooperer.calls.models import Grant
+from cooperer.core import stamps
 from cooperer.measurement.enums import BilanStatus, Polarity
 from cooperer.measurement.models import Bilan, Rollup
+from cooperer.measurement.services import STAMP
 
 ON_TRACK, OFF_TRACK, REACHED, UNKNOWN = "on_track", "off_track", "reached", "unknown"
 STATUS_LABELS = {
@@ -67,7 +69,11 @@ def outcome_status(link, actual, year) -> str:
 
 
 def trends(contract) -> list[dict]:
-    """Per year: € granted (all funders), people reached, bilans approved."""
+    """Per year: € granted (all funders), people reached, bilans approved; cached under the measurement stamp."""
+    return stamps.cached(STAMP, f"copil-trends:{contract.pk}", lambda: _trends(contract))
+
+
+def _trends(contract) -> list[dict]:
     granted = dict(
         Grant.objects.filter(decision__application__call__contract=contract)
         .annotate(y=ExtractYear("decision__decided_on"))

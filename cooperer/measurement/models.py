@@ -16,7 +16,7 @@ from django.utils import timezone
 from cooperer.accounts.enums import Role
 from cooperer.accounts.permissions import roles_of
 from cooperer.calls.enums import PartnerRole
-from cooperer.calls.models import MONEY, Application
+from cooperer.calls.models import MONEY, Application, Grant, Partner
 from cooperer.calls.permissions import member_structure_ids
 from cooperer.measurement.enums import (
     BilanStatus,
@@ -145,22 +145,18 @@ class BilanQuerySet(models.QuerySet):
     def of_member(self, user):
         """Bilans of the actions the user's structures carry (as applicant or co-porteur)."""
         mine = member_structure_ids(user)
-        return self.filter(
-            models.Q(application__applicant_id__in=mine)
-            | models.Q(
-                application__partners__structure_id__in=mine, application__partners__role=PartnerRole.CO_LEAD
-            )
-        )
+        co_led = Partner.objects.filter(structure_id__in=mine, role=PartnerRole.CO_LEAD).values("application_id")
+        return self.filter(models.Q(application__applicant_id__in=mine) | models.Q(application_id__in=co_led))
 
     def reviewable_by(self, user):
         """Bilans of actions granted by a funder the user instructs for, on that territory."""
         rule = models.Q(pk__in=[])
         for role in roles_of(user):
             if role.role == Role.INSTRUCTION:
-                rule |= models.Q(
-                    application__call__epci_id=role.epci_id,
-                    application__decision__grants__call_funder__funder=role.funder,
-                )
+                granted = Grant.objects.filter(
+                    call_funder__funder=role.funder, decision__application__call__epci_id=role.epci_id
+                ).values("decision__application_id")
+                rule |= models.Q(application_id__in=granted)
         return self.filter(rule)
 
 

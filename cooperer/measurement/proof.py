@@ -23,8 +23,10 @@ from cooperer.communities.models import Community, Membership
 from cooperer.consultations.charts import said_on
 from cooperer.consultations.enums import Audience
 from cooperer.consultations.models import Contribution, Session
+from cooperer.core import stamps
 from cooperer.measurement import secrecy
 from cooperer.measurement.models import Bilan
+from cooperer.measurement.services import STAMP
 from cooperer.territories.models import ContratDeVille, Qpv
 from cooperer.visions.models import Vision
 
@@ -47,6 +49,7 @@ class Scope:
     consultations: Q
     epci_ids: frozenset
     first_year: int = FIRST_YEAR
+    cache_key: str = ""  # names the scope's figures in the cache (core.stamps); empty: not cached
 
 
 def contract_scope(contract) -> Scope:
@@ -59,6 +62,7 @@ def contract_scope(contract) -> Scope:
         consultations=Q(consultation__contract=contract) | Q(qpv__in=qpvs),
         epci_ids=frozenset([contract.pilot_epci_id]),
         first_year=contract.start_year,
+        cache_key=f"contract:{contract.pk}",
     )
 
 
@@ -73,6 +77,7 @@ def community_scope(community) -> Scope:
         structures=Structure.objects.filter(pk__in=members).values("pk"),
         consultations=Q(qpv__in=community.qpvs.values("pk")),
         epci_ids=frozenset([community.epci_id]),
+        cache_key=f"community:{community.pk}",
     )
 
 
@@ -85,6 +90,7 @@ def qpv_scope(qpv) -> Scope:
         structures=Structure.objects.filter(qpvs=qpv).values("pk"),
         consultations=Q(qpv=qpv),
         epci_ids=frozenset(qpv.communes.exclude(epci=None).values_list("epci", flat=True)),
+        cache_key=f"qpv:{qpv.pk}",
     )
 
 
@@ -114,6 +120,7 @@ def comparison_scope(scope: Scope) -> Scope:
             structures=Structure.objects.filter(qpvs__in=qpvs).values("pk"),
             consultations=Q(qpv__in=qpvs),
             epci_ids=frozenset(),
+            cache_key="without-method:qpv",
         )
     contracts = _contracts_without_method()
     return Scope(
@@ -127,6 +134,7 @@ def comparison_scope(scope: Scope) -> Scope:
         ).values("pk"),
         consultations=Q(consultation__contract__in=contracts.values("pk")),
         epci_ids=frozenset(),
+        cache_key="without-method:contract",
     )
 
 
@@ -310,7 +318,15 @@ def years_of(scope: Scope, today=None) -> list[int]:
 
 
 def yearly(scope: Scope, today=None) -> list[dict]:
-    """One dict per year from the scope's first year to this year, every figure present (None: not measured)."""
+    """One dict per year from the scope's first year to this year, every figure present (None: not measured);
+    cached under the measurement stamp, which every write to the data read here raises."""
+    today = today or timezone.localdate()
+    if not scope.cache_key:
+        return _yearly(scope, today)
+    return stamps.cached(STAMP, f"proof:{scope.cache_key}:{today.isoformat()}", lambda: _yearly(scope, today))
+
+
+def _yearly(scope: Scope, today) -> list[dict]:
     years = years_of(scope, today)
     parts = [
         application_figures(scope),

@@ -11,9 +11,11 @@ from decimal import Decimal
 from django.db.models import Count, Q, Sum
 
 from cooperer.calls.models import Application, Grant, ServedElement
+from cooperer.core import stamps
 from cooperer.measurement.copil import OFF_TRACK, ON_TRACK, REACHED, STATUS_LABELS, UNKNOWN, outcome_status
 from cooperer.measurement.models import EvidenceCitation, Measurement, OutcomeIndicator, Rollup
 from cooperer.measurement.secrecy import SECRET, mask_value
+from cooperer.measurement.services import STAMP
 from cooperer.visions.enums import VersionStatus
 from cooperer.visions.models import Outcome, Vision, VisionVersion
 from cooperer.visions.services import current_version
@@ -53,8 +55,16 @@ def serving(vision: Vision, element_key: str):
     return ServedElement.objects.filter(direct | gathered).values("application_id")
 
 
+NOTHING_GRANTED = {"actions": 0, "granted_actions": 0, "granted": Decimal(0)}
+
+
 def _granted_by_key(vision: Vision) -> dict[str, dict]:
-    """Per element key: actions serving it, those granted, and € granted (all funders), in four queries."""
+    """Per element key: actions serving it, those granted, and € granted (all funders), in four queries; cached
+    under the measurement stamp."""
+    return stamps.cached(STAMP, f"granted-by-element:{vision.pk}", lambda: _granted(vision))
+
+
+def _granted(vision: Vision) -> dict[str, dict]:
     pairs = set(
         ServedElement.objects.filter(element__version__vision=vision).values_list(
             "application_id", "element__key"
@@ -79,9 +89,9 @@ def _granted_by_key(vision: Vision) -> dict[str, dict]:
             .annotate(t=Sum("amount"))
         ):
             amounts[(application_id, key)] = total
-    result = defaultdict(lambda: {"actions": 0, "granted_actions": 0, "granted": Decimal(0)})
+    result = {}
     for pair in pairs:
-        row = result[pair[1]]
+        row = result.setdefault(pair[1], dict(NOTHING_GRANTED))
         row["actions"] += 1
         if amounts.get(pair):
             row["granted_actions"] += 1
@@ -221,7 +231,7 @@ def vision_follow_up(vision: Vision) -> dict:
         "elements": [
             {
                 "element": e,
-                **granted[e.key],
+                **granted.get(e.key, NOTHING_GRANTED),
                 "people": people.get(f"element:{vision.pk}:{e.key}", Decimal(0)),
             }
             for e in elements

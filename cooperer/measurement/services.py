@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from cooperer.calls.enums import Outcome as DecisionOutcome
 from cooperer.calls.models import Application
+from cooperer.core import stamps
 from cooperer.core.text import fold
 from cooperer.measurement.enums import DISAGGREGATION_CATEGORIES, IndicatorKind, Unit
 from cooperer.measurement.models import Indicator, Measurement, Obligation, Rollup
@@ -58,6 +59,9 @@ class Row:
             qpv_id=self.qpv_id, application_id=self.application.pk if self.application else None,
             vision_id=self.vision_id, outcome_key=self.outcome_key, epci_id=self.epci_id,
         )  # fmt: skip
+
+
+STAMP = "measurement"  # raised by every write the dashboards read (core.stamps)
 
 
 def add_months(day: date, months: int) -> date:
@@ -361,6 +365,8 @@ def record(
         batch_size=2000,
     )  # fmt: skip
     apply_rollups(_rollup_deltas(pairs, application_scopes(applications) if applications else {}))
+    if to_create or to_update:
+        stamps.bump(STAMP)
     return {"created": len(to_create), "updated": len(to_update), "unchanged": unchanged}
 
 
@@ -454,6 +460,7 @@ def validate(measurements) -> int:
         pairs.append((before, measurement))
     applications = {m.application_id for m in pending if m.application_id}
     apply_rollups(_rollup_deltas(pairs, application_scopes(applications)))
+    stamps.bump(STAMP)
     return len(pending)
 
 
@@ -532,4 +539,6 @@ def delete_measurements(queryset) -> int:
     applications = {m.application_id for m in doomed if m.application_id}
     apply_rollups(_rollup_deltas([(m, None) for m in doomed], application_scopes(applications)))
     Measurement.objects.filter(pk__in=[m.pk for m in doomed]).delete()
+    if doomed:
+        stamps.bump(STAMP)
     return len(doomed)

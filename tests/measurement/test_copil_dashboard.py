@@ -105,3 +105,17 @@ def test_outcome_status_follows_the_straight_path():
     assert copil.outcome_status(_link(Polarity.DOWN, "20", "10"), Decimal("14"), 2027) == copil.ON_TRACK
     assert copil.outcome_status(_link(Polarity.DOWN, "20", "10"), Decimal("19"), 2027) == copil.OFF_TRACK
     assert copil.outcome_status(_link(Polarity.UP), None, 2027) == copil.UNKNOWN
+
+
+def test_the_cached_trends_follow_an_approval_made_after_they_were_read(client, funded, users, territory):
+    from tests.measurement.fixtures import approve
+
+    client.force_login(users["se_animator"])
+    before = (
+        client.get(_url(territory)).content.decode().split("Personnes touchées</th>")[1].split("</table>")[0]
+    )
+    approve(funded, users)
+    after = (
+        client.get(_url(territory)).content.decode().split("Personnes touchées</th>")[1].split("</table>")[0]
+    )
+    assert before != after and re.search(r"<td>60</td>", after)

@@ -68,7 +68,7 @@ def bilan_list(request):
     key = request.GET.get("liste") or sections[0][0]
     current = next((s for s in sections if s[0] == key), sections[0])
     state = request.GET.get("etat", "")
-    queryset = current[2].distinct()
+    queryset = current[2]
     if state in BilanStatus.values:
         queryset = queryset.filter(status=state)
     order = ["-status", "due_on", "pk"] if current[0] == "a_examiner" else ["due_on", "pk"]
