@@ -368,13 +368,14 @@ def pages(built) -> dict:
         "proof_contract": (("measurement:proof_contract", [contract.slug]), None),
         "indicator_library": (("measurement:indicators", []), "animator"),
         "bilans_to_review": (("measurement:bilans", []), "instructor"),
+        "bilans_all_states": (("measurement:bilans", [], "?liste=a_examiner&etat="), "instructor"),
         "home_instructor": (("measurement:home", []), "instructor"),
         "public_follow_up": (("public_follow_up", [qpv.code]), None),
     }
     resolved = {}
-    for name, ((route, route_args), who) in candidates.items():
+    for name, ((route, route_args, *query), who) in candidates.items():
         try:
-            resolved[name] = (reverse(route, args=route_args), who)
+            resolved[name] = (reverse(route, args=route_args) + "".join(query), who)
         except NoReverseMatch:
             log(f"page absente : {route}")
     return resolved
@@ -396,6 +397,9 @@ def main():
     began = time.perf_counter()
     builder = Builder(args)
     builder.build()
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:  # as autovacuum would have done after such inserts
+            cursor.execute("ANALYZE")
     from cooperer.measurement.models import Measurement
 
     figures = {

@@ -19,11 +19,13 @@ def map_indicators(qpv_ids) -> list[Indicator]:
     """The indicators that have a value in at least one QPV of the contract (two queries)."""
     measured = set(
         Measurement.objects.filter(qpv_id__in=qpv_ids, value__isnull=False)
+        .order_by()
         .values_list("indicator_id", flat=True)
         .distinct()
     )
     rolled = set(
         Rollup.objects.filter(scope__in=[f"qpv:{pk}" for pk in qpv_ids])
+        .order_by()
         .values_list("indicator_id", flat=True)
         .distinct()
     )

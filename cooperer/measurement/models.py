@@ -145,7 +145,9 @@ class BilanQuerySet(models.QuerySet):
     def of_member(self, user):
         """Bilans of the actions the user's structures carry (as applicant or co-porteur)."""
         mine = member_structure_ids(user)
-        co_led = Partner.objects.filter(structure_id__in=mine, role=PartnerRole.CO_LEAD).values("application_id")
+        co_led = Partner.objects.filter(structure_id__in=mine, role=PartnerRole.CO_LEAD).values(
+            "application_id"
+        )
         return self.filter(models.Q(application__applicant_id__in=mine) | models.Q(application_id__in=co_led))
 
     def reviewable_by(self, user):

@@ -250,22 +250,29 @@ def find(version: VisionVersion, kind: str, key: str):
 
 
 def contributing_actions(vision: Vision, element_key: str):
-    """The applications that serve the element (of any version of the vision), newest first, with what they were
-    granted; a queryset to paginate."""
+    """The applications that serve the element (of any version of the vision), newest first; a queryset to
+    paginate (`with_people` adds what a page's actions were granted and reached)."""
     return (
         Application.objects.filter(pk__in=serving(vision, element_key))
         .select_related("applicant", "call", "decision")
-        .annotate(granted=Sum("decision__grants__amount"))
+        .only("pk", "title", "applicant__name", "call__name", "decision__outcome")
         .order_by("-pk")
     )
 
 
 def with_people(applications) -> list:
-    """Sets `people` (people reached, all years) on each application of a page (one query)."""
+    """Sets `people` (people reached, all years) and `granted` (all funders) on each application of a page (two
+    queries)."""
     applications = list(applications)
     people = _people_by_scope(f"application:{a.pk}" for a in applications)
+    granted = dict(
+        Grant.objects.filter(decision__application__in=[a.pk for a in applications])
+        .values_list("decision__application_id")
+        .annotate(t=Sum("amount"))
+    )
     for application in applications:
         application.people = people.get(f"application:{application.pk}", Decimal(0))
+        application.granted = granted.get(application.pk)
     return applications
 
 

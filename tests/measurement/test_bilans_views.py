@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from cooperer.accounts.enums import Funder, Role
 from cooperer.accounts.models import RoleAssignment, User
+from cooperer.measurement import followup
 from cooperer.measurement.enums import BilanStatus
 from cooperer.measurement.models import Measurement, Rollup
 from tests.conftest import make_user
@@ -136,7 +137,7 @@ def test_the_list_of_bilans_keeps_constant_queries(
     from tests.calls.fixtures import make_structure
 
     client.force_login(users["state_instructor"])
-    url = reverse("measurement:bilans")
+    url = reverse("measurement:bilans") + "?liste=a_examiner&etat="  # every state, not only those deposited
     with django_assert_max_num_queries(12):
         assert "Un local jeunes ouvert le soir" in client.get(url).content.decode()
     source = funded["application"]
@@ -174,3 +175,16 @@ def test_each_role_starts_from_its_own_bilans_on_the_measurement_page(client, fu
     assert territory["se_contract"].name not in page and territory["m2a_contract"].name in page
     client.logout()
     assert client.get(reverse("measurement:home")).status_code == 302
+
+
+def test_an_instructor_starts_from_the_bilans_deposited(client, funded, users):
+    from tests.measurement.test_followup import fill
+
+    client.force_login(users["state_instructor"])
+    assert "Un local jeunes ouvert le soir" not in client.get(reverse("measurement:bilans")).content.decode()
+    assert (
+        "Un local jeunes ouvert le soir"
+        in client.get(reverse("measurement:bilans"), {"etat": ""}).content.decode()
+    )
+    followup.submit(funded["bilan"], users["member"], results=fill(funded["bilan"]))
+    assert "Un local jeunes ouvert le soir" in client.get(reverse("measurement:bilans")).content.decode()

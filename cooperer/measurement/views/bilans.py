@@ -67,11 +67,15 @@ def bilan_list(request):
         )
     key = request.GET.get("liste") or sections[0][0]
     current = next((s for s in sections if s[0] == key), sections[0])
-    state = request.GET.get("etat", "")
+    # What awaits an instructor is what was deposited: that is the list they start from (« Tous » shows the rest).
+    state = request.GET.get("etat", BilanStatus.SUBMITTED if current[0] == "a_examiner" else "")
     queryset = current[2]
     if state in BilanStatus.values:
         queryset = queryset.filter(status=state)
     order = ["-status", "due_on", "pk"] if current[0] == "a_examiner" else ["due_on", "pk"]
+    columns = ("pk", "status", "due_on", "period_start", "period_end", "submitted_at", "is_demo", "application__title",
+               "application__applicant__name")  # fmt: skip
+    queryset = queryset.select_related(None).select_related("application__applicant").only(*columns)
     page = Paginator(queryset.order_by(*order), PAGE).get_page(request.GET.get("page"))
     return render(request, "measurement/bilans/list.html", {
         "sections": [(k, label) for k, label, _ in sections], "current": current[0], "title": current[1],

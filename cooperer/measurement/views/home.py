@@ -22,9 +22,9 @@ OPEN = [BilanStatus.EXPECTED, BilanStatus.DRAFT, BilanStatus.RETURNED]
 def _counts(queryset) -> dict:
     today = timezone.localdate()
     return queryset.aggregate(
-        open=Count("pk", filter=Q(status__in=OPEN), distinct=True),
-        late=Count("pk", filter=Q(status__in=OPEN, due_on__lt=today), distinct=True),
-        submitted=Count("pk", filter=Q(status=BilanStatus.SUBMITTED), distinct=True),
+        open=Count("pk", filter=Q(status__in=OPEN)),
+        late=Count("pk", filter=Q(status__in=OPEN, due_on__lt=today)),
+        submitted=Count("pk", filter=Q(status=BilanStatus.SUBMITTED)),
     )
 
 
