@@ -142,3 +142,11 @@ def test_simultaneous_hits_never_read_the_same_count():
     for thread in threads:
         thread.join()
     assert sorted(counts) == list(range(1, 81))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("linked", ["abc", f"element:{HUGE}", "outcome:", "element:-1"])
+def test_a_malformed_grounding_filter_is_ignored(client, users, sud_est_vision, linked):
+    client.force_login(users["se_animator"])
+    response = client.get(reverse("visions:ground", args=[sud_est_vision.pk]), {"lie": linked})
+    assert response.status_code in (200, 404)
