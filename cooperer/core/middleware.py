@@ -1,7 +1,7 @@
 """Response headers that no single view should have to remember."""
 
 from django.conf import settings
-from django.utils.cache import add_never_cache_headers
+from django.utils.cache import patch_cache_control
 
 
 class SecurityHeadersMiddleware:
@@ -15,7 +15,7 @@ class SecurityHeadersMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated:
-            add_never_cache_headers(response)
+        if user is not None and user.is_authenticated and "no-store" not in response.get("Cache-Control", ""):
+            patch_cache_control(response, no_store=True, private=True)
         response.headers.setdefault("Permissions-Policy", settings.COOPERER_PERMISSIONS_POLICY)
         return response
