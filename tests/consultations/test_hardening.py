@@ -1,14 +1,12 @@
 """The public form's per-address limit holds under a burst; hidden contributions are for moderators only."""
 
-import threading
-
 import pytest
-from django.db import connection, connections
 from django.test import Client
 from django.urls import reverse
 
 from cooperer.consultations.models import Contribution
 from cooperer.consultations.services import moderate
+from tests.conftest import run_together
 
 GOOD = {
     "kind": "aspiration",
@@ -41,26 +39,14 @@ def test_an_empty_text_does_not_use_up_the_limit(client, sessions, settings):
 
 @pytest.mark.django_db(transaction=True)
 def test_sixty_simultaneous_submissions_from_one_address_get_exactly_the_limit(sessions, settings):
-    if connection.vendor == "sqlite" and connection.settings_dict["NAME"].startswith(
-        ("file:memorydb", ":memory:")
-    ):
-        pytest.skip("threads share one in-memory SQLite database without its locking")
     settings.COOPERER_PUBLIC_FORM_PER_MINUTE = 10
-    session, statuses, barrier = sessions["habitants"], [], threading.Barrier(12)
+    session, statuses = sessions["habitants"], []
 
     def submit_five():
         client = Client()
-        barrier.wait()
-        try:
-            statuses.extend(_post(client, session).status_code for _ in range(5))
-        finally:
-            connections.close_all()
+        statuses.extend(_post(client, session).status_code for _ in range(5))
 
-    threads = [threading.Thread(target=submit_five) for _ in range(12)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    run_together(12, submit_five)
     assert (statuses.count(200), Contribution.objects.count()) == (10, 10)
 
 

@@ -1,18 +1,17 @@
 """Headers of every response, malformed list filters, uploaded documents, atomic counters."""
 
 import io
-import threading
 import zipfile
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection, connections
 from django.urls import reverse
 
 from cooperer.actors.models import Public, Theme
 from cooperer.core import throttle
 from cooperer.core.params import id_param
 from cooperer.core.uploads import document_problem
+from tests.conftest import run_together
 
 HUGE = "99999999999999999999999"
 
@@ -123,24 +122,8 @@ def test_a_counter_counts_within_its_window_and_resets(territory):
 
 @pytest.mark.django_db(transaction=True)
 def test_simultaneous_hits_never_read_the_same_count():
-    if connection.vendor == "sqlite" and connection.settings_dict["NAME"].startswith(
-        ("file:memorydb", ":memory:")
-    ):
-        pytest.skip("threads share one in-memory SQLite database without its locking")
-    counts, barrier = [], threading.Barrier(8)
-
-    def hit_ten_times():
-        barrier.wait()
-        try:
-            counts.extend(throttle.hit("simultanés", "198.51.100.1", 60) for _ in range(10))
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=hit_ten_times) for _ in range(8)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    counts = []
+    run_together(8, lambda: counts.extend(throttle.hit("simultanés", "198.51.100.1", 60) for _ in range(10)))
     assert sorted(counts) == list(range(1, 81))
 
 
