@@ -175,3 +175,29 @@ def test_a_structures_import_is_recorded_when_committed(client, users, territory
     entry = _only(Action.DATA_IMPORTED)
     assert (entry.actor_label, entry.address) == ("anim.se@exemple.fr", "192.0.2.10")
     assert "annuaire.csv" in entry.object_label and entry.after == {"créées": 2, "mises à jour": 0}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_contributions_import_is_recorded_on_the_consultation_territory(
+    client, users, consultation, sessions
+):
+    from cooperer.jobs.models import Job
+    from tests.conftest import run_jobs
+
+    client.force_login(users["se_animator"])
+    rows = "texte;nature;public;qpv;reference\nUn local pour les jeunes;proposition;jeunes;QN04215M;A1\n"
+    client.post(reverse("consultations:import", args=[consultation.pk]), {
+        "session": sessions["habitants"].pk, "default_kind": "aspiration",
+        "file": SimpleUploadedFile("atelier.csv", rows.encode(), content_type="text/csv"),
+    }, REMOTE_ADDR="192.0.2.20")  # fmt: skip
+    run_jobs()
+    preview = Job.objects.get(kind="contributions_preview")
+    client.post(reverse("consultations:import_commit", args=[preview.pk]), REMOTE_ADDR="192.0.2.20")
+    run_jobs()
+    entry = _only(Action.DATA_IMPORTED)
+    assert (entry.actor_label, entry.address, entry.epci_id) == (
+        "anim.se@exemple.fr",
+        "192.0.2.20",
+        consultation.epci_id,
+    )
+    assert entry.object_label == "Contributions : atelier.csv"
