@@ -13,6 +13,7 @@ class Action(models.TextChoices):
     ROLE_REMOVED = "role_removed", "Rôle retiré"
     DATA_IMPORTED = "data_imported", "Import de données personnelles"
     DATA_EXPORTED = "data_exported", "Export de données personnelles"
+    CONTACTS_PURGED = "contacts_purged", "Contacts supprimés à la fin de leur durée de conservation"
     LOGIN = "login", "Connexion"
     LOGIN_FAILED = "login_failed", "Échec de connexion"
     LOGOUT = "logout", "Déconnexion"

@@ -1,6 +1,7 @@
 """Each act partners must be able to trust leaves one entry: who, what, on which territory, from where."""
 
 import datetime
+import io
 from decimal import Decimal
 
 import pytest
@@ -201,3 +202,29 @@ def test_a_contributions_import_is_recorded_on_the_consultation_territory(
         consultation.epci_id,
     )
     assert entry.object_label == "Contributions : atelier.csv"
+
+
+def test_the_nightly_purge_of_expired_contacts_is_recorded(territory):
+    from django.core.management import call_command
+
+    from cooperer.actors.models import Person
+    from tests.calls.fixtures import make_structure
+
+    structure = make_structure("Centre social (fictif)", 40)
+    Person.objects.create(
+        structure=structure, first_name="A", last_name="B", retain_until=datetime.date(2020, 1, 1)
+    )
+    call_command("purge_contacts", stdout=io.StringIO())
+    assert _only(Action.CONTACTS_PURGED).after == {"contacts supprimés": 1}
+    call_command("purge_contacts", stdout=io.StringIO())  # nothing left to delete: nothing to record
+    assert AuditEntry.objects.filter(action=Action.CONTACTS_PURGED).count() == 1
+
+
+def test_a_structures_import_from_the_command_line_is_recorded(territory, tmp_path):
+    from django.core.management import call_command
+
+    path = tmp_path / "annuaire.csv"
+    path.write_bytes(b"nom;code_insee_commune\nA;42218\n")
+    call_command("import_structures", str(path), "--commit", stdout=io.StringIO())
+    entry = _only(Action.DATA_IMPORTED)
+    assert "(ligne de commande)" in entry.object_label and entry.after == {"créées": 1, "mises à jour": 0}
