@@ -2,7 +2,8 @@
 
 Each failed login counts once for the account typed and once for the address it came from, in a fixed window
 (`COOPERER_LOGIN_WINDOW_MINUTES`). Once either count reaches its limit, no password is checked for that account
-or from that address until the window ends, or until an administrator unlocks the account. Password-reset
+or from that address until the window ends, until an administrator unlocks the account, or until its owner chooses a new password
+from the e-mailed link. Password-reset
 requests are counted the same way (each request counts), so the form cannot be used to flood a mailbox."""
 
 from django.conf import settings

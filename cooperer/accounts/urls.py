@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from cooperer.accounts.views import LoginView, PasswordResetView, unlock
+from cooperer.accounts.views import LoginView, PasswordResetConfirmView, PasswordResetView, unlock
 
 app_name = "accounts"
 urlpatterns = [
@@ -20,9 +20,7 @@ urlpatterns = [
     ),
     path(
         "mot-de-passe/nouveau/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(
-            success_url=reverse_lazy("accounts:password_reset_complete")
-        ),
+        PasswordResetConfirmView.as_view(success_url=reverse_lazy("accounts:password_reset_complete")),
         name="password_reset_confirm",
     ),
     path(

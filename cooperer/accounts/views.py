@@ -40,6 +40,15 @@ class PasswordResetView(auth_views.PasswordResetView):
         return response
 
 
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """Choosing a new password from the e-mailed link proves the mailbox: the account's lock is lifted."""
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        throttle.unlock(form.user.get_username())
+        return response
+
+
 @login_required
 @require_POST
 def unlock(request):

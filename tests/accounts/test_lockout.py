@@ -110,3 +110,33 @@ def test_password_reset_requests_are_limited_per_connection(client, users):
         for n in range(21)
     ]
     assert answers == [302] * 20 + [429]
+
+
+def test_choosing_a_new_password_from_the_mailed_link_unlocks_the_account(client, users):
+    import re
+
+    for n in range(5):
+        _login(client, f"essai-{n}")
+    client.post(reverse("accounts:password_reset"), {"email": "anim.se@exemple.fr"})
+    link = re.search(r"https?://[^/]+(/\S+)", mail.outbox[0].body).group(1)
+    form_url = client.get(link).url
+    client.post(
+        form_url, {"new_password1": "un-nouveau-secret-2030", "new_password2": "un-nouveau-secret-2030"}
+    )
+    assert _login(client, "un-nouveau-secret-2030").status_code == 302
+
+
+def test_a_superuser_unlocks_accounts_from_the_django_admin(client, users):
+    from cooperer.accounts.models import User
+
+    for n in range(5):
+        _login(client, f"essai-{n}")
+    staff = User.objects.create_superuser("root@exemple.fr", "root@exemple.fr", PASSWORD)
+    admin = client.__class__()
+    admin.force_login(staff)
+    changelist = reverse("admin:accounts_user_changelist")
+    locked = users["se_animator"]
+    admin.post(changelist, {"action": "unlock_login", "_selected_action": [locked.pk, users["member"].pk]})
+    assert _login(client, PASSWORD).status_code == 302
+    entry = AuditEntry.objects.get(action=Action.ACCOUNT_UNLOCKED)
+    assert (entry.actor_label, entry.object_id) == ("root@exemple.fr", str(locked.pk))
