@@ -69,3 +69,10 @@ def test_an_animatrice_starts_an_import(client, users):
     upload = SimpleUploadedFile("firminy.csv", SCDL.encode())
     response = client.post(reverse("calls:scdl_import"), {"file": upload})
     assert response.status_code == 302 and Job.objects.filter(kind="scdl_preview").exists()
+
+
+@pytest.mark.parametrize("who, offered", [("se_animator", True), ("state_instructor", False)])
+def test_the_committee_page_offers_the_scdl_import_to_managers_only(client, users, call, who, offered):
+    client.force_login(users[who])
+    html = client.get(reverse("calls:committee", args=[call.pk])).content.decode()
+    assert (reverse("calls:scdl_import") in html) is offered
