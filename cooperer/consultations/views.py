@@ -10,6 +10,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from cooperer.accounts.permissions import animated_epci_ids, has_any_role, is_platform_admin
+from cooperer.audit.context import client_address
 from cooperer.audit.enums import Action
 from cooperer.audit.services import record
 from cooperer.consultations import charts, importers, permissions, poster
@@ -315,10 +316,6 @@ def post_its(request, pk, session_pk):
     )
 
 
-def _client_address(request) -> str:
-    return request.META.get("REMOTE_ADDR", "")
-
-
 def public_form(request, token):
     session = get_object_or_404(Session.objects.select_related("consultation", "qpv"), token=token)
     consultation = session.consultation
@@ -329,7 +326,7 @@ def public_form(request, token):
                 request, "consultations/thanks.html", {"session": session, "consultation": consultation}
             )
         try:
-            submit_public(session, form.cleaned_data, _client_address(request))
+            submit_public(session, form.cleaned_data, client_address(request))
         except ConsultationError as error:
             form.add_error(None, str(error))
         else:
