@@ -166,3 +166,12 @@ def test_an_api_token_creation_is_recorded_without_its_secret(users, territory):
     entry.refresh_from_db()
     assert (entry.action, entry.actor_label) == (Action.API_TOKEN_CREATED, "anim.se@exemple.fr")
     assert entry.after == {"droits": ["mesure:lecture"], "expire": "2027-06-30"}
+
+
+@pytest.mark.parametrize(
+    "who, shown", [("admin", True), ("se_animator", True), ("member", False), (None, False)]
+)
+def test_the_journal_is_in_the_navigation_of_those_who_read_it(client, users, who, shown):
+    if who:
+        client.force_login(users[who])
+    assert (reverse("audit:journal") in client.get(reverse("core:home")).content.decode()) is shown
