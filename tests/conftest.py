@@ -132,3 +132,32 @@ def empty_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+def run_together(count: int, work) -> None:
+    """Runs `work()` in `count` threads released at the same instant, each with its own database connection.
+
+    Needs a database that several connections share with its locking (a file or PostgreSQL): the in-memory
+    SQLite test database is shared by threads without it, so the caller skips there."""
+    import threading
+
+    from django.db import connection, connections
+
+    if connection.vendor == "sqlite" and connection.settings_dict["NAME"].startswith(
+        ("file:memorydb", ":memory:")
+    ):
+        pytest.skip("threads share one in-memory SQLite database without its locking")
+    barrier = threading.Barrier(count)
+
+    def run():
+        barrier.wait()
+        try:
+            work()
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run) for _ in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()

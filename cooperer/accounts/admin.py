@@ -1,7 +1,13 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
 
+from cooperer.accounts import throttle
+from cooperer.accounts.forms import AdminLoginForm
 from cooperer.accounts.models import RoleAssignment, User
+from cooperer.audit.enums import Action
+from cooperer.audit.services import record
+
+admin.site.login_form = AdminLoginForm
 
 
 class RoleAssignmentInline(admin.TabularInline):
@@ -14,3 +20,15 @@ class RoleAssignmentInline(admin.TabularInline):
 class CoopererUserAdmin(UserAdmin):
     inlines = [RoleAssignmentInline]
     list_display = ["username", "email", "first_name", "last_name", "is_demo", "is_staff"]
+    actions = ["unlock_login"]
+
+    @admin.action(description="Débloquer la connexion (oublier les échecs récents)")
+    def unlock_login(self, request, queryset):
+        unlocked = [user for user in queryset if throttle.unlock(user.get_username())]
+        for user in unlocked:
+            record(Action.ACCOUNT_UNLOCKED, user, label=user.get_username())
+        self.message_user(
+            request,
+            f"{len(unlocked)} compte(s) débloqué(s)." if unlocked else "Aucun de ces comptes n'était bloqué.",
+            messages.SUCCESS if unlocked else messages.INFO,
+        )

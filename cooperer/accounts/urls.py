@@ -1,19 +1,16 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from cooperer.accounts.forms import LoginForm
+from cooperer.accounts.views import LoginView, PasswordResetConfirmView, PasswordResetView, unlock
 
 app_name = "accounts"
 urlpatterns = [
-    path("connexion/", auth_views.LoginView.as_view(authentication_form=LoginForm), name="login"),
+    path("connexion/", LoginView.as_view(), name="login"),
+    path("debloquer/", unlock, name="unlock"),
     path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "mot-de-passe/oublie/",
-        auth_views.PasswordResetView.as_view(
-            success_url=reverse_lazy("accounts:password_reset_done"),
-            email_template_name="registration/password_reset_email.txt",
-            subject_template_name="registration/password_reset_subject.txt",
-        ),
+        PasswordResetView.as_view(success_url=reverse_lazy("accounts:password_reset_done")),
         name="password_reset",
     ),
     path(
@@ -23,9 +20,7 @@ urlpatterns = [
     ),
     path(
         "mot-de-passe/nouveau/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(
-            success_url=reverse_lazy("accounts:password_reset_complete")
-        ),
+        PasswordResetConfirmView.as_view(success_url=reverse_lazy("accounts:password_reset_complete")),
         name="password_reset_confirm",
     ),
     path(

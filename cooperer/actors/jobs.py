@@ -5,6 +5,8 @@ from pathlib import Path
 from django.urls import reverse
 
 from cooperer.actors import importers
+from cooperer.audit.enums import Action
+from cooperer.audit.services import record
 from cooperer.jobs.services import MAX_LISTED_ERRORS, JobFailure, job_handler, preview_outcome
 
 
@@ -49,4 +51,8 @@ def run_structures_commit(job) -> dict:
     except importers.StructureImportError as exc:
         raise _failure(job, exc) from exc
     Path(job.params["path"]).unlink(missing_ok=True)
+    record(
+        Action.DATA_IMPORTED, job, actor=job.created_by, label=f"Structures et contacts : {result.source}",
+        after=written, address=job.params.get("address", ""),
+    )  # fmt: skip
     return {"fichier": result.source, **written}

@@ -39,8 +39,11 @@ from cooperer.actors.services import (
 )
 from cooperer.analysis.graph_export import to_gexf, to_graphml
 from cooperer.analysis.network import as_dict
+from cooperer.audit.enums import Action
+from cooperer.audit.services import record
 from cooperer.core.exports import csv_download, csv_text
 from cooperer.core.pagination import IdFirstPaginator
+from cooperer.core.params import id_param
 from cooperer.jobs.models import Job
 from cooperer.jobs.services import start_upload_job
 from cooperer.jobs.views import commit_preview
@@ -131,6 +134,8 @@ def directory_export(request):
          ", ".join(q.code for q in s.qpvs.all()), s.website]
         for s in structures.iterator(chunk_size=2000)
     )  # fmt: skip
+    filters = {key: value for key, value in request.GET.items() if value}
+    record(Action.DATA_EXPORTED, label="Annuaire des structures", after={"format": "csv", "filtres": filters})
     response = HttpResponse(csv_text(header, rows), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="annuaire-structures.csv"'
     return response
@@ -247,7 +252,11 @@ def themes(request):
         raise PermissionDenied(
             "Seules les animatrices et les administrateur·rices modifient les thématiques."
         )
-    theme = get_object_or_404(Theme, pk=request.GET["modifier"]) if request.GET.get("modifier") else None
+    theme = (
+        get_object_or_404(Theme, pk=id_param(request.GET["modifier"]))
+        if request.GET.get("modifier")
+        else None
+    )
     form = ThemeForm(request.POST or None, instance=theme)
     if request.method == "POST" and form.is_valid():
         saved = form.save()

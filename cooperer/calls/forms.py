@@ -9,17 +9,6 @@ from cooperer.visions.models import Element
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 DOCUMENT_SUFFIXES = (".pdf", ".odt", ".docx", ".xlsx", ".ods", ".png", ".jpg", ".jpeg")
-# The first bytes each accepted type must start with: a « .pdf » that is not a PDF is refused.
-MAGIC = {
-    ".pdf": (b"%PDF-",),
-    ".png": (b"\x89PNG\r\n\x1a\n",),
-    ".jpg": (b"\xff\xd8\xff",),
-    ".jpeg": (b"\xff\xd8\xff",),
-    ".odt": (b"PK\x03\x04",),
-    ".ods": (b"PK\x03\x04",),
-    ".docx": (b"PK\x03\x04",),
-    ".xlsx": (b"PK\x03\x04",),
-}
 
 
 class CallForm(forms.ModelForm):
@@ -170,17 +159,13 @@ class AttachmentForm(forms.Form):
     def clean_file(self):
         from django.core.exceptions import ValidationError
 
-        from cooperer.core.uploads import check_upload
+        from cooperer.core.uploads import check_upload, document_problem
 
         upload = check_upload(self.cleaned_data["file"], DOCUMENT_SUFFIXES)
-        suffix = "." + upload.name.lower().rsplit(".", 1)[-1]
-        head = upload.read(16)
-        upload.seek(0)
-        if not head.startswith(MAGIC[suffix]):
-            raise ValidationError(
-                f"« {upload.name} » n'est pas un vrai fichier {suffix[1:].upper()} : son contenu ne correspond pas à son "
-                "extension."
-            )
+        problem = document_problem(upload)
+        if problem:
+            suffix = upload.name.lower().rsplit(".", 1)[-1].upper()
+            raise ValidationError(f"« {upload.name} » n'est pas un vrai fichier {suffix} : {problem}.")
         return upload
 
 

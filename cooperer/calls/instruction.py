@@ -242,6 +242,7 @@ def committee(request, call_pk):
                 for f in funders
             ],
             "can_decide": True,
+            "can_manage": permissions.can_manage(request.user, call),
             "nav": "calls",
         },
     )

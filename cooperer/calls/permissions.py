@@ -41,6 +41,23 @@ def can_read_call(user, call) -> bool:
     return call.status != CallStatus.DRAFT or can_instruct(user, call)
 
 
+def readable_calls(user, calls):
+    """The calls of `calls` the user may read: published ones, and drafts as `can_read_call` allows them (their
+    managers, and the instructors of a funder the draft already has)."""
+    from django.db.models import Q
+
+    from cooperer.calls.models import CallFunder
+
+    if is_platform_admin(user):
+        return calls
+    drafts = Q(epci__in=animated_epci_ids(user))
+    for a in roles_of(user):
+        if a.role == Role.INSTRUCTION:
+            funded = CallFunder.objects.filter(funder=a.funder, call__epci_id=a.epci_id).values("call_id")
+            drafts |= Q(epci_id=a.epci_id, pk__in=funded)
+    return calls.filter(~Q(status=CallStatus.DRAFT) | drafts)
+
+
 def member_structure_ids(user) -> set[int]:
     return {a.structure_id for a in roles_of(user) if a.role == Role.STRUCTURE_MEMBER and a.structure_id}
 

@@ -10,6 +10,8 @@ from django.utils import timezone
 
 from cooperer.actors.enums import SECTOR_OF_FORM
 from cooperer.analysis.similar import Item, group_similar
+from cooperer.audit.enums import Action
+from cooperer.audit.services import record
 from cooperer.calls.enums import CHARGE_ACCOUNTS, SUBSIDY_ACCOUNT, ApplicationStatus, Outcome
 from cooperer.calls.models import Application, Decision, Grant
 from cooperer.calls.signals import decision_recorded
@@ -217,6 +219,11 @@ def decide(
     application.status = ApplicationStatus.DECIDED
     application.save(update_fields=["status"])
     decision_recorded.send(sender=Decision, decision=decision)
+    record(
+        Action.GRANT_DECISION, decision, actor=user, epci_id=application.call.epci_id,
+        label=f"« {application.title} » : {decision.get_outcome_display()}",
+        after={"décision": outcome, "montants": {str(funder): amount for funder, amount in granted.items()}},
+    )  # fmt: skip
     return decision
 
 

@@ -7,13 +7,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from cooperer.accounts.permissions import animated_epci_ids, is_platform_admin, roles_of
+from cooperer.accounts.permissions import animated_epci_ids, is_platform_admin
 from cooperer.actors.models import Structure
 from cooperer.calls import permissions, services
-from cooperer.calls.enums import ApplicationStatus, CallStatus
+from cooperer.calls.enums import ApplicationStatus
 from cooperer.calls.forms import CallForm, CallFunderForm, CriterionForm, ScdlImportForm
 from cooperer.calls.models import Application, Call
 from cooperer.core.uploads import store_upload
+from cooperer.jobs.enums import JobStatus
 from cooperer.jobs.models import Job
 from cooperer.jobs.services import start_job
 from cooperer.territories.models import Epci
@@ -32,13 +33,12 @@ def call_list(request):
             filter=~Q(applications__status__in=[ApplicationStatus.DRAFT, ApplicationStatus.MERGED]),
         )
     )
-    managed = set(_managed_epci_ids(request.user)) if request.user.is_authenticated else set()
-    instructed = {a.epci_id for a in roles_of(request.user)} if request.user.is_authenticated else set()
-    calls = calls.filter(~Q(status=CallStatus.DRAFT) | Q(epci__in=managed | instructed))
+    calls = permissions.readable_calls(request.user, calls)
+    can_create = is_platform_admin(request.user) or bool(animated_epci_ids(request.user))
     return render(
         request,
         "calls/list.html",
-        {"calls": calls.order_by("-opens_on"), "can_create": bool(managed), "nav": "calls"},
+        {"calls": calls.order_by("-opens_on"), "can_create": can_create, "nav": "calls"},
     )
 
 
@@ -128,12 +128,20 @@ def scdl_export(request, pk=None):
     return response
 
 
+NOT_SCDL_IMPORTER = (
+    "L'import des publications SCDL dans l'historique partagé des financements est réservé à l'animation des "
+    "territoires et aux administrateur·rices."
+)
+
+
+def _require_scdl_importer(request):
+    if not (is_platform_admin(request.user) or animated_epci_ids(request.user)):
+        raise PermissionDenied(NOT_SCDL_IMPORTER)
+
+
 @login_required
 def scdl_import(request):
-    if not _managed_epci_ids(request.user) and not any(
-        a.role == "instruction" for a in roles_of(request.user)
-    ):
-        raise PermissionDenied("L'import des publications SCDL est réservé à l'animation et aux financeurs.")
+    _require_scdl_importer(request)
     form = ScdlImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
@@ -147,6 +155,10 @@ def scdl_import(request):
 @login_required
 @require_POST
 def scdl_commit(request, job_pk):
+    _require_scdl_importer(request)
     preview = get_object_or_404(Job, pk=job_pk, kind="scdl_preview", created_by=request.user)
+    if preview.status != JobStatus.SUCCEEDED or not preview.result.get("lignes lisibles"):
+        messages.error(request, "Cette lecture n'a pas abouti : déposez à nouveau la publication.")
+        return redirect(preview)
     job = start_job("scdl_commit", preview.label.replace("Lecture", "Import"), preview.params, request.user)
     return redirect(job)

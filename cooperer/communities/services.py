@@ -12,6 +12,8 @@ from django.db.models import Q, QuerySet, Subquery
 from django.urls import reverse
 from django.utils import timezone
 
+from cooperer.audit.enums import Action
+from cooperer.audit.services import record
 from cooperer.communities.enums import PHASE_ORDER, CooperationLevel, MemberRole, RoadmapStatus
 from cooperer.communities.models import (
     Attendance,
@@ -362,6 +364,11 @@ def adopt_roadmap(
     adopted.exclude(pk=version.pk).update(status=RoadmapStatus.REPLACED)
     version.status, version.adopted_on, version.adopted_by = RoadmapStatus.ADOPTED, on, instance
     version.save(update_fields=["status", "adopted_on", "adopted_by"])
+    record(
+        Action.ROADMAP_ADOPTED, version, epci_id=version.community.epci_id,
+        label=f"{version.community} — feuille de route, version {version.number}",
+        after={"version": version.number, "instance": str(instance), "adoptée le": on},
+    )  # fmt: skip
     return record_decision(
         version.community, instance=instance, decided_on=on, roadmap=version, notify=notify,
         text=f"Adoption de la feuille de route, version {version.number}.",

@@ -37,6 +37,7 @@ from cooperer.communities.forms import (
 from cooperer.communities.links import url_for_each
 from cooperer.communities.models import Community, Idea, Meeting, Membership, PlannedAction, RoadmapVersion
 from cooperer.communities.network import member_network_svg
+from cooperer.core.params import id_param
 from cooperer.territories.models import Epci
 
 BACKBONE, MEMBER, OBSERVER = MemberRole.BACKBONE, MemberRole.MEMBER, MemberRole.OBSERVER
@@ -347,7 +348,9 @@ def meeting_detail(request, meeting_pk):
 def decision_create(request, pk):
     community = get_community_for(request, pk, BACKBONE)
     form = DecisionForm(request.POST or None, community=community)
-    meeting = Meeting.objects.filter(pk=request.GET.get("reunion"), instance__community=community).first()
+    meeting = Meeting.objects.filter(
+        pk=id_param(request.GET.get("reunion")), instance__community=community
+    ).first()
     if meeting and not form.is_bound:
         form.initial.update(instance=meeting.instance, decided_on=timezone.localdate(meeting.starts_at))
     if request.method == "POST" and form.is_valid():

@@ -183,10 +183,12 @@ class ContributionFilterForm(forms.Form):
         required=False,
     )
 
-    def __init__(self, *args, consultation, **kwargs):
+    def __init__(self, *args, consultation, moderator: bool, **kwargs):
         from cooperer.consultations.enums import Audience
 
         super().__init__(*args, **kwargs)
+        if not moderator:  # hidden contributions and their reasons are for those who moderate
+            del self.fields["state"]
         self.fields["qpv"].queryset = consultation.qpvs.only("pk", "code", "name").order_by("name")
         self.fields["audience"].choices = [("", "Tous"), *Audience.choices]
 

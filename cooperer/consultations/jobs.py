@@ -4,6 +4,8 @@ from pathlib import Path
 
 from django.urls import reverse
 
+from cooperer.audit.enums import Action
+from cooperer.audit.services import record
 from cooperer.consultations import importers
 from cooperer.consultations.models import Session
 from cooperer.jobs.services import MAX_LISTED_ERRORS, JobFailure, job_handler, preview_outcome
@@ -16,6 +18,10 @@ def _preview(job):
         return importers.preview(job.params["path"], session, job.params["kind"])
     except importers.ContributionImportError as exc:
         raise JobFailure(str(exc), [e.as_dict() for e in exc.errors[:MAX_LISTED_ERRORS]]) from exc
+
+
+def _epci_of(session_id: int) -> int | None:
+    return Session.objects.filter(pk=session_id).values_list("consultation__epci_id", flat=True).first()
 
 
 @job_handler("contributions_preview")
@@ -37,6 +43,10 @@ def run_contributions_commit(job) -> dict:
     except importers.ContributionImportError as exc:
         raise JobFailure(str(exc), [e.as_dict() for e in exc.errors[:MAX_LISTED_ERRORS]]) from exc
     Path(job.params["path"]).unlink(missing_ok=True)
+    record(
+        Action.DATA_IMPORTED, job, actor=job.created_by, epci_id=_epci_of(result.session_id),
+        label=f"Contributions : {job.params.get('name', '')}", after=written, address=job.params.get("address", ""),
+    )  # fmt: skip
     return written
 
 

@@ -1,6 +1,5 @@
 """What the consultation pages do: set up, collect (public form, assisted entry), moderate."""
 
-import datetime
 import html
 import re
 from dataclasses import dataclass
@@ -9,6 +8,8 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from cooperer.audit.enums import Action
+from cooperer.audit.services import record
 from cooperer.consultations.enums import DEFAULT_THEMES, ContributionKind, ContributionSource
 from cooperer.consultations.models import (
     MAX_TEXT,
@@ -18,6 +19,7 @@ from cooperer.consultations.models import (
     Session,
     Theme,
 )
+from cooperer.core import throttle
 
 
 class ConsultationError(Exception):
@@ -57,12 +59,13 @@ def check_text(text: str) -> str | None:
 
 
 def rate_limited(client_hash: str) -> bool:
-    """More than the allowed number of submissions from one address in the last minute."""
+    """Counts one submission from this address; True past the allowed number in the current minute. The count is
+    atomic and shared by every server process (core/throttle.py): simultaneous submissions cannot all read the
+    same count and all pass."""
     limit = settings.COOPERER_PUBLIC_FORM_PER_MINUTE
     if not limit:
         return False
-    since = timezone.now() - datetime.timedelta(minutes=1)
-    return Contribution.objects.filter(client_hash=client_hash, created_at__gte=since).count() >= limit
+    return throttle.hit("public-form", client_hash, 60) > limit
 
 
 def submit_public(session: Session, data: dict, address: str) -> Contribution:
@@ -71,15 +74,15 @@ def submit_public(session: Session, data: dict, address: str) -> Contribution:
     if not session.accepts_online or consultation.status != "ouverte":
         raise ConsultationError("Cette concertation ne reçoit pas de contributions en ligne en ce moment.")
     client_hash = Contribution.hash_client(address)
+    text = clean_text(data["text"])
+    problem = check_text(text)
+    if problem:
+        raise ConsultationError(problem)
     if rate_limited(client_hash):
         raise ConsultationError(
             "Beaucoup de contributions viennent d'être envoyées depuis cette connexion : "
             "patientez une minute puis renvoyez la vôtre, elle n'est pas perdue tant que cette page est ouverte."
         )
-    text = clean_text(data["text"])
-    problem = check_text(text)
-    if problem:
-        raise ConsultationError(problem)
     return Contribution.objects.create(
         consultation=consultation,
         session=session,
@@ -171,6 +174,11 @@ def moderate(contribution: Contribution, hide: bool, reason: str, user) -> None:
     contribution.hidden_reason = reason if hide else ""
     contribution.save(update_fields=["hidden_at", "hidden_reason"])
     ModerationEvent.objects.create(contribution=contribution, hidden=hide, reason=reason[:300], by=user)
+    record(
+        Action.CONTRIBUTION_HIDDEN if hide else Action.CONTRIBUTION_RESTORED, contribution, actor=user,
+        epci_id=contribution.consultation.epci_id, label=f"Contribution n° {contribution.pk}",
+        before={"masquée": not hide}, after={"masquée": hide, "motif": reason[:300]},
+    )  # fmt: skip
 
 
 ERASED = "[contribution effacée à la demande de son auteur]"
@@ -194,3 +202,8 @@ def erase_on_request(contribution: Contribution, reason: str, user) -> None:
     ModerationEvent.objects.create(
         contribution=contribution, hidden=True, reason=f"Effacement : {reason}"[:300], by=user
     )
+    # The journal keeps the fact and the request, never the words erased.
+    record(
+        Action.CONTRIBUTION_ERASED, contribution, actor=user, epci_id=contribution.consultation.epci_id,
+        label=f"Contribution n° {contribution.pk}", after={"demande": reason[:300]},
+    )  # fmt: skip

@@ -10,6 +10,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from cooperer.accounts.permissions import animated_epci_ids, has_any_role, is_platform_admin
+from cooperer.audit.context import client_address
+from cooperer.audit.enums import Action
+from cooperer.audit.services import record
 from cooperer.consultations import charts, importers, permissions, poster
 from cooperer.consultations.enums import Audience
 from cooperer.consultations.forms import (
@@ -42,6 +45,7 @@ from cooperer.consultations.services import (
     submit_public,
 )
 from cooperer.core.exports import csv_text, xlsx_bytes
+from cooperer.core.params import id_param
 from cooperer.jobs.models import Job
 from cooperer.jobs.services import start_job, start_upload_job
 from cooperer.jobs.views import commit_preview
@@ -156,7 +160,7 @@ def themes(request, pk):
     consultation = _consultation(request, pk, permissions.can_manage, NOT_ANIMATOR)
     editing = None
     if request.GET.get("modifier"):
-        editing = get_object_or_404(Theme, pk=request.GET["modifier"], consultation=consultation)
+        editing = get_object_or_404(Theme, pk=id_param(request.GET["modifier"]), consultation=consultation)
     form = ThemeForm(request.POST or None, instance=editing or Theme(consultation=consultation))
     if request.method == "POST" and form.is_valid():
         if (
@@ -312,10 +316,6 @@ def post_its(request, pk, session_pk):
     )
 
 
-def _client_address(request) -> str:
-    return request.META.get("REMOTE_ADDR", "")
-
-
 def public_form(request, token):
     session = get_object_or_404(Session.objects.select_related("consultation", "qpv"), token=token)
     consultation = session.consultation
@@ -326,7 +326,7 @@ def public_form(request, token):
                 request, "consultations/thanks.html", {"session": session, "consultation": consultation}
             )
         try:
-            submit_public(session, form.cleaned_data, _client_address(request))
+            submit_public(session, form.cleaned_data, client_address(request))
         except ConsultationError as error:
             form.add_error(None, str(error))
         else:
@@ -379,7 +379,8 @@ def import_commit(request, job_pk):
 @login_required
 def contributions(request, pk):
     consultation = _consultation(request, pk)
-    form = ContributionFilterForm(request.GET or None, consultation=consultation)
+    can_manage = permissions.can_manage(request.user, consultation)
+    form = ContributionFilterForm(request.GET or None, consultation=consultation, moderator=can_manage)
     items = consultation.contributions.select_related("qpv", "session").prefetch_related(
         Prefetch("tags", queryset=ContributionTag.objects.select_related("theme"), to_attr="tag_list")
     )
@@ -392,7 +393,7 @@ def contributions(request, pk):
             items = items.filter(audience=data["audience"])
         if data["kind"]:
             items = items.filter(kind=data["kind"])
-        state = data["state"]
+        state = data.get("state", "")
     if state == "masquees":
         items = items.filter(hidden_at__isnull=False)
     elif state != "toutes":
@@ -411,7 +412,7 @@ def contributions(request, pk):
             "form": form,
             "page": page,
             "query_string": params.urlencode(),
-            "can_manage": permissions.can_manage(request.user, consultation),
+            "can_manage": can_manage,
             "themes": consultation.themes.all(),
             "nav": "consultations",
         },
@@ -449,6 +450,7 @@ def contributions_export(request, pk, fmt):
         for c in items.iterator(chunk_size=2000)
     )  # fmt: skip
     name = f"contributions-concertation-{consultation.pk}"
+    record(Action.DATA_EXPORTED, consultation, epci_id=consultation.epci_id, after={"format": fmt, "contenu": "contributions visibles, sans noms"})  # fmt: skip
     if fmt == "xlsx":
         response = HttpResponse(
             xlsx_bytes("Contributions", EXPORT_HEADER, rows),

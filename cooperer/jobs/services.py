@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
 
-from cooperer.core.uploads import store_upload
+from cooperer.core.uploads import discard_upload, store_upload
 from cooperer.jobs.enums import JobStatus
 from cooperer.jobs.models import Job
 
@@ -47,6 +47,7 @@ def preview_outcome(job: Job, summary: dict, errors: list, count: int, commit_ur
         job.errors = [error.as_dict() for error in errors[:MAX_LISTED_ERRORS]]
         Job.objects.filter(pk=job.pk).update(errors=job.errors)
         summary["à faire"] = FIX_THE_FILE
+        discard_upload(job.params.get("path"))  # it will not be imported: a corrected file is uploaded again
     elif count:
         summary["action"] = {"url": commit_url, "label": f"Importer ces {count} {noun}"}
     return summary
@@ -70,11 +71,20 @@ def run_job(job_id: int) -> None:
         result = HANDLERS[job.kind](job)
     except JobFailure as failure:
         _finish(job, JobStatus.FAILED, message=str(failure), errors=failure.errors)
+        _discard_preview_file(job)
     except Exception as exc:
         _finish(job, JobStatus.FAILED, message=f"Erreur inattendue : {exc.__class__.__name__}.")
+        _discard_preview_file(job)
         raise
     else:
         _finish(job, JobStatus.SUCCEEDED, message="", result=result or {}, progress=100)
+
+
+def _discard_preview_file(job: Job) -> None:
+    """A failed preview's file will never be imported; a failed import keeps its file, so that it can be retried
+    from its (successful) preview."""
+    if job.kind.endswith("_preview"):
+        discard_upload(job.params.get("path"))
 
 
 def _finish(job: Job, status: str, message: str, result=None, errors=None, progress=None) -> None:

@@ -4,6 +4,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 
 from cooperer.accounts.permissions import can_import_reference_data
+from cooperer.audit.context import client_address
 from cooperer.jobs.enums import JobStatus
 from cooperer.jobs.models import Job
 from cooperer.jobs.services import start_job
@@ -34,4 +35,6 @@ def commit_preview(request, preview_job, kind: str):
         messages.error(request, "Cet aperçu contient des erreurs : corrigez le fichier et relancez l'import.")
         return redirect(preview_job)
     label = preview_job.label.replace("Aperçu de l'import", "Import")
-    return redirect(start_job(kind, label, preview_job.params, request.user))
+    # The address of the person who asked for the import, for the journal (the job runs elsewhere).
+    params = {**preview_job.params, "address": client_address(request)}
+    return redirect(start_job(kind, label, params, request.user))

@@ -25,6 +25,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "cooperer.core",
+    "cooperer.audit",
     "cooperer.accounts",
     "cooperer.territories",
     "cooperer.actors",
@@ -43,6 +44,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "cooperer.audit.context.AuditContextMiddleware",
+    "cooperer.core.middleware.SecurityHeadersMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -90,6 +93,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
+# Refuses to check a password while its account or its address is locked out (accounts/throttle.py).
+AUTHENTICATION_BACKENDS = ["cooperer.accounts.backends.ThrottledModelBackend"]
+# Failed logins (or password-reset requests) allowed per account and per address in one window; then locked
+# until the window ends, or until an administrator unlocks the account.
+COOPERER_LOGIN_FAILURES_PER_ACCOUNT = env_int("COOPERER_LOGIN_FAILURES_PER_ACCOUNT", 5)
+COOPERER_LOGIN_FAILURES_PER_ADDRESS = env_int("COOPERER_LOGIN_FAILURES_PER_ADDRESS", 20)
+COOPERER_LOGIN_WINDOW_MINUTES = env_int("COOPERER_LOGIN_WINDOW_MINUTES", 15)
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
@@ -159,6 +169,11 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Browser features the site never uses (core/middleware.py); pages seen signed in are sent with no-store.
+COOPERER_PERMISSIONS_POLICY = (
+    "accelerometer=(), autoplay=(), camera=(), display-capture=(), geolocation=(), gyroscope=(), "
+    "magnetometer=(), microphone=(), midi=(), payment=(), usb=()"
+)
 
 # Content security policy: everything is served by the app itself (no CDN, no inline script).
 CONTENT_SECURITY_POLICY = {

@@ -93,7 +93,11 @@ def grounding_context(request, vision, version, page_size: int) -> dict:
         rows = rows.filter(text__icontains=query[:100])
     target = None
     if linked:
-        target = parse_target(version, linked)
+        try:
+            target = parse_target(version, linked)
+        except VisionError:  # a malformed « lie » is ignored, the list is shown unfiltered
+            linked = ""
+    if target is not None:
         rows = rows.filter(
             **{f"groundings__{'element' if isinstance(target, Element) else 'outcome'}": target}
         )

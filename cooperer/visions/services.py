@@ -9,6 +9,8 @@ from django.db import transaction
 from django.db.models import Count, F, Q
 from django.utils import timezone
 
+from cooperer.audit.enums import Action
+from cooperer.audit.services import record
 from cooperer.consultations.models import Contribution, ContributionTag
 from cooperer.visions.enums import AssumptionStatus, ScopeKind, VersionStatus
 from cooperer.visions.models import (
@@ -120,6 +122,11 @@ def adopt(version: VisionVersion, *, body: str, reference: str, adopted_on, user
     version.adopted_on = adopted_on
     version.adopted_recorded_by = user
     version.save()
+    record(
+        Action.VISION_ADOPTED, version, actor=user, epci_id=version.vision.epci_id,
+        label=f"{version.vision.title} — version {version.number}",
+        after={"instance": version.adopted_by_body, "référence": version.decision_reference, "adoptée le": adopted_on},
+    )  # fmt: skip
     given.refresh_from_db()
     return version
 

@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from cooperer.analysis.similar import Item, group_similar
+from cooperer.core.params import id_param
 from cooperer.territories.models import Qpv
 from cooperer.visions import permissions, reading, services
 from cooperer.visions.enums import ScopeKind, VersionStatus
@@ -32,7 +33,7 @@ def _back(request, vision, name="visions:detail"):
 
 def _version(vision, number=None) -> VisionVersion:
     if number:
-        return get_object_or_404(vision.versions, number=number)
+        return get_object_or_404(vision.versions, number=id_param(number))
     return services.current_version(vision)
 
 

@@ -80,7 +80,7 @@ def test_an_unbalanced_line_and_a_fake_pdf_are_refused_in_french_and_nothing_is_
         _app_url(application), {"action": "attachment", "piece-kind": "Statuts", "piece-file": fake}
     )
     assert "n&#x27;est pas un vrai fichier PDF" in response.content.decode()
-    real = SimpleUploadedFile("statuts.pdf", b"%PDF-1.7\n%\xe2\xe3\n", content_type="application/pdf")
+    real = SimpleUploadedFile("statuts.pdf", b"%PDF-1.7\n%\xe2\xe3\n%%EOF\n", content_type="application/pdf")
     response = client.post(
         _app_url(application),
         {"action": "attachment", "piece-kind": "Statuts", "piece-file": real},

@@ -3,6 +3,8 @@ import sys
 from django.core.management.base import BaseCommand, CommandError
 
 from cooperer.actors import importers
+from cooperer.audit.enums import Action
+from cooperer.audit.services import record
 from cooperer.core.commands import report_preview
 
 
@@ -31,6 +33,11 @@ class Command(BaseCommand):
         if not commit:
             return
         written = importers.commit(result)
+        record(
+            Action.DATA_IMPORTED,
+            label=f"Structures et contacts : {result.source} (ligne de commande)",
+            after=written,
+        )
         self.stdout.write(
             self.style.SUCCESS(
                 f"Import terminé : {written['créées']} créée(s), {written['mises à jour']} mise(s) à jour."

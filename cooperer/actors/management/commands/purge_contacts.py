@@ -4,6 +4,8 @@ from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from cooperer.actors.models import Person
+from cooperer.audit.enums import Action
+from cooperer.audit.services import record
 from cooperer.consultations.models import Contribution
 
 # The address hash of a public contribution only serves the per-minute limit: two days is plenty.
@@ -19,6 +21,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         deleted, _ = Person.objects.filter(retain_until__lt=timezone.localdate()).delete()
+        if deleted:
+            record(
+                Action.CONTACTS_PURGED, label="Commande purge-contacts", after={"contacts supprimés": deleted}
+            )
         self.stdout.write(f"{deleted} contact(s) supprimé(s) : date de conservation dépassée.")
         since = timezone.now() - datetime.timedelta(days=CLIENT_HASH_DAYS)
         cleared = (
