@@ -4,8 +4,7 @@ from pathlib import Path
 
 from django.urls import reverse
 
-from cooperer.calls.opendata import import_file
-from cooperer.calls.scdl import read_scdl
+from cooperer.calls.opendata import import_file, read_publication
 from cooperer.jobs.services import JobFailure, job_handler
 
 MAX_LISTED = 200
@@ -24,7 +23,7 @@ def _rejected(reading) -> list[str]:
 @job_handler("scdl_preview")
 def run_scdl_preview(job) -> dict:
     job.report(10, f"Lecture de {job.params['name']}")
-    reading = read_scdl(Path(job.params["path"]).read_bytes())
+    reading = read_publication(Path(job.params["path"]).read_bytes())
     if reading.unusable:
         raise JobFailure(reading.unusable)
     summary = {
