@@ -4,6 +4,7 @@ Deterministic: the same seed gives the same files."""
 
 import gzip
 import io
+import json
 import random
 import re
 import zipfile
@@ -131,6 +132,29 @@ def _impossible_dates(data: bytes, rng: random.Random) -> bytes:
     )
 
 
+ODD_VALUES = ([], {}, None, True, -1, 1e308, "", "x" * 300, [[1, 2]], {"type": "Point"}, "42218, QN04215M")
+
+
+def _retyped_json(data: bytes, rng: random.Random) -> bytes:
+    """JSON whose values take other types (a list for a text, null for an object…), at every level."""
+    try:
+        document = json.loads(data)
+    except ValueError:
+        return data
+
+    def walk(value, depth):
+        if isinstance(value, dict):
+            return {
+                key: rng.choice(ODD_VALUES) if rng.random() < 0.2 else walk(item, depth + 1)
+                for key, item in value.items()
+            }
+        if isinstance(value, list) and depth < 4:
+            return [rng.choice(ODD_VALUES) if rng.random() < 0.1 else walk(item, depth + 1) for item in value]
+        return value
+
+    return json.dumps(walk(document, 0)).encode("utf-8")
+
+
 def _huge_numbers(data: bytes) -> bytes:
     return re.sub(
         rb"\d+(?:[.,]\d+)?", lambda match: b"9" * 5000 if len(match.group()) > 3 else b"1e999999", data
@@ -184,6 +208,8 @@ MUTATIONS: list[Mutation] = [
     ("séparateurs de ligne Unicode", "", lambda n, d, r: d.replace(b"\n", "\u2028".encode())),
     ("lignes en double", "", lambda n, d, r: _duplicate_rows(d)),
     ("JSON imbriqué", "", lambda n, d, r: _deep_json(d, r)),
+    ("valeurs JSON d'un autre type", "", lambda n, d, r: _retyped_json(d, r)),
+    ("valeurs JSON d'un autre type, encore", "", lambda n, d, r: _retyped_json(d, r)),
     ("nombres démesurés", "", lambda n, d, r: _huge_numbers(d)),
     ("jour et mois inversés", "", lambda n, d, r: _swap_date_parts(d)),
     ("dates impossibles", "", lambda n, d, r: _impossible_dates(d, r)),
