@@ -18,6 +18,8 @@ from cooperer.actors import importers as structures
 from cooperer.actors.models import Public, Structure, Theme
 from cooperer.calls.models import ExternalGrant
 from cooperer.calls.opendata import import_file
+from cooperer.consultations import importers as contributions
+from cooperer.consultations.models import Contribution
 from cooperer.measurement import importers as context
 from cooperer.measurement import uploads
 from cooperer.measurement.models import Indicator, Measurement, Rollup, UploadBatch
@@ -252,6 +254,26 @@ def test_mutated_context_tables_and_measurement_files_never_crash(
     fuzz = Fuzz(tmp_path, run_uploads)
     fuzz.feed("mesures.csv", as_measurements(table))
     fuzz.check(minimum=len(MUTATIONS))
+
+
+@pytest.mark.realdata
+def test_mutated_contribution_files_never_crash(shared_data, sessions, users, tmp_path):
+    session, user = sessions["habitants"], users["se_animator"]
+
+    def run(path: str, name: str) -> str:
+        def preview():
+            return contributions.preview(path, session)
+
+        def commit(result):
+            return contributions.commit(result, user)
+
+        return preview_then_commit(preview, commit, contributions.ContributionImportError, (Contribution,))
+
+    fuzz = Fuzz(tmp_path, run)
+    decidim = shared_data / "consultation" / "decidim_mel_granddebat"
+    fuzz.feed("propositions-libres.csv", head(decidim / "propositions-libres.csv"))
+    fuzz.feed("commentaires_debats.csv", head(decidim / "commentaires_debats.csv"))
+    fuzz.check(minimum=2 * len(MUTATIONS))
 
 
 # --- always: files built in code ---------------------------------------------------------------------------------
