@@ -28,12 +28,12 @@ def run_scdl_preview(job) -> dict:
         raise JobFailure(reading.unusable)
     summary = {
         "lignes lisibles": len(reading.rows),
-        "lignes illisibles (non importées)": len(reading.rejected),
+        "lignes refusées (non importées)": len(reading.rejected_lines),
         "encodage": reading.encoding,
         "séparateur": reading.delimiter,
     }
     if reading.rejected:
-        summary["détail des lignes illisibles"] = _rejected(reading)
+        summary["détail des lignes refusées"] = _rejected(reading)
     if reading.rows:
         summary["action"] = {
             "url": reverse("calls:scdl_commit", args=[job.pk]),
@@ -51,6 +51,6 @@ def run_scdl_commit(job) -> dict:
     Path(job.params["path"]).unlink(missing_ok=True)
     return {
         "subventions importées": result.read,
-        "lignes illisibles (non importées)": len(result.rejected),
+        "lignes refusées (non importées)": len({row.line for row in result.rejected}),
         "lignes d'un import précédent de ce fichier remplacées": result.replaced,
     }
