@@ -236,8 +236,12 @@ def _sheet_rows(sheet, limits: ReadLimits) -> tuple[list[str], list[tuple[int, d
     sheet.reset_dimensions()  # read the rows there are, not the size the file claims
     rows_iter = sheet.iter_rows(values_only=True, max_col=limits.columns + 1)
     header_cells = next(rows_iter, None)
-    if not header_cells or header_cells.count(None) == len(header_cells):
+    if not header_cells:
         raise SourceError("La première feuille du classeur est vide.")
+    if header_cells.count(None) == len(header_cells):
+        raise SourceError(
+            "La ligne 1 de la première feuille est vide : les noms des colonnes y sont attendus."
+        )
     header = [_excel_text(cell, 1, limits).lower() for cell in header_cells]
     while header and not header[-1]:
         header.pop()
@@ -294,7 +298,7 @@ def load_json(text: str) -> object:
 
 def _check_json_depth(document: object, limits: ReadLimits) -> None:
     """Walked with a stack (no recursion): importers and geometry libraries recurse into what they read."""
-    stack = [(document, 1)]
+    stack = [(document, 1)] if isinstance(document, list | dict) else []
     while stack:
         value, depth = stack.pop()
         if depth > limits.json_depth:

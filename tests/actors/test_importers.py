@@ -317,3 +317,5 @@ def test_anct_posts_of_the_wrong_shape_are_row_errors(tmp_path, territory):
     ]
     preview = importers.preview(write(tmp_path, json.dumps(posts), name="postes.json"))
     assert [(e.line, e.column) for e in preview.errors] == [(2, "montant"), (3, "montant")]
+    with pytest.raises(importers.StructureImportError, match="JSON non reconnu"):
+        importers.preview(write(tmp_path, "5", name="postes.json"))

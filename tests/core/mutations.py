@@ -214,6 +214,8 @@ MUTATIONS: list[Mutation] = [
     ("jour et mois inversés", "", lambda n, d, r: _swap_date_parts(d)),
     ("dates impossibles", "", lambda n, d, r: _impossible_dates(d, r)),
     ("vide", "", lambda n, d, r: b""),
+    ("un nombre seul", "", lambda n, d, r: b"5"),
+    ("une liste de nombres", "", lambda n, d, r: b"[5, null]"),
     ("BOM seul", "", lambda n, d, r: b"\xef\xbb\xbf\r\n"),
     ("en-tête seul", "", lambda n, d, r: d.split(b"\n", 1)[0]),
     ("gzip", ".gz", lambda n, d, r: gzip.compress(d)),

@@ -1,7 +1,7 @@
 """Mutated files fed to the importers (docs/importers.md): whatever the bytes, each importer answers with its own
 French error or a result — never a traceback, never a hang, never a partial write.
 
-The real files of ../shared/data (prefixes of the large ones) are broken in 43 ways each (tests/core/mutations.py)
+The real files of ../shared/data (prefixes of the large ones) are broken in 45 ways each (tests/core/mutations.py)
 when the folder is there; a smaller set built in code runs always."""
 
 import gzip
@@ -286,7 +286,7 @@ BUILT_SCDL = (
     "Ville de Saint-Étienne;21420218600017;2024-31-09;D-2024-13;Café des Énergies;73282932000074;"
     "Atelier;3000;aide en numéraire;échelonné;2024-04-01/2024-12-31;non;0.5\n"
 )
-SOME = [label for label, _suffix, _mutation in MUTATIONS][::3]  # 15 of the 43 mutations
+SOME = [label for label, _suffix, _mutation in MUTATIONS][::3]  # 15 of the 45 mutations
 
 
 def test_mutated_built_files_never_crash(territory, indicators, tmp_path):

@@ -141,6 +141,7 @@ def test_deeply_nested_json_is_refused_in_french():
             json.dumps({"features": [{"g": "[" * 70 + "]" * 70}]}).replace('"[', "[").replace(']"', "]")
         )
     assert load_json('{"type": "FeatureCollection", "features": [[[[[[[1]]]]]]]}')["features"]
+    assert [load_json(text) for text in ("5", '"texte"', "null")] == [5, "texte", None]
 
 
 def test_json_that_is_truncated_holds_a_giant_number_or_too_many_records_is_refused(settings):
