@@ -56,20 +56,17 @@ def test_rows_and_columns_beyond_the_limits_are_refused(settings):
         csv_rows("a;b;c;d;e\n1;2;3;4;5\n")
 
 
-def test_a_gzip_bomb_is_refused_without_inflating_it_whole(tmp_path, settings):
-    settings.COOPERER_MAX_INFLATED_BYTES = 5 * MEGABYTE
-    path = tmp_path / "communes.json.gz"
-    path.write_bytes(gzip_of_spaces(60))
-    assert path.stat().st_size < 100_000
-    with pytest.raises(SourceError, match=r"^Le fichier décompressé dépasse 5 Mo\.$"):
-        read_bytes(str(path))
-
-
-def test_the_default_limit_stops_a_gzip_of_a_few_hundred_kilobytes_at_200_mb(tmp_path):
+@pytest.mark.parametrize(
+    ("limit", "inflated", "message"),
+    [(5, 60, "5 Mo"), (None, 201, "200 Mo")],  # None: the default limit, as in production
+)
+def test_a_gzip_bomb_is_refused_without_inflating_it_whole(tmp_path, settings, limit, inflated, message):
+    if limit is not None:
+        settings.COOPERER_MAX_INFLATED_BYTES = limit * MEGABYTE
     path = tmp_path / "qpv.json.gz"
-    path.write_bytes(gzip_of_spaces(201))
+    path.write_bytes(gzip_of_spaces(inflated))
     assert path.stat().st_size < 300_000
-    with pytest.raises(SourceError, match=r"^Le fichier décompressé dépasse 200 Mo\.$"):
+    with pytest.raises(SourceError, match=rf"^Le fichier décompressé dépasse {message}\.$"):
         read_bytes(str(path))
 
 
