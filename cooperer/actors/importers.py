@@ -6,7 +6,7 @@ import contextlib
 import functools
 import gc
 import itertools
-import json
+import math
 import operator
 import sqlite3
 from collections.abc import Iterable
@@ -22,7 +22,7 @@ from cooperer.actors.enums import LegalForm, Resource
 from cooperer.actors.models import Public, Structure, Theme
 from cooperer.actors.services import refresh_search_text
 from cooperer.core import validators
-from cooperer.core.sources import RowError, SourceError, decode, read_bytes, table_rows
+from cooperer.core.sources import RowError, SourceError, decode, load_json, read_bytes, table_rows
 from cooperer.core.text import fold, search_document
 from cooperer.territories.models import Commune, Qpv
 
@@ -525,8 +525,8 @@ def _chunks(items: list, size: int):
 def _preview_anct(name: str, data: bytes, result: Preview) -> Preview:
     """ANCT files of politique-de-la-ville posts: one row per post; structures are merged by SIRET/name."""
     try:
-        items = json.loads(decode(name, data).text)
-    except (json.JSONDecodeError, SourceError) as exc:
+        items = load_json(decode(name, data).text)
+    except SourceError as exc:
         raise StructureImportError(f"Fichier JSON illisible : {exc}") from exc
     if (
         not isinstance(items, list)
@@ -540,6 +540,12 @@ def _preview_anct(name: str, data: bytes, result: Preview) -> Preview:
     context = _Context.load([], {})
     merged: dict[str, dict] = {}
     for place, item in enumerate(items, start=1):
+        amount = _amount(item.get("montant")) if isinstance(item, dict) else None
+        if amount is None:
+            result.errors.append(
+                RowError(place, "montant", "poste illisible : un objet avec un montant attendu")
+            )
+            continue
         tiers = validators.normalize_siret(str(item.get("code_tiers", "")))
         siret = tiers if validators.is_valid_siret(tiers) else ""
         key = siret or fold(str(item.get("raison_sociale", "")))
@@ -555,7 +561,7 @@ def _preview_anct(name: str, data: bytes, result: Preview) -> Preview:
             },
         )
         entry["posts"] += 1
-        entry["amount"] += float(item.get("montant") or 0)
+        entry["amount"] += amount
         entry["cv"].add(str(item.get("code_cv", "")))
     for entry in merged.values():
         kind = "adultes-relais" if entry["siret"] else "postes FONJEP"
@@ -564,6 +570,15 @@ def _preview_anct(name: str, data: bytes, result: Preview) -> Preview:
         _check_row(entry["line"], values, context, result)
     result.warnings.append(f"{len(items)} poste(s) regroupé(s) en {len(merged)} structure(s).")
     return result
+
+
+def _amount(value) -> float | None:
+    """A post's amount (none: 0), or None when it is not a finite number."""
+    try:
+        amount = float(value or 0)
+    except (TypeError, ValueError):
+        return None
+    return amount if math.isfinite(amount) else None
 
 
 @transaction.atomic

@@ -4,8 +4,7 @@ from pathlib import Path
 
 from django.urls import reverse
 
-from cooperer.calls.opendata import import_file
-from cooperer.calls.scdl import read_scdl
+from cooperer.calls.opendata import import_file, read_publication
 from cooperer.jobs.services import JobFailure, job_handler
 
 MAX_LISTED = 200
@@ -24,17 +23,17 @@ def _rejected(reading) -> list[str]:
 @job_handler("scdl_preview")
 def run_scdl_preview(job) -> dict:
     job.report(10, f"Lecture de {job.params['name']}")
-    reading = read_scdl(Path(job.params["path"]).read_bytes())
+    reading = read_publication(Path(job.params["path"]).read_bytes())
     if reading.unusable:
         raise JobFailure(reading.unusable)
     summary = {
         "lignes lisibles": len(reading.rows),
-        "lignes illisibles (non importées)": len(reading.rejected),
+        "lignes refusées (non importées)": len(reading.rejected_lines),
         "encodage": reading.encoding,
         "séparateur": reading.delimiter,
     }
     if reading.rejected:
-        summary["détail des lignes illisibles"] = _rejected(reading)
+        summary["détail des lignes refusées"] = _rejected(reading)
     if reading.rows:
         summary["action"] = {
             "url": reverse("calls:scdl_commit", args=[job.pk]),
@@ -52,6 +51,6 @@ def run_scdl_commit(job) -> dict:
     Path(job.params["path"]).unlink(missing_ok=True)
     return {
         "subventions importées": result.read,
-        "lignes illisibles (non importées)": len(result.rejected),
+        "lignes refusées (non importées)": len({row.line for row in result.rejected}),
         "lignes d'un import précédent de ce fichier remplacées": result.replaced,
     }

@@ -13,7 +13,8 @@ from django.db.models.functions import Coalesce
 
 from cooperer.calls.enums import PRODUCT_ACCOUNTS
 from cooperer.calls.models import BudgetLine, ExternalGrant, Grant
-from cooperer.calls.scdl import ScdlGrant, check_grant, read_scdl, write_scdl
+from cooperer.calls.scdl import ScdlGrant, ScdlReading, check_grant, read_scdl, write_scdl
+from cooperer.core.limits import configured
 
 CENT = Decimal("0.01")
 
@@ -108,8 +109,13 @@ class ImportResult:
     replaced: int = 0
 
 
+def read_publication(data: bytes) -> ScdlReading:
+    """`read_scdl` within the limits of the settings (rows, columns, characters of a value)."""
+    return read_scdl(data, limits=configured())
+
+
 def import_file(data: bytes, source: str) -> ImportResult:
-    reading = read_scdl(data)
+    reading = read_publication(data)
     result = ImportResult(read=len(reading.rows), rejected=reading.rejected, unusable=reading.unusable)
     if reading.unusable:
         return result

@@ -26,6 +26,7 @@ from decimal import Decimal, InvalidOperation
 from typing import TextIO
 
 from cooperer.core.exports import safe_cell
+from cooperer.core.limits import ReadLimits
 from cooperer.core.text import fold
 
 SCHEMA_VERSION = "2.1.1"
@@ -366,18 +367,22 @@ def _cells(grant: ScdlGrant) -> list[str]:
 # --- Reading: bytes, header, records -------------------------------------------------------------------
 
 
-def read_scdl(data: bytes, *, max_rows: int | None = None) -> ScdlReading:
+def read_scdl(data: bytes, *, max_rows: int | None = None, limits: ReadLimits | None = None) -> ScdlReading:
     """Read an SCDL « subventions » CSV; see the module docstring. Never raises on bad content.
 
-    With ``max_rows``, a file of more data rows is unusable (rather than imported in part).
+    A file of more data rows than ``max_rows`` (by default the row limit of ``limits``), of more columns or
+    with a longer value than ``limits`` allow, is unusable (rather than imported in part).
     """
+    limits = limits or ReadLimits()
+    max_rows = limits.rows if max_rows is None else max_rows
     reading = ScdlReading()
+    csv.field_size_limit(limits.cell_chars)
     try:
         try:
-            _read_rows(_LineDecoder(data), reading, max_rows)
+            _read_rows(_LineDecoder(data), reading, max_rows, limits)
         except _NotWindows1252 as exc:  # rare (Mac Roman…): let charset-normalizer guess for the whole file
             reading = ScdlReading()
-            _read_rows(_guess_encoding(exc.body), reading, max_rows)
+            _read_rows(_guess_encoding(exc.body), reading, max_rows, limits)
     except _Unusable as exc:
         reading.rows, reading.rejected, reading.warnings = [], [], []
         reading.unusable = str(exc)
@@ -528,7 +533,9 @@ def _map_header(cells: list[str], line: int, reading: ScdlReading) -> dict[str, 
     return positions
 
 
-def _read_rows(source: _LineDecoder | _GuessedText, reading: ScdlReading, max_rows: int | None) -> None:
+def _read_rows(
+    source: _LineDecoder | _GuessedText, reading: ScdlReading, max_rows: int, limits: ReadLimits
+) -> None:
     lines = iter(source)
     line = 0
     for header_text in lines:  # the first non-blank line is the header
@@ -540,15 +547,19 @@ def _read_rows(source: _LineDecoder | _GuessedText, reading: ScdlReading, max_ro
     reading.delimiter = max((";", ",", "\t"), key=header_text.count)
     records = _records(itertools.chain([header_text], lines), reading.delimiter, line)
     seen, budget = 0, [_REALIGN_BUDGET]
+    first_lines: dict[ScdlGrant, int] = {}  # a grant read twice is imported once
+    line_count = 0  # of the last record read: the one that fails starts at line + line_count
     try:
-        line, _count, cells, _raw = next(records)
+        line, line_count, cells, _raw = next(records)
+        if len(cells) > limits.columns:
+            raise _Unusable(limits.too_many_columns(len(cells)))
         positions = _map_header(cells, line, reading)
         width = max(position for position, cell in enumerate(cells) if cell.strip()) + 1
         for line, line_count, cells, raw in records:
             if not any(cell.strip() for cell in cells):
                 continue
             seen += 1
-            if max_rows is not None and seen > max_rows:
+            if seen > max_rows:
                 raise _Unusable(
                     f"Le fichier compte plus de {max_rows} lignes de subventions : découpez-le "
                     "ou importez-le en ligne de commande."
@@ -558,10 +569,18 @@ def _read_rows(source: _LineDecoder | _GuessedText, reading: ScdlReading, max_ro
             )
             if row.grant is None:
                 reading.rejected.extend(row.problems)
+            elif (first := first_lines.setdefault(row.grant, line)) != line:
+                reason = f"Subvention en double : identique à la ligne {first}, importée une seule fois."
+                reading.rejected.append(RejectedRow(line, "", "", reason))
             else:
                 reading.rows.append(row.grant)
                 reading.warnings.extend(row.warnings)
     except csv.Error as exc:
+        if "field limit" in str(exc):
+            raise _Unusable(
+                f"{limits.cell_too_long(line + line_count)} Un guillemet ouvert plus haut et jamais refermé ? "
+                "Le fichier n'est pas importé."
+            ) from exc
         reading.rejected.append(
             RejectedRow(
                 line, "", "", f"Lecture interrompue ({exc}) : les lignes suivantes n'ont pas été lues."
@@ -958,7 +977,10 @@ def _date(text: str) -> tuple[date, str]:
     except ValueError:
         pass
     if month > 12 and day <= 12:  # « 2017-30-05 »: day and month swapped
-        swapped = date(year, day, month)
+        try:
+            swapped = date(year, day, month)
+        except ValueError:  # « 2017-31-09 »: no 31st of September either
+            raise _CellError("Date inexistante, même en inversant le jour et le mois.") from None
         return (
             swapped,
             f"Le mois {month} n'existe pas : jour et mois inversés, lu comme {swapped.isoformat()}.",

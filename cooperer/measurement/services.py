@@ -88,7 +88,8 @@ def parse_decimal(text) -> Decimal | None:
         value = Decimal(cleaned)
     except InvalidOperation:
         return None
-    return value if value.is_finite() else None
+    # Beyond what a measurement holds (16 digits, 4 of them decimals): not a figure of this platform.
+    return value if value.is_finite() and value.adjusted() < 12 else None
 
 
 def row_problems(

@@ -4,6 +4,7 @@ from pathlib import Path
 
 import dj_database_url
 
+from cooperer.core.limits import ReadLimits
 from cooperer.settings.env import env_bool, env_int, env_list, env_str
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
@@ -135,6 +136,12 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Coopérer <ne-pas-repondre@c
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 COOPERER_MAX_UPLOAD_BYTES = env_int("COOPERER_MAX_UPLOAD_BYTES", 50 * 1024 * 1024)
+# What an imported file may hold once read (cooperer/core/limits.py): refused beyond, with a French message.
+COOPERER_MAX_INFLATED_BYTES = env_int("COOPERER_MAX_INFLATED_BYTES", ReadLimits.inflated_bytes)
+COOPERER_MAX_ROWS = env_int("COOPERER_MAX_ROWS", ReadLimits.rows)
+COOPERER_MAX_COLUMNS = env_int("COOPERER_MAX_COLUMNS", ReadLimits.columns)
+COOPERER_MAX_CELL_CHARS = env_int("COOPERER_MAX_CELL_CHARS", ReadLimits.cell_chars)
+COOPERER_MAX_JSON_DEPTH = env_int("COOPERER_MAX_JSON_DEPTH", ReadLimits.json_depth)
 # Contributions accepted per minute from one address on the public forms (0: no limit).
 COOPERER_PUBLIC_FORM_PER_MINUTE = env_int("COOPERER_PUBLIC_FORM_PER_MINUTE", 10)
 

@@ -3,14 +3,13 @@
 Every file is read and checked whole before anything is written; any error aborts with the list of
 problems (place, field, reason) and the database is left as it was (docs/importers.md)."""
 
-import json
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from cooperer.core import validators
-from cooperer.core.sources import RowError, SourceError, Text, csv_rows, read_text
+from cooperer.core.sources import RowError, SourceError, Text, csv_rows, load_json, read_text
 from cooperer.core.text import fold
 from cooperer.territories.geometry import CheckedGeometry, GeometryError, check_polygonal
 from cooperer.territories.models import Commune, Departement, Epci, Qpv, Region
@@ -95,16 +94,14 @@ def import_reference(path_or_url: str, progress=None) -> Summary:
 
 def _import_json(source: Text) -> Summary:
     try:
-        document = json.loads(source.text)
-    except json.JSONDecodeError as exc:
-        raise ReferenceImportError(
-            f"Le fichier JSON est tronqué ou invalide (ligne {exc.lineno}, colonne {exc.colno} : {exc.msg})."
-        ) from exc
+        document = load_json(source.text)
+    except SourceError as exc:
+        raise ReferenceImportError(str(exc)) from exc
     if isinstance(document, dict) and document.get("type") == "FeatureCollection":
         features = document.get("features")
         if not isinstance(features, list) or not features:
             raise ReferenceImportError("La collection GeoJSON ne contient aucun objet (« features » vide).")
-        properties = features[0].get("properties") or {} if isinstance(features[0], dict) else {}
+        properties = _mapping(features[0].get("properties") if isinstance(features[0], dict) else None)
         if "code_qp" in properties or "code_quartier" in properties:
             return load_qpvs(_qpvs_from_features(features), "QPV (contours GeoJSON)")
         if "code" in properties and ("nom" in properties or "name" in properties):
@@ -148,6 +145,18 @@ def _import_csv(source: Text) -> Summary:
 # --- parsing --------------------------------------------------------------------------------------
 
 
+def _mapping(value) -> dict:
+    """An object of the file where one is expected; anything else (a list, a text…) reads as empty."""
+    return value if isinstance(value, dict) else {}
+
+
+def _first(value):
+    """The first of a list (geo.api.gouv.fr's `codesPostaux`), or the value itself."""
+    if isinstance(value, list):
+        return value[0] if value else ""
+    return value
+
+
 def _split_codes(value) -> list[str]:
     if isinstance(value, list):
         return [str(item).strip() for item in value if str(item).strip()]
@@ -167,6 +176,13 @@ def _check_communes(codes: list[str], place: int, column: str, errors: list[RowE
     for code in codes:
         if not validators.is_valid_insee_commune_code(code):
             errors.append(RowError(place, column, f"code commune INSEE invalide : « {code} »"))
+
+
+def _check_name(name: str, place: int, column: str, errors: list[RowError], missing: str, limit=200) -> None:
+    if not name:
+        errors.append(RowError(place, column, missing))
+    elif len(name) > limit:
+        errors.append(RowError(place, column, f"nom trop long ({len(name)} caractères, {limit} au plus)"))
 
 
 def _fail_on(errors: list[RowError], what: str) -> None:
@@ -201,12 +217,11 @@ def _qpvs_from_features(features: list) -> tuple[list[QpvRecord], list[str]]:
         if not isinstance(feature, dict):
             errors.append(RowError(place, "", "objet GeoJSON illisible"))
             continue
-        props = feature.get("properties") or {}
+        props = _mapping(feature.get("properties"))
         raw_code = str(props.get("code_qp") or props.get("code_quartier") or "")
         code = _check_qpv_code(raw_code, place, "code_qp", errors)
         name = str(props.get("lib_qp") or props.get("nom_qp") or "").strip()
-        if not name:
-            errors.append(RowError(place, "lib_qp", f"{code} : nom du quartier manquant"))
+        _check_name(name, place, "lib_qp", errors, f"{code} : nom du quartier manquant")
         communes = _split_codes(props.get("insee_com"))
         _check_communes(communes, place, "insee_com", errors)
         names = dict(zip(communes, _split_codes(props.get("lib_com")), strict=False))
@@ -224,8 +239,7 @@ def _qpvs_from_compact(items: list) -> tuple[list[QpvRecord], list[str]]:
             continue
         code = _check_qpv_code(str(item.get("code", "")), place, "code", errors)
         name = str(item.get("label", "")).strip()
-        if not name:
-            errors.append(RowError(place, "label", f"{code} : nom du quartier manquant"))
+        _check_name(name, place, "label", errors, f"{code} : nom du quartier manquant")
         communes = _split_codes(item.get("insee"))
         _check_communes(communes, place, "insee", errors)
         raw = item.get("g")
@@ -243,8 +257,7 @@ def _qpvs_from_csv(rows: list[tuple[int, dict]]) -> tuple[list[QpvRecord], list[
     for line, row in rows:
         code = _check_qpv_code(row.get("code_qp", ""), line, "code_qp", errors)
         name = row.get("lib_qp", "").strip()
-        if not name:
-            errors.append(RowError(line, "lib_qp", "nom du quartier manquant"))
+        _check_name(name, line, "lib_qp", errors, "nom du quartier manquant")
         communes = _split_codes(row.get("insee_com", ""))
         if not communes:
             errors.append(RowError(line, "insee_com", "code commune manquant"))
@@ -280,16 +293,20 @@ def _commune_record(line, code, name, errors, **extra) -> CommuneRecord:
     code = str(code or "").strip()
     if not validators.is_valid_insee_commune_code(code):
         errors.append(RowError(line, "code", f"code commune INSEE invalide : « {code} »"))
-    if not str(name or "").strip():
-        errors.append(RowError(line, "nom", "nom de la commune manquant"))
-    return CommuneRecord(line, code, str(name or "").strip(), **extra)
+    name = str(name or "").strip()
+    _check_name(name, line, "nom", errors, "nom de la commune manquant")
+    postal_code = extra["postal_code"] = str(extra.get("postal_code") or "").strip()
+    if postal_code and not (len(postal_code) == 5 and postal_code.isascii() and postal_code.isdigit()):
+        errors.append(RowError(line, "code_postal", f"code postal invalide : « {postal_code[:20]} »"))
+    return CommuneRecord(line, code, name, **extra)
 
 
 def _communes_from_api(items: list[dict]) -> tuple[list[CommuneRecord], list[str]]:
     records, errors = [], []
     for place, item in enumerate(items, start=1):
-        centre = (item.get("centre") or {}).get("coordinates") or [None, None]
-        postal = item.get("postal_code") or (item.get("codesPostaux") or [""])[0]
+        centre = _mapping(item.get("centre")).get("coordinates")
+        centre = [*centre, None, None] if isinstance(centre, list) else [centre, None]
+        postal = item.get("postal_code") or _first(item.get("codesPostaux"))
         epci = str(item.get("epci_code") or item.get("codeEpci") or "")
         if epci and not validators.is_valid_siren(epci):
             errors.append(RowError(place, "epci_code", f"SIREN d'EPCI invalide : « {epci} »"))
@@ -300,7 +317,7 @@ def _communes_from_api(items: list[dict]) -> tuple[list[CommuneRecord], list[str
                 item.get("name") or item.get("nom"),
                 errors,
                 epci_siren=epci,
-                postal_code=str(postal or ""),
+                postal_code=postal,
                 longitude=_float(centre[0], place, "centre", errors, -180, 180),
                 latitude=_float(centre[1], place, "centre", errors, -90, 90),
             )
@@ -337,7 +354,7 @@ def _communes_from_csv(rows: list[tuple[int, dict]]) -> tuple[list[CommuneRecord
 def _communes_from_features(features: list) -> tuple[list[CommuneRecord], list[str]]:
     records, errors, warnings = [], [], []
     for place, feature in enumerate(features, start=1):
-        props = (feature.get("properties") if isinstance(feature, dict) else None) or {}
+        props = _mapping(feature.get("properties") if isinstance(feature, dict) else None)
         code = str(props.get("code", ""))
         contour = _geometry(
             feature.get("geometry") if isinstance(feature, dict) else None, place, errors, warnings, code
@@ -434,8 +451,8 @@ def _create_missing_communes(names: dict[str, str], summary: Summary) -> None:
         [
             Commune(
                 insee_code=code,
-                name=name,
-                search_text=fold(name),
+                name=name[:200],
+                search_text=fold(name[:200]),
                 departement=departements.get(departement_code_of_commune(code)),
             )
             for code, name in missing.items()
@@ -502,8 +519,7 @@ def load_epcis(items: list[dict]) -> Summary:
         name = str(item.get("name") or item.get("nom") or "").strip()
         if not validators.is_valid_siren(siren):
             errors.append(RowError(place, "code", f"SIREN d'EPCI invalide : « {siren} »"))
-        if not name:
-            errors.append(RowError(place, "nom", "nom de l'EPCI manquant"))
+        _check_name(name, place, "nom", errors, "nom de l'EPCI manquant")
         values[siren] = {"name": name}
     _fail_on(errors, "EPCI")
     _upsert(Epci, "siren", values, summary)
@@ -531,7 +547,9 @@ def load_departements(items: list[dict]) -> Summary:
                 code=region_code,
                 defaults={"name": REGIONS[region_code], "search_text": fold(REGIONS[region_code])},
             )
-        values[code] = {"name": str(item.get("name") or item.get("nom")), "region": regions.get(region_code)}
+        name = str(item.get("name") or item.get("nom") or DEPARTEMENTS[code][0]).strip()
+        _check_name(name, place, "nom", errors, "nom du département manquant", limit=120)
+        values[code] = {"name": name, "region": regions.get(region_code)}
     _fail_on(errors, "départements")
     _upsert(Departement, "code", values, summary)
     return summary

@@ -50,3 +50,13 @@ def test_a_commit_whose_file_is_gone_names_the_uploaded_file(client, users, terr
     commit = Job.objects.exclude(pk=preview.pk).get()
     assert commit.status == "failed"
     assert "structures-2026.csv" in commit.message and preview.params["path"] not in commit.message
+
+
+def test_a_broken_file_fails_the_preview_job_with_a_french_reason(client, users, territory):
+    client.force_login(users["se_animator"])
+    upload = SimpleUploadedFile("s.csv", b"nom;description\nA;" + b"x" * 131_073 + b"\n")
+    client.post(reverse("actors:import"), {"file": upload})
+    run_jobs()
+    preview = Job.objects.get()
+    assert preview.status == "failed"
+    assert preview.message.startswith("Ligne 2 : une valeur dépasse 100\u202f000 caractères")

@@ -281,3 +281,41 @@ def test_the_commit_keeps_within_the_sql_variables_sqlite_allows(tmp_path, terri
         connection.connection.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, limit)
     assert Structure.themes.through.objects.count() == 120
     assert Structure.objects.exclude(search_text="").count() == 60
+
+
+def test_a_csv_with_carriage_returns_only_previews_its_rows(tmp_path, territory):
+    preview = importers.preview(write(tmp_path, "nom;code_insee_commune\rA;42218\r"))
+    assert (preview.errors, preview.creates) == ([], 1)
+
+
+def test_a_field_over_the_csv_limit_is_a_file_error(tmp_path, territory):
+    path = write(tmp_path, "nom;description\nA;" + "x" * 131_073 + "\n")
+    with pytest.raises(
+        importers.StructureImportError, match=r"^Ligne 2 : une valeur dépasse 100\u202f000 caractères"
+    ):
+        importers.preview(path)
+
+
+def test_a_workbook_of_a_million_rows_is_refused_at_the_row_limit(tmp_path, territory, settings):
+    settings.COOPERER_MAX_ROWS = 1000
+    workbook = openpyxl.Workbook(write_only=True)
+    sheet = workbook.create_sheet()
+    sheet.append(["nom", "code_insee_commune"])
+    for number in range(1500):
+        sheet.append([f"Structure {number}", "42218"])
+    path = tmp_path / "bombe.xlsx"
+    workbook.save(path)
+    with pytest.raises(importers.StructureImportError, match="plus de 1\u202f000 lignes"):
+        importers.preview(str(path))
+
+
+def test_anct_posts_of_the_wrong_shape_are_row_errors(tmp_path, territory):
+    posts = [
+        {"raison_sociale": "CIDFF", "code_tiers": "31538511200026", "montant": 100},
+        "texte",
+        {"raison_sociale": "X", "montant": "beaucoup"},
+    ]
+    preview = importers.preview(write(tmp_path, json.dumps(posts), name="postes.json"))
+    assert [(e.line, e.column) for e in preview.errors] == [(2, "montant"), (3, "montant")]
+    with pytest.raises(importers.StructureImportError, match="JSON non reconnu"):
+        importers.preview(write(tmp_path, "5", name="postes.json"))

@@ -1,4 +1,5 @@
 import datetime
+import gzip
 import io
 import json
 from decimal import Decimal
@@ -12,7 +13,7 @@ from cooperer.accounts.enums import Funder
 from cooperer.calls import services
 from cooperer.calls.enums import Outcome
 from cooperer.calls.models import ExternalGrant
-from cooperer.calls.opendata import export
+from cooperer.calls.opendata import export, import_file
 from cooperer.calls.scdl import read_scdl
 from cooperer.jobs.models import Job
 from tests.calls.fixtures import luhn_siret
@@ -148,3 +149,25 @@ def test_the_funder_records_its_convention_and_another_funder_cannot(client, dec
     assert (row.decision_reference, row.convention_date, row.payment_conditions) == (
         "CONV-147-12", datetime.date(2026, 11, 21), "échelonné",
     )  # fmt: skip
+
+
+def test_a_grant_published_twice_in_a_file_is_imported_once(db):
+    line = f"Ville;{luhn_siret(3)};2024-01-10;;Club (fictif);{luhn_siret(4)};;Sport;900;aide en numéraire;unique;2024-02-01;;non;1;"
+    result = import_file(f"{HEADER}\n{line}\n{line}\n".encode(), "ville.csv")
+    assert result.read == 1 and ExternalGrant.objects.count() == 1
+    assert [(r.line, r.reason) for r in result.rejected] == [
+        (3, "Subvention en double : identique à la ligne 2, importée une seule fois.")
+    ]
+
+
+def test_the_command_reads_a_gzipped_publication_and_refuses_a_bomb(db, tmp_path, settings):
+    line = f"Ville;{luhn_siret(3)};2024-01-10;;Club (fictif);{luhn_siret(4)};;Sport;900;aide en numéraire;unique;2024-02-01;;non;1;"
+    path = tmp_path / "ville.csv.gz"
+    path.write_bytes(gzip.compress(f"{HEADER}\n{line}\n".encode()))
+    call_command("import_scdl", str(path))
+    assert ExternalGrant.objects.get().source == "ville.csv"
+    settings.COOPERER_MAX_INFLATED_BYTES = 1024 * 1024
+    path.write_bytes(gzip.compress(f"{HEADER}\n".encode() + b" " * (4 * 1024 * 1024)))
+    with pytest.raises(CommandError, match=r"^Le fichier décompressé dépasse 1 Mo\.$"):
+        call_command("import_scdl", str(path))
+    assert ExternalGrant.objects.count() == 1

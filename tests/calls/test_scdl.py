@@ -351,7 +351,8 @@ def test_a_spreadsheet_is_unusable_with_an_explanation():
 
 
 def test_a_file_longer_than_max_rows_is_unusable_rather_than_read_in_part():
-    data = f"{HEADER}\n{VALID_LINE}\n{VALID_LINE}\n{VALID_LINE}\n".encode()
+    lines = [VALID_LINE.replace("47800.20", amount) for amount in ("100", "200", "300")]
+    data = "\n".join([HEADER, *lines, ""]).encode()
     assert len(read_scdl(data, max_rows=3).rows) == 3
     reading = read_scdl(data, max_rows=2)
     assert reading.unusable.startswith("Le fichier compte plus de 2 lignes de subventions")
@@ -457,6 +458,38 @@ def test_a_row_with_a_bad_date_is_rejected_with_its_line_and_the_others_kept():
     assert [(r.line, r.column, r.value) for r in reading.rejected] == [(6, "dateConvention", "15 mars 2024")]
     assert reading.rejected[0].reason == "Date illisible : AAAA-MM-JJ attendu (ou JJ/MM/AAAA)."
     assert reading.rejected_lines == [6]
+
+
+def test_a_date_that_exists_neither_way_refuses_its_line_only():
+    bad = VALID_LINE.replace("2024-03-15", "2017-31-09")  # no 31st of September, even swapped
+    reading = read_scdl(f"{HEADER}\n{VALID_LINE}\n{bad}\n{VALID_LINE.replace('47800.20', '100')}\n".encode())
+    assert reading.unusable == "" and len(reading.rows) == 2
+    assert [str(rejection) for rejection in reading.rejected] == [
+        "ligne 3, colonne « dateConvention » (« 2017-31-09 ») : Date inexistante, même en inversant le jour et le mois."
+    ]
+
+
+def test_a_grant_written_twice_is_read_once_and_the_copy_reported():
+    other = VALID_LINE.replace("47800.20", "1200")
+    reading = read_scdl(f"{HEADER}\n{VALID_LINE}\n{other}\n{VALID_LINE}\n{VALID_LINE}\n".encode())
+    assert [row.montant for row in reading.rows] == [Decimal("47800.20"), Decimal("1200")]
+    assert [(r.line, r.reason) for r in reading.rejected] == [
+        (4, "Subvention en double : identique à la ligne 2, importée une seule fois."),
+        (5, "Subvention en double : identique à la ligne 2, importée une seule fois."),
+    ]
+
+
+def test_a_value_over_the_cell_limit_makes_the_file_unusable_rather_than_read_in_part():
+    huge = VALID_LINE.replace("Ateliers sciences au collège", "x" * 131_073)
+    reading = read_scdl(f"{HEADER}\n{VALID_LINE}\n{huge}\n{VALID_LINE}\n".encode())
+    assert reading.rows == [] and reading.unusable.startswith(
+        "Ligne 3 : une valeur dépasse 100\u202f000 caractères."
+    )
+
+
+def test_a_header_wider_than_the_column_limit_makes_the_file_unusable():
+    reading = read_scdl(f"{HEADER}{',x' * 600}\n{VALID_LINE}\n".encode())
+    assert reading.unusable.startswith("Le fichier compte 616 colonnes : 500 au plus.")
 
 
 def test_a_row_without_siret_nor_rna_is_rejected_in_french():

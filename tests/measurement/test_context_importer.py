@@ -229,6 +229,13 @@ def test_row_errors_name_the_line_the_column_and_the_reason(territory, indicator
     assert result.unknown_codes == {"QN99999M": [6]}
 
 
+def test_a_number_beyond_what_a_measurement_holds_is_a_row_error(territory, indicators, tmp_path):
+    text = "code_qp;population;taux_pauvrete\nQN04215M;1e999999;" + "9" * 5000 + "\nQN04214M;2857;41,5\n"
+    result = importers.preview(write(tmp_path, "c.csv", text), year=2020)
+    assert [(e.line, e.column) for e in result.errors] == [(2, "population"), (2, "taux_pauvrete")]
+    assert "n'est pas un nombre" in result.errors[0].message and len(result.values) == 2
+
+
 def test_one_bad_cell_means_nothing_is_written(territory, indicators, tmp_path):
     text = "code_qp;population\nQN04215M;2857\nQN04214M;7739\nQN04222N;beaucoup\n"
     result = importers.preview(write(tmp_path, "c.csv", text), year=2020)

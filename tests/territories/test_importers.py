@@ -167,6 +167,40 @@ def test_it_names_what_is_wrong_with_a_foreign_file(tmp_path, content, expected)
         import_reference(str(path))
 
 
+def test_a_csv_with_carriage_returns_only_imports(tmp_path):
+    path = tmp_path / "liste.csv"
+    path.write_bytes(
+        b"code_qp;lib_qp;insee_com;lib_com\rQN04215M;Quartiers Sud-Est;42218;Saint-\xc3\x89tienne\r"
+    )
+    assert import_reference(str(path)).created == 1
+    assert Qpv.objects.get().communes.get().name == "Saint-Étienne"
+
+
+def test_deeply_nested_json_and_a_gzip_bomb_are_file_errors(tmp_path, settings):
+    nested = tmp_path / "qpv.json"
+    nested.write_text('{"qpvs": [{"code": "QN04215M", "g": ' + "[" * 5000 + "]" * 5000 + "}]}")
+    with pytest.raises(ReferenceImportError, match="imbriqué sur plus de 64 niveaux"):
+        import_reference(str(nested))
+    settings.COOPERER_MAX_INFLATED_BYTES = 1024 * 1024
+    bomb = tmp_path / "qpv.json.gz"
+    bomb.write_bytes(gzip.compress(b"[" + b" " * (8 * 1024 * 1024) + b"]"))
+    with pytest.raises(ReferenceImportError, match=r"^Le fichier décompressé dépasse 1 Mo\.$"):
+        import_reference(str(bomb))
+    assert Qpv.objects.count() == 0
+
+
+def test_json_of_the_wrong_shape_is_a_row_error_not_a_crash(tmp_path):
+    path = tmp_path / "communes.json"
+    path.write_text(json.dumps([
+        {"code": "42218", "nom": "Saint-Étienne", "codeEpci": "244200770", "centre": {"coordinates": "ici"}, "codesPostaux": {}},
+        {"code": "42095", "nom": "x" * 300, "codeEpci": "244200770", "codesPostaux": ["4210"]},
+    ]))  # fmt: skip
+    with pytest.raises(ReferenceImportError) as error:
+        import_reference(str(path))
+    assert [(e.line, e.column) for e in error.value.errors] == [(1, "centre"), (2, "nom"), (2, "code_postal")]
+    assert Commune.objects.count() == 0
+
+
 def test_it_says_when_the_file_does_not_exist():
     with pytest.raises(ReferenceImportError, match="Fichier introuvable"):
         import_reference("/nulle/part/qpv.geojson")
