@@ -1,10 +1,12 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
+from cooperer.accounts import views
 from cooperer.accounts.forms import LoginForm
 
 app_name = "accounts"
 urlpatterns = [
+    path("moi/", views.my_account, name="messages"),
     path("connexion/", auth_views.LoginView.as_view(authentication_form=LoginForm), name="login"),
     path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
     path(
