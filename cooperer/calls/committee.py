@@ -157,8 +157,10 @@ def session_create(request, call_pk):
     if form.is_valid():
         form.instance.call = call
         session = form.save()
-        messages.success(request, f"Séance créée : {session}. Inscrivez les demandes à son ordre du jour.")
-        return redirect(f"{reverse('calls:committee', args=[call.pk])}?seance={session.pk}")
+        messages.success(
+            request, f"Séance créée : {session}. Cochez les demandes à inscrire à son ordre du jour."
+        )
+        return redirect("calls:committee", call_pk=call.pk)
     return render(
         request, "calls/session_form.html", {"call": call, "form": form, "nav": "calls"}, status=400
     )
@@ -236,7 +238,6 @@ def decide(request, call_pk, pk):
         "calls/decide.html",
         {"call": call, "application": application, "form": form, "session": session,
          "requested": [(f, requested.get(f.funder, Decimal("0"))) for f in funders], "nav": "calls"},
-        status=400 if form.errors else 200,
     )  # fmt: skip
 
 
