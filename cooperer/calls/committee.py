@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from cooperer.calls import letters, permissions, services
 from cooperer.calls.forms import CommitteeFilterForm, CommitteeSessionForm, DecisionForm
-from cooperer.calls.instruction import COMPLEMENTS_NEEDED, _instructed, complement_request
+from cooperer.calls.instruction import COMPLEMENTS_NEEDED, complement_request, instructed_application
 from cooperer.calls.models import Application, BudgetLine, CommitteeSession, Grant, Review, ServedElement
 from cooperer.calls.services import DecisionRefused
 from cooperer.core.pagination import IdFirstPaginator
@@ -204,7 +204,7 @@ def batch(request, call_pk):
 
 @login_required
 def decide(request, call_pk, pk):
-    application = _instructed(request, call_pk, pk)
+    application = instructed_application(request, call_pk, pk)
     call = application.call
     funders = list(call.funders.all())
     remaining = {row["funder"]: row["remaining"] for row in services.envelope_use(call)}

@@ -26,7 +26,7 @@ from cooperer.calls.models import (
 from cooperer.calls.services import CallError
 
 
-def _instructed(request, call_pk, pk):
+def instructed_application(request, call_pk, pk):
     application = permissions.get_application(request, call_pk, pk)
     if not permissions.can_instruct(request.user, application.call):
         raise PermissionDenied(permissions.NOT_INSTRUCTOR)
@@ -49,7 +49,7 @@ def complement_request(request) -> tuple[str, datetime.date | None]:
 
 @login_required
 def instruction_page(request, call_pk, pk):
-    application = _instructed(request, call_pk, pk)
+    application = instructed_application(request, call_pk, pk)
     call = application.call
     mine = permissions.funders_of(request.user, call)
     reviews = {
@@ -88,7 +88,7 @@ def instruction_page(request, call_pk, pk):
 @login_required
 @require_POST
 def review(request, call_pk, pk):
-    application = _instructed(request, call_pk, pk)
+    application = instructed_application(request, call_pk, pk)
     saved = 0
     with transaction.atomic():
         for criterion in application.call.criteria.all():
@@ -114,7 +114,7 @@ def review(request, call_pk, pk):
 @login_required
 @require_POST
 def private_note(request, call_pk, pk):
-    application = _instructed(request, call_pk, pk)
+    application = instructed_application(request, call_pk, pk)
     funder = request.POST.get("funder", "")
     if funder not in permissions.funders_of(request.user, application.call):
         raise PermissionDenied("Vous n'instruisez pas pour ce financeur.")
@@ -132,7 +132,7 @@ def private_note(request, call_pk, pk):
 @login_required
 @require_POST
 def ask_complements(request, call_pk, pk):
-    application = _instructed(request, call_pk, pk)
+    application = instructed_application(request, call_pk, pk)
     message, deadline = complement_request(request)
     if not message or deadline is None or deadline < timezone.localdate():
         messages.error(request, COMPLEMENTS_NEEDED)
@@ -151,7 +151,7 @@ def ask_complements(request, call_pk, pk):
 @require_POST
 def consortium(request, call_pk, pk):
     """Accept the consortium suggestion: the competing applications join this one as co-porteurs."""
-    application = _instructed(request, call_pk, pk)
+    application = instructed_application(request, call_pk, pk)
     ids = [int(i) for i in request.POST.getlist("members") if i.isdigit() and int(i) != application.pk]
     others = list(Application.objects.filter(pk__in=ids, call=application.call).select_related("applicant"))
     try:
@@ -172,7 +172,7 @@ def consortium(request, call_pk, pk):
 @require_POST
 def opinion(request, call_pk, pk):
     """The funder's opinion that goes to the committee, given by one of its instructors."""
-    application = _instructed(request, call_pk, pk)
+    application = instructed_application(request, call_pk, pk)
     funder = request.POST.get("funder", "")
     if funder not in permissions.funders_of(request.user, application.call):
         raise PermissionDenied("Seuls les instructeurs d'un financeur donnent son avis.")
@@ -197,7 +197,7 @@ def opinion(request, call_pk, pk):
 @require_POST
 def convention(request, call_pk, pk, grant_pk):
     """The convention of one funder's grant: its reference, date and payment terms (what the SCDL file publishes)."""
-    application = _instructed(request, call_pk, pk)
+    application = instructed_application(request, call_pk, pk)
     grant = get_object_or_404(
         Grant.objects.select_related("call_funder"), pk=grant_pk, decision__application=application
     )

@@ -17,7 +17,7 @@ from cooperer.calls.enums import ApplicationStatus, Outcome
 from cooperer.calls.models import Application, BudgetLine, CommitteeSession, Decision, Review
 from cooperer.jobs.enums import JobStatus
 from cooperer.jobs.models import Job
-from tests.calls.fixtures import make_structure
+from tests.calls.fixtures import make_rival, make_structure
 from tests.conftest import run_jobs
 
 DAY = datetime.date(2026, 11, 20)
@@ -102,14 +102,7 @@ def test_only_instructors_of_the_call_decide(client, submitted, users):
 def test_a_decided_application_is_not_offered_nor_merged_into_a_consortium(
     client, submitted, call, users, territory
 ):
-    rival = Application.objects.create(
-        call=call, applicant=make_structure("Club de boxe Sud-Est (fictif)", 70), title="Accueil des jeunes le soir",
-        purpose="Ouvrir un local pour les jeunes le soir et le week-end, avec des animateurs et des éducateurs.",
-        description="Un local co-géré par les jeunes du quartier, ouvert le soir.", public_description="jeunes",
-        starts_on=datetime.date(2027, 1, 1), ends_on=datetime.date(2027, 12, 31),
-        status=ApplicationStatus.SUBMITTED, submitted_at=submitted.submitted_at,
-    )  # fmt: skip
-    rival.qpvs.set([territory["sud_est"]])
+    rival = make_rival(call, territory, submitted.submitted_at)
     submitted.public_description = "jeunes"
     submitted.save()
     services.decide(
