@@ -142,7 +142,9 @@ def committee(request, call_pk):
             "call": call, "funders": funders, "rows": rows, "page": page, "filter_form": form,
             "query": query.urlencode(), "totals": _totals(call, funders, shown), "can_decide": True,
             "sessions": sessions, "filtering": any(key != "tri" for key in filters), "session": session, "session_form": CommitteeSessionForm(),
-            "letters": Job.objects.filter(kind="committee_letters", params__session=session.pk).first()
+            "letters": Job.objects.visible_to(request.user)
+            .filter(kind="committee_letters", params__session=session.pk)
+            .first()
             if session else None,
             "nav": "calls",
         },

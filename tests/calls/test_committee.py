@@ -166,6 +166,16 @@ def test_the_committee_screen_filters_sorts_and_totals_what_it_shows(
     assert "5,0" in client.get(url).content.decode() or "5.0" in client.get(url).content.decode()
 
 
+def test_only_the_calls_instructors_see_the_committee_screen(client, submitted, call, users):
+    url = reverse("calls:committee", args=[call.pk])
+    for user in (users["member"], users["m2a_animator"]):
+        client.force_login(user)
+        assert client.get(url, {"financeur": Funder.STATE}).status_code == 403
+    client.force_login(users["se_animator"])
+    response = client.get(url, {"financeur": "inconnu", "note_min": "douze"})  # wrong filters are dropped
+    assert [row[0] for row in response.context["rows"]] == [submitted]
+
+
 def test_the_filtered_screen_keeps_constant_queries(client, submitted, call, users):
     session = CommitteeSession.objects.create(call=call, name="Comité", held_on=DAY, place="Salle 1")
     session.agenda.add(submitted)
