@@ -1,9 +1,11 @@
 """The committee: the decision form, sessions and their agenda, the filtered screen, the notification letters."""
 
+import base64
 import datetime
 import io
 import re
 import zipfile
+import zlib
 from decimal import Decimal
 
 import pytest
@@ -217,6 +219,20 @@ def test_a_session_is_created_its_agenda_filled_and_its_decision_dated(client, s
     assert client.post(url, {"name": "x", "held_on": "2026-12-04", "place": "y"}).status_code == 403
 
 
+def _pdf_text(document: bytes) -> bytes:
+    """The page streams of a PDF, inflated: enough to find the words reportlab wrote in Helvetica."""
+    text = b""
+    for stream in re.findall(rb"stream\r?\n(.*?)endstream", document, re.S):
+        stream = stream.strip()
+        if stream.endswith(b"~>"):  # reportlab writes ASCII85 over Flate
+            stream = base64.a85decode(stream[:-2])
+        try:
+            text += zlib.decompress(stream)
+        except zlib.error:
+            continue  # a font or an image
+    return text
+
+
 @pytest.mark.django_db(transaction=True)
 def test_the_letters_are_generated_by_a_job_and_downloaded_as_a_zip_of_pdfs(client, submitted, call, users):
     session = CommitteeSession.objects.create(
@@ -239,7 +255,11 @@ def test_the_letters_are_generated_by_a_job_and_downloaded_as_a_zip_of_pdfs(clie
     assert download["Content-Type"] == "application/zip"
     archive = zipfile.ZipFile(io.BytesIO(b"".join(download.streaming_content)))
     [name] = archive.namelist()
-    assert name.endswith(".pdf") and archive.read(name).startswith(b"%PDF-")
+    letter = archive.read(name)
+    assert name.endswith(".pdf") and letter.startswith(b"%PDF-")
+    text = _pdf_text(letter)
+    assert b"Notification de la d" in text and b"Sert les lieux des jeunes." in text
+    assert b"fecture de la Loire" in text and b"20 000,00" in text  # the funder and its amount
     client.force_login(users["m2a_animator"])
     assert client.get(job.result["action"]["url"]).status_code == 403
     assert client.post(reverse("calls:letters", args=[call.pk, session.pk])).status_code == 403
