@@ -3,7 +3,7 @@ from django.contrib.auth.admin import UserAdmin
 
 from cooperer.accounts import throttle
 from cooperer.accounts.forms import AdminLoginForm
-from cooperer.accounts.models import RoleAssignment, User
+from cooperer.accounts.models import Notification, RoleAssignment, User
 from cooperer.audit.enums import Action
 from cooperer.audit.services import record
 
@@ -32,3 +32,18 @@ class CoopererUserAdmin(UserAdmin):
             f"{len(unlocked)} compte(s) débloqué(s)." if unlocked else "Aucun de ces comptes n'était bloqué.",
             messages.SUCCESS if unlocked else messages.INFO,
         )
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    """What was sent to whom, read only: a message sent cannot be rewritten."""
+
+    list_display = ["subject", "user", "sent_at"]
+    search_fields = ["subject", "user__email"]
+    readonly_fields = ["user", "subject", "body", "url", "sent_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

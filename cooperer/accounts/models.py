@@ -4,6 +4,7 @@ only platform administrators act everywhere (docs/adr/004-permissions.md)."""
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 
 from cooperer.accounts.enums import Funder, Role
 
@@ -69,3 +70,21 @@ class RoleAssignment(models.Model):
             raise ValidationError("Ce rôle doit être rattaché à un territoire (EPCI).")
         if self.role == Role.INSTRUCTION and not self.funder:
             raise ValidationError("Précisez le financeur pour lequel cette personne instruit.")
+
+
+class Notification(models.Model):
+    """A message sent to a person by e-mail, kept so that they find it again on their page."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
+    subject = models.CharField("objet", max_length=300)
+    body = models.TextField("message")
+    url = models.CharField("lien", max_length=300, blank=True, default="")
+    sent_at = models.DateTimeField("envoyé le", default=timezone.now)
+
+    class Meta:
+        ordering = ["-sent_at", "-pk"]
+        verbose_name = "message envoyé"
+        indexes = [models.Index(fields=["user", "-sent_at"])]
+
+    def __str__(self):
+        return self.subject

@@ -1,10 +1,11 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from cooperer.accounts.views import LoginView, PasswordResetConfirmView, PasswordResetView, unlock
+from cooperer.accounts.views import LoginView, PasswordResetConfirmView, PasswordResetView, my_account, unlock
 
 app_name = "accounts"
 urlpatterns = [
+    path("moi/", my_account, name="messages"),
     path("connexion/", LoginView.as_view(), name="login"),
     path("debloquer/", unlock, name="unlock"),
     path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),

@@ -2,13 +2,14 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import redirect
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from cooperer.accounts import throttle
 from cooperer.accounts.forms import LoginForm, ThrottledPasswordResetForm
 from cooperer.accounts.models import User
-from cooperer.accounts.permissions import is_platform_admin
+from cooperer.accounts.permissions import is_platform_admin, roles_of
 from cooperer.audit.enums import Action
 from cooperer.audit.services import record
 
@@ -63,3 +64,13 @@ def unlock(request):
     else:
         messages.info(request, f"La connexion de « {username} » n'était pas bloquée.")
     return redirect("audit:journal")
+
+
+MESSAGES_PAGE = 30
+
+
+@login_required
+def my_account(request):
+    sent = request.user.notifications.all()
+    page = Paginator(sent, MESSAGES_PAGE).get_page(request.GET.get("page"))
+    return render(request, "accounts/my_account.html", {"page": page, "roles": roles_of(request.user)})

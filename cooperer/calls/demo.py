@@ -23,10 +23,12 @@ from cooperer.calls.models import (
     BudgetLine,
     Call,
     CallFunder,
+    CommitteeSession,
     Criterion,
     Grant,
     Indicator,
     Partner,
+    Review,
     ServedElement,
 )
 from cooperer.core.validators import luhn_ok
@@ -39,6 +41,7 @@ TITLE = "Quartiers 2030 – coopérer pour la jeunesse"
 OPEN_TITLE = "Été 2027 dans les quartiers — appel à coopérations"
 COMMITTEE = "Comité de programmation du contrat de ville (fictif)"
 DECIDED_ON = datetime.date(2026, 11, 25)
+DECISION_AT = datetime.datetime(2026, 11, 20, 10, 0, tzinfo=PARIS)
 FUNDERS = [
     (Funder.STATE, "Préfecture de la Loire — délégué du préfet (BOP 147)", "BOP 147", "150000", 1),
     (Funder.EPCI, "Saint-Étienne Métropole", "", "100000", 2),
@@ -137,11 +140,14 @@ def _application(
 
 def clear_demo_calls() -> None:
     """Demo calls go first when the demo is reloaded: they protect the structures and visions they cite."""
+    from cooperer.accounts.models import Notification
     from cooperer.calls.models import Decision
 
     old = Call.objects.filter(is_demo=True)
+    Notification.objects.filter(user__is_demo=True).delete()  # what the demo decisions told the demo accounts
     Application.objects.filter(call__in=old, merged_into__isnull=False).update(merged_into=None)
     Decision.objects.filter(application__call__in=old).delete()
+    CommitteeSession.objects.filter(call__in=old).delete()
     Application.objects.filter(call__in=old).delete()
     old.delete()
 
@@ -165,7 +171,8 @@ def load_demo_calls() -> list[Call]:
         elements = list(metropole.versions.order_by("-number").first().elements.order_by("position"))
         call = _call(contract, elements)
         applications = _applications(call, structures, elements, rng)
-        _decide(call, applications, elements)
+        _review(call, applications, rng)
+        _decide(call, applications, elements, _session(call, applications))
         open_call = Call.objects.create(
             name=OPEN_TITLE, kind=CallKind.COOPERATION, epci=contract.pilot_epci, contract=contract,
             carrier_name="Saint-Étienne Métropole", carrier_siren="244200770", beneficiaries=["association"],
@@ -237,19 +244,61 @@ def _applications(call, structures, elements, rng) -> list[Application]:
     return made
 
 
-def _decide(call, applications, elements) -> None:
+def _review(call, applications, rng) -> None:
+    """The instructors' scores: the delegate of the prefect and the animatrice score every application examined
+    by the committee (the decided ones and those instructed), so that the committee sees their mean."""
+    from django.contrib.auth import get_user_model
+
+    from cooperer.accounts.enums import Role
+
+    reviewers = list(
+        get_user_model()
+        .objects.filter(
+            is_demo=True,
+            role_assignments__epci=call.epci_id,
+            role_assignments__role__in=[Role.INSTRUCTION, Role.ANIMATION],
+        )
+        .distinct()
+        .order_by("pk")
+    )
+    examined = applications[:12] + [a for a in applications[12:] if a.status == ApplicationStatus.REVIEWED]
+    score_applications(examined, reviewers, list(call.criteria.all()), rng, low={applications[3].pk})
+    Application.objects.filter(pk__in=[a.pk for a in examined]).update(status=ApplicationStatus.REVIEWED)
+
+
+def score_applications(applications, reviewers, criteria, rng, low=frozenset()) -> None:
+    """Every reviewer scores every criterion of these applications (3 to 5; 1 for those in `low`)."""
+    Review.objects.bulk_create(
+        Review(application=application, criterion=criterion, reviewer=reviewer, at=DECISION_AT,
+               score=1 if application.pk in low else rng.randint(3, 5), comment="Note de démonstration (fictive).")
+        for application in applications for reviewer in reviewers for criterion in criteria
+    )  # fmt: skip
+
+
+def _session(call, applications) -> CommitteeSession:
+    session = CommitteeSession.objects.create(
+        call=call,
+        name=COMMITTEE,
+        held_on=DECIDED_ON,
+        place="Hôtel de métropole, Saint-Étienne (salle fictive)",
+    )
+    session.agenda.set(applications[:12])
+    return session
+
+
+def _decide(call, applications, elements, session) -> None:
     funders = {f.funder: f for f in call.funders.all()}
     criteria = {c.kind: c for c in call.criteria.all()}
     consortium, drifting = applications[0], applications[3]
     services.decide(
-        consortium, outcome=Outcome.GRANTED, committee=COMMITTEE, decided_on=DECIDED_ON, user=None,
+        consortium, outcome=Outcome.GRANTED, committee=COMMITTEE, decided_on=DECIDED_ON, user=None, session=session,
         motivation="Le tiers-lieu sert directement l'élément « les jeunes ont des lieux à eux et des adultes en qui ils "
         "ont confiance » ; il est porté par le centre social, la MJC et le club sportif ensemble (coopération).",
         elements=[elements[0]], criteria=[criteria[CriterionKind.ALIGNMENT], criteria[CriterionKind.COOPERATION]],
         amounts={funders["etat"]: Decimal("25000"), funders["epci"]: Decimal("15000"), funders["caf"]: Decimal("10000")},
     )  # fmt: skip
     services.decide(
-        drifting, outcome=Outcome.REFUSED, committee=COMMITTEE, decided_on=DECIDED_ON, user=None,
+        drifting, outcome=Outcome.REFUSED, committee=COMMITTEE, decided_on=DECIDED_ON, user=None, session=session,
         motivation="Un festival payant au centre-ville s'éloigne de la vision des quartiers : il ne donne pas aux "
         "jeunes des lieux à eux dans leur quartier (critère « cohérence avec la vision »).",
         elements=[elements[0]], criteria=[criteria[CriterionKind.ALIGNMENT]], amounts={},
@@ -258,6 +307,7 @@ def _decide(call, applications, elements) -> None:
         requested = {line.funder: line.amount for line in application.budget.filter(account="74")}
         services.decide(
             application, outcome=Outcome.GRANTED, committee=COMMITTEE, decided_on=DECIDED_ON, user=None,
+            session=session,
             motivation="Le projet sert la vision du quartier et associe un partenaire institutionnel.",
             elements=[e for e in elements if application.served.filter(element=e).exists()] or elements[:1],
             criteria=[criteria[CriterionKind.ALIGNMENT]],

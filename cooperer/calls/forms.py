@@ -1,8 +1,18 @@
+from decimal import Decimal
+
 from django import forms
 
 from cooperer.accounts.enums import Funder
 from cooperer.calls.enums import CHARGE_ACCOUNTS, PRODUCT_ACCOUNTS, Beneficiary, Outcome
-from cooperer.calls.models import Application, BudgetLine, Call, CallFunder, Criterion, Indicator
+from cooperer.calls.models import (
+    Application,
+    BudgetLine,
+    Call,
+    CallFunder,
+    CommitteeSession,
+    Criterion,
+    Indicator,
+)
 from cooperer.territories.models import ContratDeVille
 from cooperer.visions.models import Element
 
@@ -170,35 +180,131 @@ class AttachmentForm(forms.Form):
 
 
 class DecisionForm(forms.Form):
-    outcome = forms.ChoiceField(label="Décision", choices=Outcome.choices)
+    """The committee's decision on one application. Its rules are the service's (`services.decision_problems`),
+    checked here too so that every problem shows on its field, at once."""
+
+    committee = forms.CharField(label="Comité", max_length=200, initial="Comité de programmation")
+    outcome = forms.ChoiceField(
+        label="Décision", choices=[("", "— choisir —"), *Outcome.choices],
+        error_messages={"required": "Choisissez la décision du comité."},
+    )  # fmt: skip
     motivation = forms.CharField(
-        label="Motivation (publiée au porteur)", widget=forms.Textarea(attrs={"rows": 3}), required=False
-    )
+        label="Motivation (publiée au porteur)", widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "La décision doit être motivée : la motivation est publiée au porteur."},
+    )  # fmt: skip
     elements = forms.ModelMultipleChoiceField(
-        label="Éléments de la vision cités", queryset=Element.objects.none(), required=False,
-        widget=forms.CheckboxSelectMultiple,
+        label="Éléments de la vision cités", queryset=Element.objects.none(), widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "La motivation doit citer au moins un élément de la vision."},
     )  # fmt: skip
     criteria = forms.ModelMultipleChoiceField(
-        label="Critères cités",
-        queryset=Criterion.objects.none(),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
+        label="Critères cités", queryset=Criterion.objects.none(), widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "La motivation doit citer au moins un critère de l'appel."},
+    )  # fmt: skip
 
-    def __init__(self, *args, call, funders, **kwargs):
+    def __init__(self, *args, application, funders, requested: dict, remaining: dict, **kwargs):
         super().__init__(*args, **kwargs)
+        from cooperer.calls.services import money
+
+        call = application.call
+        self.application, self.funders, self.remaining = application, funders, remaining
         self.fields["elements"].queryset = call.elements.all()
         self.fields["criteria"].queryset = call.criteria.all()
         for funder in funders:
             self.fields[f"amount_{funder.pk}"] = forms.DecimalField(
-                label=f"Montant {funder.name}", required=False, min_value=0, max_digits=12, decimal_places=2
-            )
+                label=f"Montant {funder.name}", required=False, min_value=0, max_digits=12, decimal_places=2,
+                help_text=f"Demandé : {money(requested.get(funder.funder, Decimal('0')))} ; reste de "
+                f"l'enveloppe : {money(remaining[funder])}.",
+            )  # fmt: skip
+        self.fields["exception_reason"] = forms.CharField(
+            label="Motif de l'exception", required=False, widget=forms.Textarea(attrs={"rows": 2}),
+            help_text="Seulement si un financeur accorde plus que ce qui lui a été demandé : le motif est gardé avec "
+            "la décision.",
+        )  # fmt: skip
+        self.fields["confirm_overrun"] = forms.BooleanField(
+            label="Je confirme le dépassement de l'enveloppe", required=False,
+            help_text="Seulement si un montant dépasse ce qui reste de l'enveloppe du financeur.",
+        )  # fmt: skip
 
-    def amounts(self, funders) -> dict:
+    def amounts(self) -> dict:
         return {
             f: self.cleaned_data.get(f"amount_{f.pk}")
-            for f in funders
+            for f in self.funders
             if self.cleaned_data.get(f"amount_{f.pk}")
+        }
+
+    def clean(self):
+        from cooperer.calls.services import decision_problems
+
+        data = super().clean()
+        problems = decision_problems(
+            self.application, outcome=data.get("outcome", ""), motivation=data.get("motivation", ""),
+            elements=list(data.get("elements") or []), criteria=list(data.get("criteria") or []),
+            amounts=self.amounts(), exception_reason=data.get("exception_reason", ""),
+            confirm_overrun=bool(data.get("confirm_overrun")), remaining=self.remaining,
+        )  # fmt: skip
+        for field, messages in problems.items():
+            if field not in self.errors:  # the field's own check already said it
+                for message in messages:
+                    self.add_error(field, message)
+        return data
+
+
+class CommitteeSessionForm(forms.ModelForm):
+    class Meta:
+        model = CommitteeSession
+        fields = ["name", "held_on", "place"]
+        widgets = {"held_on": DATE}
+        error_messages = {
+            "name": {"required": "Donnez un nom à la séance."},
+            "held_on": {"required": "Indiquez la date de la séance."},
+            "place": {"required": "Indiquez où la séance se tient."},
+        }
+
+
+SORTS = [
+    ("titre", "Intitulé"),
+    ("note", "Note moyenne, la plus haute d'abord"),
+    ("etat", "État"),
+    ("porteur", "Porteur"),
+]
+
+
+class CommitteeFilterForm(forms.Form):
+    """The committee screen's filters (GET): all optional, an unknown value is ignored."""
+
+    seance = forms.ModelChoiceField(label="Séance", required=False, queryset=CommitteeSession.objects.none(),
+                                    empty_label="Toutes les demandes")  # fmt: skip
+    qpv = forms.ModelChoiceField(label="QPV", required=False, queryset=None, empty_label="Tous")
+    financeur = forms.ChoiceField(label="Financeur sollicité", required=False)
+    etat = forms.ChoiceField(label="État", required=False)
+    note_min = forms.DecimalField(label="Note moyenne d'au moins", required=False, min_value=0, max_value=5,
+                                  decimal_places=1)  # fmt: skip
+    element = forms.ModelChoiceField(label="Élément de la vision servi", required=False, queryset=None,
+                                     empty_label="Tous")  # fmt: skip
+    tri = forms.ChoiceField(label="Trier par", required=False, choices=SORTS)
+
+    def __init__(self, *args, call, funders, **kwargs):
+        from cooperer.calls.enums import ApplicationStatus
+
+        super().__init__(*args, **kwargs)
+        self.fields["seance"].queryset = call.sessions.all()
+        self.fields["qpv"].queryset = call.contract.qpvs.only("pk", "code", "name").order_by("name")
+        self.fields["qpv"].label_from_instance = lambda q: f"{q.name} ({q.code})"
+        self.fields["financeur"].choices = [("", "Tous"), *((f.funder, f.name) for f in funders)]
+        self.fields["etat"].choices = [("", "Tous")] + [
+            (value, label)
+            for value, label in ApplicationStatus.choices
+            if value not in (ApplicationStatus.DRAFT, ApplicationStatus.MERGED)
+        ]
+        self.fields["element"].queryset = call.elements.all()
+
+    def filters(self) -> dict:
+        """The valid filters only: a wrong one is dropped rather than failing the page."""
+        self.is_valid()
+        return {
+            name: value
+            for name, value in getattr(self, "cleaned_data", {}).items()
+            if value not in ("", None)
         }
 
 

@@ -2,14 +2,13 @@
 complements, the consortium suggestion, and the programming committee that decides with a motivation."""
 
 import datetime
-from collections import defaultdict
 from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Avg, Prefetch, Sum
+from django.db.models import Avg
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -17,23 +16,17 @@ from django.views.decorators.http import require_POST
 from cooperer.accounts.enums import Funder
 from cooperer.calls import permissions, report, services
 from cooperer.calls.enums import ApplicationStatus, Verdict
-from cooperer.calls.forms import DecisionForm
 from cooperer.calls.models import (
     Application,
-    BudgetLine,
-    ComplementRequest,
     Grant,
     Opinion,
     PrivateNote,
     Review,
 )
 from cooperer.calls.services import CallError
-from cooperer.core.pagination import IdFirstPaginator
-
-COMMITTEE_PAGE = 30
 
 
-def _instructed(request, call_pk, pk):
+def instructed_application(request, call_pk, pk):
     application = permissions.get_application(request, call_pk, pk)
     if not permissions.can_instruct(request.user, application.call):
         raise PermissionDenied(permissions.NOT_INSTRUCTOR)
@@ -42,9 +35,21 @@ def _instructed(request, call_pk, pk):
     return application
 
 
+COMPLEMENTS_NEEDED = "Dites quels compléments sont attendus, avec une date limite qui n'est pas passée."
+
+
+def complement_request(request) -> tuple[str, datetime.date | None]:
+    """The message and the deadline of a request for complements, as posted."""
+    try:
+        deadline = datetime.date.fromisoformat(request.POST.get("deadline", ""))
+    except ValueError:
+        deadline = None
+    return request.POST.get("message", "").strip(), deadline
+
+
 @login_required
 def instruction_page(request, call_pk, pk):
-    application = _instructed(request, call_pk, pk)
+    application = instructed_application(request, call_pk, pk)
     call = application.call
     mine = permissions.funders_of(request.user, call)
     reviews = {
@@ -83,7 +88,7 @@ def instruction_page(request, call_pk, pk):
 @login_required
 @require_POST
 def review(request, call_pk, pk):
-    application = _instructed(request, call_pk, pk)
+    application = instructed_application(request, call_pk, pk)
     saved = 0
     with transaction.atomic():
         for criterion in application.call.criteria.all():
@@ -109,7 +114,7 @@ def review(request, call_pk, pk):
 @login_required
 @require_POST
 def private_note(request, call_pk, pk):
-    application = _instructed(request, call_pk, pk)
+    application = instructed_application(request, call_pk, pk)
     funder = request.POST.get("funder", "")
     if funder not in permissions.funders_of(request.user, application.call):
         raise PermissionDenied("Vous n'instruisez pas pour ce financeur.")
@@ -127,23 +132,14 @@ def private_note(request, call_pk, pk):
 @login_required
 @require_POST
 def ask_complements(request, call_pk, pk):
-    application = _instructed(request, call_pk, pk)
-    message = request.POST.get("message", "").strip()
-    try:
-        deadline = datetime.date.fromisoformat(request.POST.get("deadline", ""))
-    except ValueError:
-        deadline = None
+    application = instructed_application(request, call_pk, pk)
+    message, deadline = complement_request(request)
     if not message or deadline is None or deadline < timezone.localdate():
-        messages.error(
-            request, "Dites quels compléments sont attendus, avec une date limite qui n'est pas passée."
-        )
+        messages.error(request, COMPLEMENTS_NEEDED)
     elif application.status == ApplicationStatus.DECIDED:
         messages.error(request, "Cette demande est déjà décidée.")
     else:
-        ComplementRequest.objects.create(application=application, message=message, deadline=deadline,
-                                         requested_by=request.user)  # fmt: skip
-        application.status = ApplicationStatus.COMPLEMENTS
-        application.save(update_fields=["status"])
+        services.ask_complements([application], message=message, deadline=deadline, user=request.user)
         messages.success(
             request,
             f"Compléments demandés avant le {deadline:%d/%m/%Y} : la demande est rouverte au porteur.",
@@ -155,7 +151,7 @@ def ask_complements(request, call_pk, pk):
 @require_POST
 def consortium(request, call_pk, pk):
     """Accept the consortium suggestion: the competing applications join this one as co-porteurs."""
-    application = _instructed(request, call_pk, pk)
+    application = instructed_application(request, call_pk, pk)
     ids = [int(i) for i in request.POST.getlist("members") if i.isdigit() and int(i) != application.pk]
     others = list(Application.objects.filter(pk__in=ids, call=application.call).select_related("applicant"))
     try:
@@ -172,116 +168,11 @@ def consortium(request, call_pk, pk):
     return redirect("calls:instruction", call_pk=call_pk, pk=pk)
 
 
-def _requested(applications) -> dict[int, dict[str, Decimal]]:
-    """Operating subsidies requested from each funder (account 74, not yet acquired), by application."""
-    rows = (
-        BudgetLine.objects.filter(application__in=applications, account="74", acquired=False)
-        .values_list("application_id", "funder")
-        .annotate(total=Sum("amount"))
-        .order_by()
-    )
-    result: dict[int, dict[str, Decimal]] = defaultdict(dict)
-    for app_id, funder, total in rows:
-        result[app_id][funder] = total
-    return result
-
-
-@login_required
-def committee(request, call_pk):
-    """Every submitted application, 30 a page, with its amounts per funder; the totals against the envelopes are
-    computed over the whole call by grouped queries, whatever the page."""
-    call = permissions.get_call(request, call_pk)
-    if not permissions.can_instruct(request.user, call):
-        raise PermissionDenied(permissions.NOT_INSTRUCTOR)
-    funders = list(call.funders.all())
-    submitted = Application.objects.filter(call=call).exclude(
-        status__in=[ApplicationStatus.DRAFT, ApplicationStatus.MERGED]
-    )
-    applications = (
-        submitted.select_related("applicant", "decision")
-        .prefetch_related(Prefetch("decision__grants"), "opinions")
-        .order_by("title", "pk")
-    )
-    page = IdFirstPaginator(applications, COMMITTEE_PAGE).get_page(request.GET.get("page"))
-    ids = [a.pk for a in page]
-    requested = _requested(ids)
-    # Mean scores of the page only: an annotation would make the paginator count group every review.
-    scores = dict(
-        Review.objects.filter(application__in=ids)
-        .values_list("application")
-        .annotate(mean=Avg("score"))
-        .order_by()
-    )
-    rows = []
-    for application in page:
-        application.score = scores.get(application.pk)
-        decision = getattr(application, "decision", None)
-        granted = {g.call_funder_id: g.amount for g in decision.grants.all()} if decision else {}
-        cells = [
-            (requested.get(application.pk, {}).get(funder.funder, Decimal("0")), granted.get(funder.pk))
-            for funder in funders
-        ]
-        rows.append((application, cells, decision, list(application.opinions.all())))
-    asked = dict(
-        BudgetLine.objects.filter(application__in=submitted, account="74", acquired=False)
-        .values_list("funder")
-        .annotate(total=Sum("amount"))
-        .order_by()
-    )
-    use = {row["funder"].pk: row for row in services.envelope_use(call)}
-    return render(
-        request,
-        "calls/committee.html",
-        {
-            "call": call,
-            "funders": funders,
-            "rows": rows,
-            "page": page,
-            "totals": [
-                (f, asked.get(f.funder, Decimal("0")), use[f.pk]["granted"], use[f.pk]["remaining"])
-                for f in funders
-            ],
-            "can_decide": True,
-            "can_manage": permissions.can_manage(request.user, call),
-            "nav": "calls",
-        },
-    )
-
-
-@login_required
-def decide(request, call_pk, pk):
-    application = _instructed(request, call_pk, pk)
-    call = application.call
-    funders = list(call.funders.all())
-    form = DecisionForm(request.POST or None, call=call, funders=funders)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.decide(
-                application, outcome=data["outcome"], motivation=data["motivation"], elements=data["elements"],
-                criteria=data["criteria"], amounts=form.amounts(funders),
-                committee=request.POST.get("committee", "") or "Comité de programmation",
-                decided_on=timezone.localdate(), user=request.user,
-            )  # fmt: skip
-        except CallError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, f"Décision enregistrée pour « {application.title} ».")
-            return redirect("calls:committee", call_pk=call.pk)
-    requested = _requested([application.pk]).get(application.pk, {})
-    return render(
-        request,
-        "calls/decide.html",
-        {"call": call, "application": application, "form": form,
-         "requested": [(f, requested.get(f.funder, Decimal("0"))) for f in funders], "nav": "calls"},
-    )  # fmt: skip
-
-
 @login_required
 @require_POST
 def opinion(request, call_pk, pk):
     """The funder's opinion that goes to the committee, given by one of its instructors."""
-    application = _instructed(request, call_pk, pk)
+    application = instructed_application(request, call_pk, pk)
     funder = request.POST.get("funder", "")
     if funder not in permissions.funders_of(request.user, application.call):
         raise PermissionDenied("Seuls les instructeurs d'un financeur donnent son avis.")
@@ -304,53 +195,9 @@ def opinion(request, call_pk, pk):
 
 @login_required
 @require_POST
-def batch(request, call_pk):
-    """Asks the same complements of several applications at once, from the committee screen."""
-    call = permissions.get_call(request, call_pk)
-    if not permissions.can_instruct(request.user, call):
-        raise PermissionDenied(permissions.NOT_INSTRUCTOR)
-    ids = [int(i) for i in request.POST.getlist("applications") if i.isdigit()]
-    message = request.POST.get("message", "").strip()
-    try:
-        deadline = datetime.date.fromisoformat(request.POST.get("deadline", ""))
-    except ValueError:
-        deadline = None
-    if not ids:
-        messages.error(request, "Cochez au moins une demande.")
-    elif not message or deadline is None or deadline < timezone.localdate():
-        messages.error(
-            request, "Dites quels compléments sont attendus, avec une date limite qui n'est pas passée."
-        )
-    else:
-        chosen = list(
-            Application.objects.filter(pk__in=ids, call=call).exclude(
-                status__in=[ApplicationStatus.DRAFT, ApplicationStatus.MERGED, ApplicationStatus.DECIDED]
-            )
-        )
-        with transaction.atomic():
-            ComplementRequest.objects.bulk_create(
-                ComplementRequest(
-                    application=a, message=message, deadline=deadline, requested_by=request.user
-                )
-                for a in chosen
-            )
-            Application.objects.filter(pk__in=[a.pk for a in chosen]).update(
-                status=ApplicationStatus.COMPLEMENTS
-            )
-        skipped = len(ids) - len(chosen)
-        messages.success(
-            request,
-            f"Compléments demandés à {len(chosen)} demande(s) avant le {deadline:%d/%m/%Y}"
-            + (f" ; {skipped} déjà décidée(s) ou non déposée(s), laissée(s) de côté." if skipped else "."),
-        )
-    return redirect("calls:committee", call_pk=call.pk)
-
-
-@login_required
-@require_POST
 def convention(request, call_pk, pk, grant_pk):
     """The convention of one funder's grant: its reference, date and payment terms (what the SCDL file publishes)."""
-    application = _instructed(request, call_pk, pk)
+    application = instructed_application(request, call_pk, pk)
     grant = get_object_or_404(
         Grant.objects.select_related("call_funder"), pk=grant_pk, decision__application=application
     )

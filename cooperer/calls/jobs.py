@@ -54,3 +54,22 @@ def run_scdl_commit(job) -> dict:
         "lignes refusées (non importées)": len({row.line for row in result.rejected}),
         "lignes d'un import précédent de ce fichier remplacées": result.replaced,
     }
+
+
+@job_handler("committee_letters")
+def run_committee_letters(job) -> dict:
+    from cooperer.calls import letters
+    from cooperer.calls.models import CommitteeSession
+
+    session = CommitteeSession.objects.select_related("call").get(pk=job.params["session"])
+    job.report(5, f"Décisions de la séance {session}")
+    count = letters.write_archive(job, session, job.report)
+    if not count:
+        raise JobFailure(
+            "Aucune demande de l'ordre du jour de cette séance n'est encore décidée : pas de courrier."
+        )
+    url = reverse("calls:letters_download", args=[session.call_id, session.pk, job.pk])
+    return {
+        "courriers de notification": count,
+        "action": {"method": "get", "url": url, "label": f"Télécharger les {count} courriers (zip de PDF)"},
+    }

@@ -325,6 +325,25 @@ class Opinion(models.Model):
         return f"{self.get_funder_display()} : {self.get_verdict_display().lower()}"
 
 
+class CommitteeSession(models.Model):
+    """One sitting of the joint programming committee of a call, with its agenda (the applications examined)."""
+
+    call = models.ForeignKey(Call, on_delete=models.PROTECT, related_name="sessions")
+    name = models.CharField("nom", max_length=200)
+    held_on = models.DateField("date")
+    place = models.CharField("lieu", max_length=200)
+    agenda = models.ManyToManyField(
+        Application, blank=True, related_name="sessions", verbose_name="ordre du jour"
+    )
+
+    class Meta:
+        ordering = ["call", "-held_on", "pk"]
+        verbose_name = "séance du comité de programmation"
+
+    def __str__(self):
+        return f"{self.name} du {self.held_on:%d/%m/%Y}"
+
+
 class Decision(models.Model):
     application = models.OneToOneField(Application, on_delete=models.PROTECT, related_name="decision")
     outcome = models.CharField("décision", max_length=20, choices=Outcome.choices)
@@ -337,6 +356,15 @@ class Decision(models.Model):
     cited_criteria = models.ManyToManyField(Criterion, related_name="+", verbose_name="critères cités")
     committee = models.CharField("comité de programmation", max_length=200)
     decided_on = models.DateField("date")
+    session = models.ForeignKey(
+        CommitteeSession, on_delete=models.PROTECT, null=True, blank=True, related_name="decisions",
+        verbose_name="séance",
+    )  # fmt: skip
+    exception_reason = models.TextField(
+        "motif de l'exception", blank=True, default="",
+        help_text="Obligatoire quand un financeur accorde plus que ce qui lui a été demandé.",
+    )  # fmt: skip
+    overrun_confirmed = models.BooleanField("dépassement d'enveloppe confirmé", default=False)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

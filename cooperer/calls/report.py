@@ -180,10 +180,15 @@ def build(application: Application) -> Report:
         report.overlaps = index.overlaps(str(application.pk), limit=8)
         ids = [int(o.other) for o in report.overlaps]
         report.others = {
-            str(a.pk): a for a in Application.objects.filter(pk__in=ids).select_related("applicant", "call")
+            str(a.pk): a
+            for a in Application.objects.filter(pk__in=ids).select_related("applicant", "call", "decision")
         }
         report.others[str(application.pk)] = application
-        report.consortium = engine.suggest_consortium(str(application.pk), report.overlaps, index=index)
+        report.consortium = _open_consortium(
+            application,
+            engine.suggest_consortium(str(application.pk), report.overlaps, index=index),
+            report.others,
+        )
         labels = {**_labels(report.overlaps, application), "qpvs": index.qpv_names}
         for overlap in report.overlaps:
             overlap.reasons = explain(overlap, labels)
@@ -193,6 +198,24 @@ def build(application: Application) -> Report:
             )
     report.elements = elements
     return report
+
+
+def _open_consortium(application: Application, consortium, others: dict):
+    """The suggestion without the applications that can no longer join one (decided or merged); none at all when
+    this application itself is decided, or when nobody is left to gather."""
+    if consortium is None or services.consortium_problem(application):
+        return None
+    members = [
+        m
+        for m in consortium.members
+        if m == str(application.pk) or (m in others and not services.consortium_problem(others[m]))
+    ]
+    if len(members) < 2:
+        return None
+    consortium.members = members
+    if consortium.lead not in members:
+        consortium.lead = str(application.pk)
+    return consortium
 
 
 def _about_opening(problem: str) -> bool:

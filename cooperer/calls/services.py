@@ -12,6 +12,7 @@ from cooperer.actors.enums import SECTOR_OF_FORM
 from cooperer.analysis.similar import Item, group_similar
 from cooperer.audit.enums import Action
 from cooperer.audit.services import record
+from cooperer.calls import notifications
 from cooperer.calls.enums import CHARGE_ACCOUNTS, SUBSIDY_ACCOUNT, ApplicationStatus, Outcome
 from cooperer.calls.models import Application, Decision, Grant
 from cooperer.calls.signals import decision_recorded
@@ -181,41 +182,179 @@ def submit(application: Application, user, now=None) -> Application:
     if answering:
         locked.complement_requests.filter(answered_at__isnull=True).update(answered_at=locked.submitted_at)
     application.status, application.submitted_at = locked.status, locked.submitted_at
+    notifications.deposited(locked)
     return locked
+
+
+@transaction.atomic
+def ask_complements(applications, *, message: str, deadline, user) -> list[Application]:
+    """Reopens these applications to their applicants until `deadline` and tells them what is missing; those
+    already decided, merged or not submitted are left aside (the returned list is the ones asked)."""
+    from cooperer.calls.models import ComplementRequest
+
+    chosen = list(
+        Application.objects.select_for_update()
+        .filter(pk__in=[a.pk for a in applications])
+        .exclude(status__in=[ApplicationStatus.DRAFT, ApplicationStatus.MERGED, ApplicationStatus.DECIDED])
+        .select_related("call", "applicant")
+    )
+    requests = ComplementRequest.objects.bulk_create(
+        ComplementRequest(application=a, message=message, deadline=deadline, requested_by=user)
+        for a in chosen
+    )
+    Application.objects.filter(pk__in=[a.pk for a in chosen]).update(status=ApplicationStatus.COMPLEMENTS)
+    for request in requests:
+        notifications.complements_asked(request)
+    return chosen
+
+
+class DecisionRefused(CallError):
+    """The decision's problems by form field (`outcome`, `motivation`, `elements`, `criteria`,
+    `amount_<call funder id>`, `exception_reason`, `confirm_overrun`), all found in one pass."""
+
+    def __init__(self, problems: dict[str, list[str]]):
+        super().__init__(" ".join(message for messages in problems.values() for message in messages))
+        self.problems = problems
+
+
+def requested_amounts(applications) -> dict[int, dict[str, Decimal]]:
+    """Operating subsidies requested from each funder (account 74, not yet acquired, all years), by application."""
+    from django.db.models import Sum
+
+    from cooperer.calls.models import BudgetLine
+
+    rows = (
+        BudgetLine.objects.filter(application__in=applications, account=SUBSIDY_ACCOUNT, acquired=False)
+        .values_list("application_id", "funder")
+        .annotate(total=Sum("amount"))
+        .order_by()
+    )
+    result: dict[int, dict[str, Decimal]] = defaultdict(dict)
+    for app_id, funder, total in rows:
+        result[app_id][funder] = total
+    return result
+
+
+def _amount_problems(outcome, amounts: dict, requested: dict, remaining: dict, exception_reason: str,
+                     confirm_overrun: bool) -> dict[str, list[str]]:  # fmt: skip
+    """Each funder's amount against what was asked of it and against what is left of its envelope."""
+    problems: dict[str, list[str]] = defaultdict(list)
+    granting = outcome in (Outcome.GRANTED, Outcome.PARTIAL) and bool(
+        amounts
+    )  # none at all: said on `outcome`
+    over_request = overrun = False
+    for funder, asked in ((f, requested.get(f.funder, ZERO)) for f in remaining):
+        amount = amounts.get(funder, ZERO)
+        field = f"amount_{funder.pk}"
+        if not granting:
+            continue
+        if amount > asked:
+            over_request = True
+            if not exception_reason.strip():
+                problems[field].append(
+                    f"{money(amount)} dépasse les {money(asked)} demandés à {funder.name} : accorder plus que la "
+                    "demande est une exception, dont le motif doit être écrit."
+                )
+        elif outcome == Outcome.GRANTED and amount < asked:
+            problems[field].append(
+                f"« Accordée » donne à la demande ce qu'elle demande à {funder.name} : {money(asked)}. Pour un "
+                "montant inférieur, choisissez « Accordée en partie »."
+            )
+        if amount > remaining[funder]:
+            overrun = True
+            if not confirm_overrun:
+                problems[field].append(
+                    f"L'enveloppe de {funder.name} n'a plus que {money(remaining[funder])} : ce montant la dépasse "
+                    f"de {money(amount - remaining[funder])}. Confirmez le dépassement pour l'accepter."
+                )
+    total_asked = sum((requested.get(f.funder, ZERO) for f in remaining), ZERO)
+    if outcome == Outcome.PARTIAL and amounts and sum(amounts.values(), ZERO) >= total_asked:
+        problems["outcome"].append(
+            f"« Accordée en partie » donne moins que la demande ({money(total_asked)}) : pour le montant demandé, "
+            "choisissez « Accordée »."
+        )
+    if exception_reason.strip() and not over_request:
+        problems["exception_reason"].append(
+            "Aucun financeur n'accorde plus que la demande : le motif d'exception n'a pas lieu d'être."
+        )
+    if confirm_overrun and not overrun:
+        problems["confirm_overrun"].append("Aucune enveloppe n'est dépassée : il n'y a rien à confirmer.")
+    return problems
+
+
+def decision_problems(application: Application, *, outcome: str, motivation: str, elements, criteria,
+                      amounts: dict, exception_reason: str = "", confirm_overrun: bool = False,
+                      remaining: dict | None = None) -> dict[str, list[str]]:  # fmt: skip
+    """Every reason to refuse this decision, by form field. `amounts`: CallFunder -> Decimal; `remaining`:
+    CallFunder -> what is left of its envelope (read from the database when not given)."""
+    problems: dict[str, list[str]] = defaultdict(list)
+    if outcome not in Outcome.values:
+        problems["outcome"].append("Choisissez la décision du comité.")
+    if not motivation.strip():
+        problems["motivation"].append("La décision doit être motivée : la motivation est publiée au porteur.")
+    if not elements:
+        problems["elements"].append("La motivation doit citer au moins un élément de la vision.")
+    if not criteria:
+        problems["criteria"].append("La motivation doit citer au moins un critère de l'appel.")
+    if any(criterion.call_id != application.call_id for criterion in criteria):
+        problems["criteria"].append("Un critère cité n'appartient pas à cet appel.")
+    granted = {funder: amount for funder, amount in amounts.items() if amount and amount > 0}
+    if any(funder.call_id != application.call_id for funder in granted):
+        problems["outcome"].append("Un financeur cité ne finance pas cet appel.")
+        return problems
+    if outcome in (Outcome.GRANTED, Outcome.PARTIAL) and not granted:
+        problems["outcome"].append(
+            "Une demande accordée doit l'être pour un montant, par au moins un financeur."
+        )
+    if outcome not in (Outcome.GRANTED, Outcome.PARTIAL) and granted:
+        problems["outcome"].append("Une demande refusée, ajournée ou irrecevable ne reçoit aucun montant.")
+    if remaining is None:
+        remaining = {row["funder"]: row["remaining"] for row in envelope_use(application.call)}
+    requested = requested_amounts([application.pk]).get(application.pk, {})
+    for field, messages in _amount_problems(
+        outcome, granted, requested, remaining, exception_reason, confirm_overrun
+    ).items():
+        problems[field] += messages
+    return dict(problems)
 
 
 @transaction.atomic
 def decide(
     application: Application, *, outcome: str, motivation: str, elements, criteria, amounts: dict, committee: str,
-    decided_on, user,
+    decided_on, user, exception_reason: str = "", confirm_overrun: bool = False, session=None,
 ) -> Decision:  # fmt: skip
-    """Records the committee's decision. `amounts`: CallFunder -> Decimal. The motivation is mandatory and must cite
-    at least one vision element and one criterion of the call."""
-    if application.status in (ApplicationStatus.DRAFT, ApplicationStatus.MERGED):
+    """Records the committee's decision. `amounts`: CallFunder -> Decimal. The motivation is mandatory and cites
+    at least one vision element and one criterion of the call; each funder's amount is checked against what was
+    asked of it (more needs a written exception, « Accordée » gives exactly the request, « Accordée en partie »
+    less) and against what is left of its envelope (an overrun needs `confirm_overrun`). Nothing is written
+    when anything is refused: `DecisionRefused` lists every problem by field."""
+    from cooperer.calls.models import CallFunder
+
+    locked = Application.objects.select_for_update().get(pk=application.pk)
+    if locked.status in (ApplicationStatus.DRAFT, ApplicationStatus.MERGED):
         raise CallError("Seule une demande déposée peut être décidée.")
     if Decision.objects.filter(application=application).exists():
         raise CallError("Cette demande a déjà sa décision.")
-    if not motivation.strip():
-        raise CallError("La décision doit être motivée : la motivation est publiée au porteur.")
+    # The funders' rows are locked so that two decisions recorded at once cannot both take the envelope's rest.
+    list(CallFunder.objects.select_for_update().filter(call_id=application.call_id))
     elements, criteria = list(elements), list(criteria)
-    if not elements or not criteria:
-        raise CallError("La motivation doit citer au moins un élément de la vision et un critère de l'appel.")
-    if any(criterion.call_id != application.call_id for criterion in criteria):
-        raise CallError("Un critère cité n'appartient pas à cet appel.")
     granted = {funder: amount for funder, amount in amounts.items() if amount and amount > 0}
-    if outcome in (Outcome.GRANTED, Outcome.PARTIAL) and not granted:
-        raise CallError("Une demande accordée doit l'être pour un montant, par au moins un financeur.")
-    if outcome not in (Outcome.GRANTED, Outcome.PARTIAL) and granted:
-        raise CallError("Une demande refusée, ajournée ou irrecevable ne reçoit aucun montant.")
-    if any(funder.call_id != application.call_id for funder in granted):
-        raise CallError("Un financeur cité ne finance pas cet appel.")
+    problems = decision_problems(
+        application, outcome=outcome, motivation=motivation, elements=elements, criteria=criteria,
+        amounts=granted, exception_reason=exception_reason, confirm_overrun=confirm_overrun,
+    )  # fmt: skip
+    if problems:
+        raise DecisionRefused(problems)
     decision = Decision.objects.create(
         application=application, outcome=outcome, motivation=motivation.strip(), committee=committee.strip(),
-        decided_on=decided_on, recorded_by=user,
+        decided_on=decided_on, recorded_by=user, exception_reason=exception_reason.strip(),
+        overrun_confirmed=confirm_overrun, session=session,
     )  # fmt: skip
     decision.cited_elements.set(elements)
     decision.cited_criteria.set(criteria)
-    Grant.objects.bulk_create(Grant(decision=decision, call_funder=f, amount=a) for f, a in granted.items())
+    grants = Grant.objects.bulk_create(
+        Grant(decision=decision, call_funder=f, amount=a) for f, a in granted.items()
+    )
     application.status = ApplicationStatus.DECIDED
     application.save(update_fields=["status"])
     decision_recorded.send(sender=Decision, decision=decision)
@@ -224,7 +363,19 @@ def decide(
         label=f"« {application.title} » : {decision.get_outcome_display()}",
         after={"décision": outcome, "montants": {str(funder): amount for funder, amount in granted.items()}},
     )  # fmt: skip
+    notifications.decided(decision, grants)
     return decision
+
+
+def consortium_problem(application: Application) -> str:
+    """Why this application cannot enter a consortium (as lead or member), or ""."""
+    if application.status == ApplicationStatus.DECIDED or hasattr(application, "decision"):
+        return f"« {application.title} » est déjà décidée : elle ne peut plus entrer dans un consortium."
+    if application.status == ApplicationStatus.MERGED or application.merged_into_id:
+        return f"« {application.title} » est déjà fusionnée dans un consortium."
+    if application.status == ApplicationStatus.DRAFT:
+        return f"« {application.title} » n'est pas déposée."
+    return ""
 
 
 @transaction.atomic
@@ -234,13 +385,20 @@ def merge_into_consortium(lead: Application, others: list[Application]) -> Appli
     from cooperer.calls.enums import PartnerRole
     from cooperer.calls.models import Partner
 
+    ids = [lead.pk, *(other.pk for other in others)]
+    rows = Application.objects.select_for_update(of=("self",)).filter(pk__in=ids).select_related("decision")
+    locked = {a.pk: a for a in rows}
+    if not others:
+        raise CallError("Choisissez au moins une demande à réunir dans le consortium.")
+    for application in [lead, *others]:
+        problem = consortium_problem(locked[application.pk])
+        if problem:
+            raise CallError(problem)
     for other in others:
         if other.call_id != lead.call_id:
             raise CallError(
                 f"« {other.title} » répond à un autre appel : elle ne peut pas rejoindre ce consortium."
             )
-        if other.status in (ApplicationStatus.DECIDED, ApplicationStatus.MERGED):
-            raise CallError(f"« {other.title} » est déjà décidée ou fusionnée.")
         Partner.objects.get_or_create(
             application=lead, structure=other.applicant,
             defaults={"role": PartnerRole.CO_LEAD, "contribution": f"Apporte son projet « {other.title} »"},

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cooperer.calls import applying, instruction, views
+from cooperer.calls import applying, committee, instruction, views
 
 app_name = "calls"
 
@@ -13,8 +13,15 @@ urlpatterns = [
     path("<int:pk>/subventions.csv", views.scdl_export, name="scdl"),
     path("<int:pk>/", views.call_detail, name="detail"),
     path("<int:pk>/modifier/", views.call_edit, name="edit"),
-    path("<int:call_pk>/comite/", instruction.committee, name="committee"),
-    path("<int:call_pk>/comite/lot/", instruction.batch, name="batch"),
+    path("<int:call_pk>/comite/", committee.committee, name="committee"),
+    path("<int:call_pk>/comite/lot/", committee.batch, name="batch"),
+    path("<int:call_pk>/comite/seances/nouvelle/", committee.session_create, name="session_create"),
+    path("<int:call_pk>/comite/seances/<int:session_pk>/courriers/", committee.letters_start, name="letters"),
+    path(
+        "<int:call_pk>/comite/seances/<int:session_pk>/courriers/<int:job_pk>/",
+        committee.letters_download,
+        name="letters_download",
+    ),
     path("<int:call_pk>/demandes/<int:pk>/avis/", instruction.opinion, name="opinion"),
     path("<int:call_pk>/demandes/nouvelle/", applying.application_start, name="application_start"),
     path("<int:call_pk>/demandes/<int:pk>/", applying.application_page, name="application"),
@@ -23,7 +30,7 @@ urlpatterns = [
     path("<int:call_pk>/demandes/<int:pk>/note-privee/", instruction.private_note, name="private_note"),
     path("<int:call_pk>/demandes/<int:pk>/complements/", instruction.ask_complements, name="complements"),
     path("<int:call_pk>/demandes/<int:pk>/consortium/", instruction.consortium, name="consortium"),
-    path("<int:call_pk>/demandes/<int:pk>/decision/", instruction.decide, name="decide"),
+    path("<int:call_pk>/demandes/<int:pk>/decision/", committee.decide, name="decide"),
     path(
         "<int:call_pk>/demandes/<int:pk>/conventions/<int:grant_pk>/",
         instruction.convention,

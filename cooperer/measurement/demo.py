@@ -17,7 +17,7 @@ from cooperer.accounts.enums import Funder
 from cooperer.actors.enums import LinkKind
 from cooperer.actors.models import CooperationLink, Structure
 from cooperer.calls import services as calls
-from cooperer.calls.demo import fictional_siret
+from cooperer.calls.demo import fictional_siret, score_applications
 from cooperer.calls.enums import ApplicationStatus, CallStatus, CriterionKind, Outcome, PartnerRole
 from cooperer.calls.models import Application, BudgetLine, Call, CallFunder, Criterion, Partner
 from cooperer.calls.models import Indicator as PlanIndicator
@@ -276,6 +276,8 @@ def _decide_and_report(call, applications, reviewer, year, rng, featured=True) -
     funders = {f.funder: f for f in call.funders.all()}
     criteria = list(call.criteria.all())
     decided_on = datetime.date(call.closes_at.year, 12, 12)
+    if reviewer is not None:  # the committee sees the instructor's mean score of every decided application
+        score_applications(applications, [reviewer], criteria, random.Random(call.name))
     count = 0
     for number, application in enumerate(applications):
         requested = {line.funder: line.amount for line in application.budget.filter(account="74")}

@@ -87,3 +87,18 @@ def application(call, territory):
                                     ("74", "10000", Funder.CAF), ("75", "5000", "")):  # fmt: skip
         BudgetLine.objects.create(application=app, account=account, amount=Decimal(amount), funder=funder)
     return app
+
+
+def make_rival(call, territory, submitted_at, seed=70):
+    """Another structure's submitted application for the same young people in Quartiers Sud-Est: a competitor."""
+    from cooperer.calls.enums import ApplicationStatus
+
+    rival = Application.objects.create(
+        call=call, applicant=make_structure("Club de boxe Sud-Est (fictif)", seed), title="Accueil des jeunes le soir",
+        purpose="Ouvrir un local pour les jeunes le soir et le week-end, avec des animateurs et des éducateurs.",
+        description="Un local co-géré par les jeunes du quartier, ouvert le soir.", public_description="jeunes",
+        starts_on=datetime.date(2027, 1, 1), ends_on=datetime.date(2027, 12, 31),
+        status=ApplicationStatus.SUBMITTED, submitted_at=submitted_at,
+    )  # fmt: skip
+    rival.qpvs.set([territory["sud_est"]])
+    return rival

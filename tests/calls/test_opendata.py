@@ -33,7 +33,7 @@ def decided(application, call, users):
         funder.siret = luhn_siret(number)
         funder.save()
     services.decide(
-        application, outcome=Outcome.GRANTED, motivation="Sert la vision.", elements=[call.youth],
+        application, outcome=Outcome.PARTIAL, motivation="Sert la vision.", elements=[call.youth],
         criteria=call.criteria.all()[:1], amounts={state: Decimal("20000"), caf: Decimal("5000")},
         committee="Comité", decided_on=datetime.date(2026, 11, 20), user=users["se_animator"],
     )  # fmt: skip

@@ -11,7 +11,7 @@ from cooperer.accounts.models import RoleAssignment
 from cooperer.calls import services
 from cooperer.calls.enums import ApplicationStatus
 from cooperer.calls.models import Application, BudgetLine, PrivateNote
-from tests.calls.fixtures import make_structure
+from tests.calls.fixtures import make_rival, make_structure
 from tests.conftest import make_user
 
 
@@ -139,14 +139,7 @@ def test_the_report_flags_a_double_submission_and_suggests_a_consortium(
     client, application, call, users, territory
 ):
     services.submit(application, users["member"])
-    rival = Application.objects.create(
-        call=call, applicant=make_structure("Club de boxe Sud-Est (fictif)", 70), title="Accueil des jeunes le soir",
-        purpose="Ouvrir un local pour les jeunes le soir et le week-end, avec des animateurs et des éducateurs.",
-        description="Un local co-géré par les jeunes du quartier, ouvert le soir.", public_description="jeunes",
-        starts_on=datetime.date(2027, 1, 1), ends_on=datetime.date(2027, 12, 31),
-        status=ApplicationStatus.SUBMITTED, submitted_at=application.submitted_at,
-    )  # fmt: skip
-    rival.qpvs.set([territory["sud_est"]])
+    rival = make_rival(call, territory, application.submitted_at)
     application.public_description = "jeunes"
     application.save()
     client.force_login(users["se_animator"])

@@ -84,6 +84,17 @@ def test_the_demo_loads_both_contracts_from_the_official_files_and_can_run_twice
     assert (population.value, population.period_end.year) == (2857, 2020)
     member = User.objects.get(username="membre.centre-social@demo.cooperer.fr")
     assert member.role_assignments.get().structure.name == "Centre social des Quartiers Sud-Est"
+    from cooperer.calls.models import CommitteeSession, Decision
+
+    decided = Decision.objects.filter(application__call__is_demo=True)
+    assert (
+        decided.count() > 10 and not decided.filter(application__reviews__isnull=True).exists()
+    )  # a mean score each
+    session = CommitteeSession.objects.get()  # not doubled by the second run
+    assert session.agenda.count() == 12 and session.decisions.count() == 10
+    assert member.notifications.filter(
+        subject__startswith="Décision du comité"
+    ).exists()  # kept, not e-mailed
     out = capsys.readouterr().out
     assert demo.DEMO_PASSWORD in out and "animatrice.saint-etienne@demo.cooperer.fr" in out
     assert "Données de contexte : 324 valeurs officielles" in out

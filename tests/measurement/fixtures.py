@@ -15,8 +15,8 @@ from cooperer.visions.enums import Horizon, Level
 DECIDED_ON = datetime.date(2025, 1, 20)
 
 
-def fund(application, users, amount="20000", outcome=Outcome.GRANTED):
-    """Submits and decides an application (the État grants `amount`); returns the decision."""
+def fund(application, users, amount="20000", outcome=Outcome.PARTIAL):
+    """Submits and decides an application (the État grants `amount`, part of what was asked); returns the decision."""
     calls.submit(application, users["member"], now=_during_call(application))
     state = application.call.funders.get(funder=Funder.STATE)
     amounts = {state: Decimal(amount)} if outcome in (Outcome.GRANTED, Outcome.PARTIAL) else {}

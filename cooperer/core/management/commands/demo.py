@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.test.utils import override_settings
 
 from cooperer.actors.demo import load_demo_directory
 from cooperer.calls.demo import clear_demo_calls, load_demo_calls
@@ -22,7 +23,13 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--reference-dir", default=None, help="dossier des fichiers de référence")
 
-    def handle(self, *args, reference_dir=None, **options):
+    def handle(self, *args, **options):
+        # The demo's decisions are kept on the demo accounts' « Mon compte » page but not e-mailed: their addresses
+        # are fictional, and a configured SMTP server must not receive them.
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
+            self.load(**options)
+
+    def load(self, reference_dir=None, **options):
         folder = settings.COOPERER_REFERENCE_DIR if reference_dir is None else reference_dir
         where = folder or "les URL officielles (geo.api.gouv.fr, data.gouv.fr)"
         self.stdout.write(f"Import des données de référence depuis {where}…")
@@ -56,13 +63,13 @@ class Command(BaseCommand):
             )
         visions = load_demo_visions()
         self.stdout.write(f"Visions : {len(visions)} visions fictives (14 quartiers, la métropole, Mulhouse)")
+        accounts = demo.load_demo_accounts()  # before the calls: their instructors score the applications
         calls = load_demo_calls()
         if calls:
             self.stdout.write(
                 f"Appels à projets : « {calls[0].name} » ({calls[0].applications.count()} demandes fictives, "
                 f"premières décisions motivées) et « {calls[1].name} » (ouvert)"
             )
-        accounts = demo.load_demo_accounts()
         made = load_demo_measurement()
         if made:
             self.stdout.write(
