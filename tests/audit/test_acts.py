@@ -33,7 +33,7 @@ def test_a_grant_decision_is_recorded_with_its_amounts(application, call, users,
     calls.submit(application, users["member"])
     state = call.funders.get(funder=Funder.STATE)
     decision = calls.decide(
-        application, outcome=Outcome.GRANTED, motivation="Sert la vision.", elements=[call.youth],
+        application, outcome=Outcome.PARTIAL, motivation="Sert la vision.", elements=[call.youth],
         criteria=call.criteria.all()[:1], amounts={state: Decimal("20000.50")}, committee="Comité du 20 novembre",
         decided_on=datetime.date(2026, 11, 20), user=users["se_animator"],
     )  # fmt: skip
@@ -41,7 +41,7 @@ def test_a_grant_decision_is_recorded_with_its_amounts(application, call, users,
     assert (entry.object_type, entry.object_id) == ("calls.decision", str(decision.pk))
     assert entry.actor_label == "anim.se@exemple.fr" and entry.epci_id == territory["sem"].pk
     assert entry.after["montants"] == {"Préfecture de la Loire (BOP 147)": "20000.50"}
-    assert entry.after["décision"] == Outcome.GRANTED
+    assert entry.after["décision"] == Outcome.PARTIAL
 
 
 def test_a_refused_decision_leaves_no_entry(application, call, users):
