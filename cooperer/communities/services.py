@@ -28,7 +28,7 @@ from cooperer.communities.models import (
     RoadmapVersion,
     WorkingGroup,
 )
-from cooperer.communities.typography import count_of, long_date, names_list
+from cooperer.core.typography import count_of, long_date, names_list
 
 
 class CommunityError(Exception):

@@ -1,4 +1,4 @@
-"""French typography for what the communities pages and e-mails write: counts with their noun agreed
+"""French typography for what the pages, documents and e-mails write: counts with their noun agreed
 (« 1 structure », « 0 participant », « 2 participants »), numbers grouped by a non-breaking space
 (« 2 000 »), long dates with « 1er » for the first day of the month."""
 

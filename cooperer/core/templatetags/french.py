@@ -1,8 +1,8 @@
-"""Template filters for French typography (see cooperer.communities.typography)."""
+"""Template filters for French typography (cooperer.core.typography): `{% load french %}`."""
 
 from django import template
 
-from cooperer.communities import typography
+from cooperer.core import typography
 
 register = template.Library()
 
