@@ -12,6 +12,7 @@ from cooperer.actors.models import Structure
 from cooperer.calls import permissions, services
 from cooperer.calls.enums import ApplicationStatus, CallStatus
 from cooperer.calls.forms import CallForm, CallFunderForm, CriterionForm, ScdlImportForm
+from cooperer.calls.home import open_calls
 from cooperer.calls.models import Application, Call
 from cooperer.core.uploads import store_upload
 from cooperer.jobs.models import Job
@@ -35,10 +36,18 @@ def call_list(request):
     managed = set(_managed_epci_ids(request.user)) if request.user.is_authenticated else set()
     instructed = {a.epci_id for a in roles_of(request.user)} if request.user.is_authenticated else set()
     calls = calls.filter(~Q(status=CallStatus.DRAFT) | Q(epci__in=managed | instructed))
+    only_open = request.GET.get("etat") == "ouverts"
+    if only_open:
+        calls = open_calls(calls)
     return render(
         request,
         "calls/list.html",
-        {"calls": calls.order_by("-opens_on"), "can_create": bool(managed), "nav": "calls"},
+        {
+            "calls": calls.order_by("-opens_on"),
+            "can_create": bool(managed),
+            "only_open": only_open,
+            "nav": "calls",
+        },
     )
 
 

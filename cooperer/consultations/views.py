@@ -395,6 +395,10 @@ def contributions(request, pk):
         state = data["state"]
     if state == "masquees":
         items = items.filter(hidden_at__isnull=False)
+    elif state == "nouvelles":
+        items = items.visible().recent()
+    elif state == "a_relire":
+        items = items.to_review()
     elif state != "toutes":
         items = items.visible()
     page = Paginator(items.order_by("-created_at", "-pk"), PAGE_SIZE).get_page(request.GET.get("page"))

@@ -1,0 +1,56 @@
+"""The page after login gathers what each app offers. An app's `home.py` has a function `section(user)` that
+returns a `Section` (its counts, each leading to its filtered list, and a few entries) or None when the person
+has nothing there or may not see it: permissions are decided in that function, on the server. The functions
+are listed in settings.COOPERER_HOME_SECTIONS, so that core never imports the apps above it; each one runs a
+fixed number of queries whatever the data. A QPV's page gathers links the same way (COOPERER_QPV_LINKS)."""
+
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.utils.module_loading import import_string
+
+
+@dataclass
+class Line:
+    """« 3 demandes à instruire », a link to the list of those three; `zero` is said instead of « 0 … »."""
+
+    count: int
+    one: str
+    many: str
+    url: str
+    zero: str = ""
+
+    @property
+    def label(self) -> str:
+        return self.many if self.count > 1 else self.one
+
+
+@dataclass
+class Entry:
+    label: str
+    url: str
+    detail: str = ""
+
+
+@dataclass
+class Section:
+    key: str
+    title: str
+    lines: list[Line] = field(default_factory=list)
+    entries: list[Entry] = field(default_factory=list)
+    intro: str = ""
+    empty: str = ""
+    more: tuple[str, str] | None = None  # (label, url) of the full list
+
+
+def qpv_links(qpv, user) -> list[Entry]:
+    """What the apps listed in settings.COOPERER_QPV_LINKS offer a QPV's page: its vision, the open consultation
+    forms and sessions, the open calls."""
+    return [entry for path in settings.COOPERER_QPV_LINKS for entry in import_string(path)(qpv, user)]
+
+
+def home_sections(user) -> list[Section]:
+    if not user.is_authenticated:
+        return []
+    sections = (import_string(path)(user) for path in settings.COOPERER_HOME_SECTIONS)
+    return [section for section in sections if section is not None]
