@@ -28,6 +28,7 @@ from cooperer.communities.forms import (
     IdeaForm,
     InstanceForm,
     InviteForm,
+    LeaveForm,
     MeetingForm,
     MemberForm,
     PhaseForm,
@@ -37,6 +38,7 @@ from cooperer.communities.forms import (
 from cooperer.communities.links import url_for_each
 from cooperer.communities.models import Community, Idea, Meeting, Membership, PlannedAction, RoadmapVersion
 from cooperer.communities.network import member_network_svg
+from cooperer.core.typography import of
 from cooperer.territories.models import Epci
 
 BACKBONE, MEMBER, OBSERVER = MemberRole.BACKBONE, MemberRole.MEMBER, MemberRole.OBSERVER
@@ -180,19 +182,28 @@ def member_add(request, pk):
 
 
 @login_required
-@require_POST
 def member_leave(request, pk, membership_pk):
+    """A departure is confirmed on its own page, with its reason, which the chronology keeps."""
     community = get_community_for(request, pk, BACKBONE)
-    membership = get_object_or_404(Membership, pk=membership_pk, community=community)
-    try:
-        services.leave(membership)
-    except services.CommunityError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(
-            request, f"« {membership.structure} » a quitté la communauté ; son historique est conservé."
-        )
-    return redirect(community)
+    membership = get_object_or_404(
+        Membership.objects.select_related("structure"), pk=membership_pk, community=community
+    )
+    form = LeaveForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.leave(membership, form.cleaned_data["on"], form.cleaned_data["reason"])
+        except services.CommunityError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(
+                request, f"« {membership.structure} » a quitté la communauté ; son historique est conservé."
+            )
+        return redirect(community)
+    intro = (
+        f"« {membership.structure} » quittera la communauté : son historique (réunions, décisions, actions) est "
+        "conservé et son départ apparaîtra dans la chronologie avec son motif."
+    )
+    return _form_page(request, community, form, f"Départ {of(str(membership.structure))}", intro)
 
 
 @login_required

@@ -9,8 +9,8 @@ from django.apps import apps
 from django.urls import reverse
 
 from cooperer.communities import forms
-from cooperer.core import typography
 from cooperer.communities.models import PhaseTransition, RoadmapVersion, Workshop
+from cooperer.core import typography
 
 pytestmark = pytest.mark.django_db
 
