@@ -19,6 +19,17 @@ def count_of(value: int, singular: str, plural: str = "") -> str:
     return f"{number(value)} {noun}"
 
 
+VOWELS = set("aeiouyàâäéèêëîïôöùûüœæAEIOUYÀÂÄÉÈÊËÎÏÔÖÙÛÜŒÆ")
+
+
+def of(name: str) -> str:
+    """« de Centre social », « d'Accompagnement Emploi », « d'Épicerie Solidaire »: the elision before a vowel
+    (not before « h »: aspirated or not, the name does not say)."""
+    name = str(name)
+    first = name[:1]
+    return f"d'{name}" if first in VOWELS and first else f"de {name}"
+
+
 def long_date(value) -> str:
     """« 1er mars 2024 », « 12 mars 2024 »; an aware datetime is read in local time."""
     if value in (None, ""):

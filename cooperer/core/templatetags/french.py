@@ -33,3 +33,9 @@ def date_longue(value) -> str:
 def date_heure(value) -> str:
     """{{ dt|date_heure }} -> « 1er mars 2024 à 18:00 »."""
     return typography.long_datetime(value)
+
+
+@register.filter
+def de(value) -> str:
+    """{{ name|de }} -> « de Centre social », « d'Accompagnement Emploi »."""
+    return typography.of(value)
