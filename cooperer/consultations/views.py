@@ -585,6 +585,30 @@ def tag_decide(request, pk, contribution_pk):
     return _back_to_contributions(request, consultation)
 
 
+QUOTED_THEMES, QUOTES_PER_THEME = 5, 3
+
+
+def _quotes(consultation, qpv, themes: list[str]) -> list[tuple[str, list[tuple[str, str]]]]:
+    """Up to three words of the quarter per theme, each said once in the whole synthesis: a contribution tagged
+    with several themes, or the same sentence written twice, is quoted under the first theme only."""
+    quoted, quotes = set(), []
+    for theme_name in themes:
+        sample = (
+            consultation.contributions.visible()
+            .filter(qpv=qpv, tags__theme__name=theme_name)
+            .order_by("pk")
+            .values_list("text", "audience")[: QUOTES_PER_THEME * (QUOTED_THEMES + 1)]
+        )
+        items = []
+        for text, audience in sample:
+            key = " ".join(text.lower().split())
+            if key not in quoted and len(items) < QUOTES_PER_THEME:
+                quoted.add(key)
+                items.append((text, Audience(audience).label))
+        quotes.append((theme_name, items))
+    return quotes
+
+
 def _qpv_synthesis_context(request, consultation, code):
     qpv = get_object_or_404(consultation.qpvs.only("pk", "code", "name"), code=code.upper())
     run = _latest_run(consultation)
@@ -594,24 +618,23 @@ def _qpv_synthesis_context(request, consultation, code):
         consultation.contributions.visible().filter(qpv=qpv).values_list("audience").annotate(n=Count("pk"))
     )
     chart = charts.theme_chart(consultation, qpv)
-    quotes = []
-    for theme_name in [row["theme"] for row in chart["rows"][:5]]:
-        sample = (
-            consultation.contributions.visible()
-            .filter(qpv=qpv, tags__theme__name=theme_name)
-            .order_by("pk")
-            .values_list("text", "audience")[:3]
+    counts = dict(audiences)
+    comparison = _pair(report.get("qpv_comparisons", {}).get(qpv.code), "habitants", "professionnels")
+    if comparison:
+        # The comparison counts what the analysis read; say so when contributions came or went since.
+        comparison["stale"] = (comparison["contributions"], comparison["other_contributions"]) != (
+            counts.get(Audience.RESIDENTS, 0),
+            counts.get(Audience.PROFESSIONALS, 0),
         )
-        quotes.append((theme_name, [(text, Audience(audience).label) for text, audience in sample]))
     return {
         "consultation": consultation,
         "qpv": qpv,
         "run": run,
         "chart": chart,
         "trend": charts.trend_chart(consultation, qpv),
-        "audiences": [(Audience(a).label, n) for a, n in audiences],
-        "comparison": _pair(report.get("qpv_comparisons", {}).get(qpv.code), "habitants", "professionnels"),
-        "quotes": quotes,
+        "audiences": [(Audience(a).of_whom, n) for a, n in counts.items()],
+        "comparison": comparison,
+        "quotes": _quotes(consultation, qpv, [row["theme"] for row in chart["rows"][:QUOTED_THEMES]]),
         "synthesis": synthesis,
         "nav": "consultations",
     }
