@@ -225,3 +225,10 @@ def test_an_unknown_page_is_answered_in_french_without_the_technical_page(client
     assert response.status_code == 404
     page = response.content.decode()
     assert "Page introuvable" in page and "URLconf" not in page and 'lang="fr"' in page
+
+
+def test_the_demo_banner_sits_inside_the_header_landmark(client, settings):
+    settings.COOPERER_DEMO = True
+    page = client.get(reverse("core:home")).content.decode()
+    header = page.split("<header", 1)[1].split("</header>", 1)[0]
+    assert 'class="demo-banner"' in header and page.count('class="demo-banner"') == 1
