@@ -91,6 +91,7 @@ def test_the_community_page_agrees_counts_and_writes_the_first_of_the_month(clie
     assert "(1er février 2024, 1 participant)" in text
     assert "1er janvier 2024 : Structuration — Prêts" in text
     assert "adoptée le 12 mars 2024, instance : Plénière" in text and "par Plénière" not in text
+    assert "Adoptée (adoptée" not in text
 
 
 @pytest.mark.parametrize("page", ["detail", "timeline", "fiche", "decisions", "roadmap", "meeting"])
