@@ -232,18 +232,3 @@ def test_the_demo_banner_sits_inside_the_header_landmark(client, settings):
     page = client.get(reverse("core:home")).content.decode()
     header = page.split("<header", 1)[1].split("</header>", 1)[0]
     assert 'class="demo-banner"' in header and page.count('class="demo-banner"') == 1
-
-
-def test_an_overlap_without_a_known_name_says_its_code_once():
-    from types import SimpleNamespace
-
-    from cooperer.calls.report import explain
-
-    overlap = SimpleNamespace(
-        duplicate=False, same_applicant=False, same_qpvs=["QN04213M", "QN04215M"], same_publics=[],
-        period_overlap_days=0, text_similarity=0, shared_terms=[], shared_elements=[], same_funders=[],
-        shared_partners=[], same_call=True,
-    )  # fmt: skip
-    reasons = explain(overlap, {"qpvs": {"QN04215M": "Quartiers Sud-Est"}, "elements": {}, "funders": {},
-                                "structures": {}})  # fmt: skip
-    assert reasons[0] == "mêmes quartiers : QN04213M, Quartiers Sud-Est (QN04215M)"
