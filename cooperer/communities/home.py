@@ -1,12 +1,12 @@
-"""What communities of action offer the home page: the next meetings of the communities a person animates or
-belongs to, each leading to its meeting page."""
+"""What communities of action offer the pages that gather several domains: the next meetings of the communities
+a person animates or belongs to (home page), and the communities a partner suggestion can be invited into."""
 
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from cooperer.accounts.permissions import animated_epci_ids
-from cooperer.communities.models import Meeting
+from cooperer.accounts.permissions import animated_epci_ids, is_platform_admin
+from cooperer.communities.models import Community, Meeting
 from cooperer.core.home import Entry, Section
 from cooperer.core.typography import long_datetime
 
@@ -38,3 +38,16 @@ def section(user) -> Section | None:
         "reunions", "Prochaines réunions", entries=entries, empty="Aucune réunion prévue.",
         more=("Toutes les communautés", reverse("communities:list")),
     )  # fmt: skip
+
+
+def invitations(user) -> list[tuple[str, str]]:
+    """(community name, invitation page) of the communities the person animates: one query, then each partner
+    suggestion adds `?structure=<pk>` to preselect itself."""
+    epcis = animated_epci_ids(user)
+    if is_platform_admin(user):
+        communities = Community.objects.all()
+    elif epcis:
+        communities = Community.objects.filter(epci__in=epcis)
+    else:
+        return []
+    return [(c.name, reverse("communities:invite", args=[c.pk])) for c in communities.only("pk", "name")[:5]]

@@ -209,7 +209,7 @@ def member_leave(request, pk, membership_pk):
 @login_required
 def invite(request, pk):
     community = get_community_for(request, pk, BACKBONE)
-    form = InviteForm(request.POST or None)
+    form = InviteForm(request.POST or None, initial={"structure": request.GET.get("structure")})
     if request.method == "POST" and form.is_valid():
         try:
             services.invite(

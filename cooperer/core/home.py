@@ -49,6 +49,11 @@ def qpv_links(qpv, user) -> list[Entry]:
     return [entry for path in settings.COOPERER_QPV_LINKS for entry in import_string(path)(qpv, user)]
 
 
+def partner_invitations(user) -> list[tuple[str, str]]:
+    """Where a suggested partner can be invited (settings.COOPERER_PARTNER_INVITATIONS): (name, page) pairs."""
+    return [pair for path in settings.COOPERER_PARTNER_INVITATIONS for pair in import_string(path)(user)]
+
+
 def home_sections(user) -> list[Section]:
     if not user.is_authenticated:
         return []

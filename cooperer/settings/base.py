@@ -151,6 +151,8 @@ COOPERER_QPV_LINKS = [
     "cooperer.consultations.home.qpv_links",
     "cooperer.calls.home.qpv_links",
 ]
+# Partner suggestions offer to invite the structure into what these apps run (a community of action).
+COOPERER_PARTNER_INVITATIONS = ["cooperer.communities.home.invitations"]
 
 TASKS = {
     "default": {
