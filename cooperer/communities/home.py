@@ -36,7 +36,7 @@ def section(user) -> Section | None:
     ]
     return Section(
         "reunions", "Prochaines réunions", entries=entries, empty="Aucune réunion prévue.",
-        more=("Toutes les communautés", reverse("communities:list")),
+        more=("Voir la liste", reverse("communities:list")),
     )  # fmt: skip
 
 

@@ -57,7 +57,7 @@ def section(user) -> Section | None:
         "concertations", "Concertations", lines, entries,
         intro="Les prochaines séances :" if entries else "",
         empty="Aucune concertation ouverte sur vos territoires." if not consultations else "",
-        more=("Toutes les concertations", reverse("consultations:list")),
+        more=("Voir la liste", reverse("consultations:list")),
     )  # fmt: skip
 
 

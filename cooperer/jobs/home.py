@@ -30,7 +30,7 @@ def section(user) -> Section | None:
     ]  # fmt: skip
     entries = [Entry(job.label, job.get_absolute_url(), job.get_status_display()) for job in jobs[:RECENT]]
     title = "Imports et traitements" if admin else "Vos traitements"
-    section = Section("traitements", title, lines, entries, more=("Tous les traitements", url))
+    section = Section("traitements", title, lines, entries, more=("Voir la liste", url))
     if admin:
         section.intro = "Importez les données de référence (QPV, communes, EPCI) ou des structures :"
         section.entries = [

@@ -98,3 +98,14 @@ def test_the_complementarity_matrix_scrolls_in_its_own_box(page, users, communit
     page.goto(f"/communautes/{community['community'].pk}/")
     expect(page.get_by_role("region", name="Matrice des complémentarités")).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= 1366
+
+
+def test_table_headers_wrap_between_words_on_a_phone(page, users, community):
+    page.set_viewport_size({"width": 375, "height": 740})
+    log_in(page, "anim.m2a@exemple.fr")
+    page.goto(f"/communautes/{community['community'].pk}/")
+    header = page.locator("th").first
+    assert header.evaluate("th => [getComputedStyle(th).overflowWrap, getComputedStyle(th).wordBreak]") == [
+        "normal",
+        "normal",
+    ]
