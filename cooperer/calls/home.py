@@ -153,7 +153,8 @@ def application_list(request):
     page = Paginator(queryset, LIST_PAGE).get_page(request.GET.get("page"))
     return render(request, "calls/applications.html", {
         "lists": [(k, label) for k, label, _ in lists], "current": key, "title": title, "page": page,
-        "state": state, "states": ApplicationStatus.choices, "missing": missing, "nav": "calls",
+        "state": state, "states": [("instruction", "En cours d'instruction"), *ApplicationStatus.choices],
+        "missing": missing, "nav": "calls",
     })  # fmt: skip
 
 

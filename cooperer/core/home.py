@@ -43,19 +43,23 @@ class Section:
     more: tuple[str, str] | None = None  # (label, url) of the full list
 
 
+def _offered(setting: str, *args) -> list:
+    """What each function listed in the setting returns for these arguments, in order."""
+    return [import_string(path)(*args) for path in getattr(settings, setting)]
+
+
 def qpv_links(qpv, user) -> list[Entry]:
     """What the apps listed in settings.COOPERER_QPV_LINKS offer a QPV's page: its vision, the open consultation
     forms and sessions, the open calls."""
-    return [entry for path in settings.COOPERER_QPV_LINKS for entry in import_string(path)(qpv, user)]
+    return [entry for entries in _offered("COOPERER_QPV_LINKS", qpv, user) for entry in entries]
 
 
 def partner_invitations(user) -> list[tuple[str, str]]:
     """Where a suggested partner can be invited (settings.COOPERER_PARTNER_INVITATIONS): (name, page) pairs."""
-    return [pair for path in settings.COOPERER_PARTNER_INVITATIONS for pair in import_string(path)(user)]
+    return [pair for pairs in _offered("COOPERER_PARTNER_INVITATIONS", user) for pair in pairs]
 
 
 def home_sections(user) -> list[Section]:
     if not user.is_authenticated:
         return []
-    sections = (import_string(path)(user) for path in settings.COOPERER_HOME_SECTIONS)
-    return [section for section in sections if section is not None]
+    return [section for section in _offered("COOPERER_HOME_SECTIONS", user) if section is not None]
