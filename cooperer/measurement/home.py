@@ -32,7 +32,9 @@ def bilans_section(user) -> Section | None:
         lines.append(Line(mine["open"], "bilan à déposer", "bilans à déposer", f"{url}?liste=a_deposer",
                           "Aucun bilan à déposer."))  # fmt: skip
         if mine["late"]:
-            lines.append(Line(mine["late"], "bilan en retard", "bilans en retard", f"{url}?liste=a_deposer"))
+            lines.append(
+                Line(mine["late"], "bilan en retard", "bilans en retard", f"{url}?liste=a_deposer&retard=1")
+            )
     if any(r.role == Role.INSTRUCTION for r in roles_of(user)):
         reviewing = bilan_counts(Bilan.objects.reviewable_by(user))
         lines.append(

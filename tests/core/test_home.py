@@ -232,3 +232,17 @@ def test_the_demo_banner_sits_inside_the_header_landmark(client, settings):
     page = client.get(reverse("core:home")).content.decode()
     header = page.split("<header", 1)[1].split("</header>", 1)[0]
     assert 'class="demo-banner"' in header and page.count('class="demo-banner"') == 1
+
+
+def test_a_structure_member_sees_its_late_bilan_and_its_filtered_list(client, funded):
+    member = _member_of(funded["application"].applicant)
+    page = _home(client, member)
+    url = f"{reverse('measurement:bilans')}?liste=a_deposer&amp;retard=1"
+    assert "1 bilan à déposer</a>" in page and f'href="{url}"' in page and "1 bilan en retard</a>" in page
+    late = client.get(reverse("measurement:bilans"), {"liste": "a_deposer", "retard": "1"}).content.decode()
+    assert "Un local jeunes ouvert le soir" in late and "Seuls les bilans en retard sont listés." in late
+    funded["bilan"].due_on = timezone.localdate() + datetime.timedelta(days=30)
+    funded["bilan"].save(update_fields=["due_on"])
+    late = client.get(reverse("measurement:bilans"), {"liste": "a_deposer", "retard": "1"}).content.decode()
+    assert "Un local jeunes ouvert le soir" not in late
+    assert "bilan en retard" not in _home(client, member)
