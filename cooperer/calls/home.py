@@ -16,6 +16,7 @@ from cooperer.calls.enums import ApplicationStatus, CallStatus
 from cooperer.calls.models import Application, Call, Opinion
 from cooperer.calls.permissions import member_structure_ids
 from cooperer.core.home import Entry, Line, Section
+from cooperer.core.typography import long_date
 
 LIST_PAGE = 30
 ENTRIES = 8
@@ -165,7 +166,7 @@ def qpv_links(qpv, user) -> list[Entry]:
         Entry(
             call.name,
             call.get_absolute_url(),
-            f"appel ouvert jusqu'au {timezone.localtime(call.closes_at):%d/%m/%Y}",
+            f"appel ouvert jusqu'au {long_date(call.closes_at)}",
         )
         for call in calls[:ENTRIES]
     ]

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cooperer.accounts.permissions import animated_epci_ids
-from cooperer.consultations.enums import ConsultationStatus, ContributionSource
+from cooperer.consultations.enums import Audience, ConsultationStatus, ContributionSource
 from cooperer.consultations.models import RECENT_DAYS, Consultation, Session
 from cooperer.core.home import Entry, Line, Section
 from cooperer.core.typography import long_date
@@ -72,13 +72,11 @@ def qpv_links(qpv, user) -> list[Entry]:
     )
     entries = []
     for session in sessions[:SESSIONS]:
-        audience = session.get_audience_display().lower()
+        whom = Audience(session.audience).of_whom
         if session.date >= today:
-            detail = f"séance pour les {audience} le {long_date(session.date)}"
-            if session.place:
-                detail += f", {session.place}"
+            label = f"Rencontre {whom} le {long_date(session.date)}"
+            detail = ", ".join(filter(None, [session.place, session.consultation.title]))
         else:
-            detail = f"formulaire en ligne pour les {audience}, ouvert"
-        url = session.public_url() if session.accepts_online else ""
-        entries.append(Entry(session.consultation.title, url, detail))
+            label, detail = f"Donner votre avis en ligne (formulaire {whom})", session.consultation.title
+        entries.append(Entry(label, session.public_url() if session.accepts_online else "", detail))
     return entries

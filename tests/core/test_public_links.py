@@ -37,7 +37,8 @@ def test_a_neighbourhood_without_a_vision_yet_invites_to_its_open_forms_and_sess
     page = client.get(reverse("public_vision", args=["QN04215M"])).content.decode()
     assert "revenez bientôt" not in page and "Donner votre avis" in page
     assert f'href="{sessions["habitants"].public_url()}"' in page  # its form is still open
-    assert f'href="{stand.public_url()}"' in page and "séance pour les jeunes le" in page
+    assert f'href="{stand.public_url()}"' in page and "Rencontre des jeunes le" in page
+    assert "Donner votre avis en ligne (formulaire des habitants)" in page
     assert "Place du marché" in page
 
 
@@ -65,7 +66,7 @@ def test_the_qpv_page_links_to_its_vision_its_consultation_and_its_open_calls(
     assert "Participer et suivre" in page
     assert reverse("public_vision", args=["QN04215M"]) in page
     assert sessions["habitants"].public_url() in page
-    assert call.get_absolute_url() in page and call.name in page
+    assert call.get_absolute_url() in page and call.name in page and "appel ouvert jusqu&#x27;au" in page
 
 
 def test_the_qpv_page_of_another_contract_lists_neither_the_call_nor_the_forms(client, call, sessions):
