@@ -109,3 +109,30 @@ def test_table_headers_wrap_between_words_on_a_phone(page, users, community):
         "normal",
         "normal",
     ]
+
+
+def test_a_resident_goes_from_the_neighbourhood_page_to_its_open_form(page, sessions, assert_accessible):
+    page.goto("/notre-quartier/QN04215M/")
+    expect(page.get_by_role("heading", name="Donner votre avis")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("link", name="Donner votre avis en ligne (formulaire des habitants)").click()
+    expect(page.get_by_role("textbox", name="Votre contribution")).to_be_visible()
+    page.goto("/territoires/qpv/QN04215M/")
+    expect(page.get_by_role("heading", name="Participer et suivre")).to_be_visible()
+    assert_accessible(page)
+
+
+def test_the_animatrice_confirms_a_departure_with_its_reason(page, users, community, assert_accessible):
+    log_in(page, "anim.m2a@exemple.fr")
+    page.goto(f"/communautes/{community['community'].pk}/")
+    page.get_by_role("link", name="Départ de CAF du Haut-Rhin").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Départ de CAF du Haut-Rhin")
+    assert_accessible(page)
+    page.get_by_label("Motif du départ").fill("Ses missions ont changé")
+    page.get_by_role("button", name="Enregistrer").click()
+    expect(page.get_by_text("« CAF du Haut-Rhin » a quitté la communauté")).to_be_visible()
+    page.get_by_role("link", name="Chronologie").first.click()
+    expect(
+        page.get_by_text("CAF du Haut-Rhin quitte la communauté : Ses missions ont changé")
+    ).to_be_visible()
+    assert_accessible(page)
