@@ -227,6 +227,13 @@ def test_an_unknown_page_is_answered_in_french_without_the_technical_page(client
     assert "Page introuvable" in page and "URLconf" not in page and 'lang="fr"' in page
 
 
+def test_a_server_error_is_answered_in_french_by_a_page_that_needs_nothing(client):
+    from django.template.loader import render_to_string
+
+    page = render_to_string("500.html")  # rendered without context, as Django does when everything else failed
+    assert 'lang="fr"' in page and "Une erreur est survenue" in page and 'href="/"' in page
+
+
 def test_the_demo_banner_sits_inside_the_header_landmark(client, settings):
     settings.COOPERER_DEMO = True
     page = client.get(reverse("core:home")).content.decode()
