@@ -230,7 +230,9 @@ def test_an_unknown_page_is_answered_in_french_without_the_technical_page(client
 def test_a_server_error_is_answered_in_french_by_a_page_that_needs_nothing(client):
     from django.template.loader import render_to_string
 
-    page = render_to_string("500.html")  # rendered without context, as Django does when everything else failed
+    page = render_to_string(
+        "500.html"
+    )  # rendered without context, as Django does when everything else failed
     assert 'lang="fr"' in page and "Une erreur est survenue" in page and 'href="/"' in page
 
 
