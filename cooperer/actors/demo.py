@@ -69,11 +69,11 @@ SAINT_ETIENNE = [
     ('Habitat Sud-Est Forez', 'HSEF', LegalForm.SOCIAL_LANDLORD, '42218', ['QN04215M'], ['Logement et cadre de vie'], ['Habitants des QPV'], ['locaux'], ['publics']),
 ]
 SAINT_ETIENNE_FIELD = [
-    ('Centre social des Quartiers Sud-Est', 'CSQSE', 'QN04215M', ['Lien social et vie associative', 'Éducation et réussite'], ['Familles', 'Habitants des QPV'], ['locaux', 'publics', 'reseau'], ['benevoles']),
+    ('Centre social des Quartiers Sud-Est', 'CSQSE', 'QN04215M', ['Lien social et vie associative', 'Éducation et réussite', 'Jeunesse'], ['Familles', 'Habitants des QPV'], ['locaux', 'publics', 'reseau'], ['benevoles']),
     ('Cercle des courageux de Sud-Est', '', 'QN04215M', ['Lien social et vie associative'], ['Habitants des QPV'], ['benevoles', 'publics'], ['locaux']),
     ('MJC des Quartiers Sud-Est', '', 'QN04215M', ['Jeunesse', 'Culture'], ['11-17 ans', '18-25 ans'], ['locaux', 'competences'], ['publics']),
     ('Sport Ensemble Sud-Est', '', 'QN04215M', ['Sport', 'Jeunesse'], ['6-11 ans', '11-17 ans'], ['benevoles'], ['materiel']),
-    ('Réussir à Montreynaud', '', 'QN04213M', ['Éducation et réussite'], ['6-11 ans', '11-17 ans'], ['benevoles'], ['locaux']),
+    ('Réussir à Montreynaud', '', 'QN04213M', ['Éducation et réussite', 'Emploi et insertion'], ['6-11 ans', '11-17 ans', '18-25 ans'], ['benevoles'], ['locaux']),
     ('Jardins partagés du Crêt de Roc', '', 'QN04214M', ['Transition écologique'], ['Familles', 'Seniors'], ['benevoles'], ['financement']),
     ('Tremplin Emploi Tarentaize', '', 'QN04212M', ['Emploi et insertion'], ['18-25 ans', "Demandeurs d'emploi"], ['competences'], ['publics']),
     ('Femmes en Mouvement Cotonne', '', 'QN04211M', ['Accès aux droits', 'Santé'], ['Femmes'], ['publics'], ['locaux']),

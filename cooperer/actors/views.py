@@ -42,6 +42,7 @@ from cooperer.analysis.network import as_dict
 from cooperer.audit.enums import Action
 from cooperer.audit.services import record
 from cooperer.core.exports import csv_download, csv_text
+from cooperer.core.home import partner_invitations
 from cooperer.core.pagination import IdFirstPaginator
 from cooperer.core.params import id_param
 from cooperer.jobs.models import Job
@@ -224,11 +225,11 @@ def person_create(request, pk):
 def partners(request, pk):
     _require_role(request)
     structure = get_object_or_404(Structure.objects.active().select_related("commune"), pk=pk)
-    return render(
-        request,
-        "actors/partners.html",
-        {"structure": structure, "suggestions": complementary_partners(structure), "nav": "actors"},
-    )
+    return render(request, "actors/partners.html", {
+        "structure": structure, "suggestions": complementary_partners(structure),
+        "can_link": can_edit_structure(request.user, structure), "invitations": partner_invitations(request.user),
+        "nav": "actors",
+    })  # fmt: skip
 
 
 @login_required
@@ -241,9 +242,9 @@ def partner_search(request):
         suggestions = partners_for_need(
             data["needs"], data["publics"], data["qpvs"], data["themes"], epci=data["epci"]
         )
-    return render(
-        request, "actors/partner_search.html", {"form": form, "suggestions": suggestions, "nav": "actors"}
-    )
+    return render(request, "actors/partner_search.html", {
+        "form": form, "suggestions": suggestions, "invitations": partner_invitations(request.user), "nav": "actors",
+    })  # fmt: skip
 
 
 @login_required
@@ -274,7 +275,7 @@ def link_create(request, pk):
     source = get_object_or_404(Structure.objects.active().select_related("commune"), pk=pk)
     if not can_edit_structure(request.user, source):
         raise PermissionDenied("Vous ne pouvez pas déclarer de lien pour cette structure.")
-    form = LinkForm(request.POST or None, source=source)
+    form = LinkForm(request.POST or None, source=source, initial={"target": request.GET.get("partenaire")})
     if request.method == "POST" and form.is_valid():
         link = form.save(commit=False)
         link.created_by = request.user

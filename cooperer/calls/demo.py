@@ -1,4 +1,4 @@
-"""The demo calls, built on the demo directory and visions (load them first): the 2026 Saint-Étienne Métropole call
+"""The demo calls, built on the demo directory and visions (load them first): the Saint-Étienne Métropole call
 « Quartiers 2030 – coopérer pour la jeunesse », funded by the State (BOP 147), the metropolis and the CAF, with about
 thirty fictional applications — a coherent consortium in Quartiers Sud-Est, two competing applications on the same
 public in Montreynaud, an application that drifts from the vision and is refused with a motivation citing it — and
@@ -13,6 +13,7 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
+from django.utils import timezone
 
 from cooperer.accounts.enums import Funder
 from cooperer.actors.models import Structure
@@ -38,10 +39,25 @@ from cooperer.visions.models import Vision
 
 PARIS = ZoneInfo("Europe/Paris")
 TITLE = "Quartiers 2030 – coopérer pour la jeunesse"
-OPEN_TITLE = "Été 2027 dans les quartiers — appel à coopérations"
+OPEN_TITLE = "L'été dans les quartiers — appel à coopérations"
 COMMITTEE = "Comité de programmation du contrat de ville (fictif)"
-DECIDED_ON = datetime.date(2026, 11, 25)
-DECISION_AT = datetime.datetime(2026, 11, 20, 10, 0, tzinfo=PARIS)
+# Dates are counted from the day the demo is loaded (days before or after it): the committee met last week, the
+# open call closes in four months, the projects run next year. Nothing is dated in the future that has happened.
+DECIDED = -8
+
+
+def _day(offset: int) -> datetime.date:
+    return timezone.localdate() + datetime.timedelta(days=offset)
+
+
+def _moment(offset: int, hour: int) -> datetime.datetime:
+    return datetime.datetime.combine(_day(offset), datetime.time(hour), tzinfo=PARIS)
+
+
+def _next_year() -> int:
+    return timezone.localdate().year + 1
+
+
 FUNDERS = [
     (Funder.STATE, "Préfecture de la Loire — délégué du préfet (BOP 147)", "BOP 147", "150000", 1),
     (Funder.EPCI, "Saint-Étienne Métropole", "", "100000", 2),
@@ -76,17 +92,18 @@ FEATURED = [
      "nationale et une billetterie payante.", "QN04215M", 0,
      [("Danse Urbaine Tarentaize", PartnerRole.OPERATIONAL)], "tout public", {"etat": 30000, "epci": 20000}),
 ]  # fmt: skip
+# (title, purpose, element index, public, theme): the applicant is an association working on that theme.
 THEMES = [
     ("Aide aux devoirs et réussite éducative à {q}", "Accompagner la scolarité des enfants et des jeunes de {q} avec "
-     "les parents, le soir après l'école.", 0, "enfants 6-15 ans"),
+     "les parents, le soir après l'école.", 0, "enfants 6-15 ans", "Éducation et réussite"),
     ("Chantiers éducatifs pour les jeunes de {q}", "Des chantiers rémunérés pour les jeunes de {q}, premier pas vers "
-     "l'emploi, encadrés par des éducateurs.", 2, "jeunes 16-25 ans"),
+     "l'emploi, encadrés par des éducateurs.", 2, "jeunes 16-25 ans", "Emploi et insertion"),
     ("Jardin partagé et place conviviale à {q}", "Aménager et animer un jardin partagé et la place de {q} avec les "
-     "habitants, pour se retrouver.", 1, "habitants"),
+     "habitants, pour se retrouver.", 1, "habitants", "Transition écologique"),
     ("Sport en bas des immeubles à {q}", "Des activités sportives gratuites le soir pour les jeunes de {q}, avec des "
-     "animateurs qui deviennent des adultes de confiance.", 0, "jeunes 11-17 ans"),
+     "animateurs qui deviennent des adultes de confiance.", 0, "jeunes 11-17 ans", "Sport"),
     ("Médiation et tranquillité à {q}", "Des médiateurs présents le soir sur les espaces publics de {q} pour apaiser "
-     "les conflits et rassurer les habitants.", 1, "habitants"),
+     "les conflits et rassurer les habitants.", 1, "habitants", "Accès aux droits"),
 ]  # fmt: skip
 
 
@@ -120,9 +137,9 @@ def _application(
     application = Application.objects.create(
         call=call, applicant=applicant, title=title, purpose=purpose[:256], description=purpose,
         objectives="Toucher les habitants et les jeunes du quartier, avec les partenaires, et mesurer ce qui change.",
-        public_description=public, public_count=60, qpv_share=85, starts_on=datetime.date(2027, 1, 1),
-        ends_on=datetime.date(2027, 12, 31), republican_commitment=True, status=status, is_demo=True,
-        submitted_at=datetime.datetime(2026, 11, 10, 17, 0, tzinfo=PARIS),
+        public_description=public, public_count=60, qpv_share=85, starts_on=datetime.date(_next_year(), 1, 1),
+        ends_on=datetime.date(_next_year(), 12, 31), republican_commitment=True, status=status, is_demo=True,
+        submitted_at=_moment(DECIDED - 15, 17),
     )  # fmt: skip
     application.qpvs.set([qpv])
     Partner.objects.bulk_create(
@@ -177,7 +194,7 @@ def load_demo_calls() -> list[Call]:
             name=OPEN_TITLE, kind=CallKind.COOPERATION, epci=contract.pilot_epci, contract=contract,
             carrier_name="Saint-Étienne Métropole", carrier_siren="244200770", beneficiaries=["association"],
             summary="Des animations de proximité l'été, portées à plusieurs (données fictives).",
-            opens_on=datetime.date(2026, 11, 1), closes_at=datetime.datetime(2027, 3, 31, 18, 0, tzinfo=PARIS),
+            opens_on=_day(-32), closes_at=_moment(118, 18),
             zone="Quartiers prioritaires de Saint-Étienne Métropole", status=CallStatus.OPEN, min_partners=1,
             is_demo=True,
         )  # fmt: skip
@@ -196,8 +213,7 @@ def _call(contract, elements) -> Call:
         carrier_siren="244200770", beneficiaries=["association", "etablissement_public"],
         summary="Appel commun de l'État, de la métropole et de la CAF pour les Quartiers à Impact Collectif : les "
         "projets servent la vision 2030 des quartiers et sont portés à plusieurs (données fictives).",
-        opens_on=datetime.date(2026, 9, 1), prefiling_on=datetime.date(2026, 10, 15),
-        closes_at=datetime.datetime(2026, 11, 15, 18, 0, tzinfo=PARIS),
+        opens_on=_day(-93), prefiling_on=_day(-49), closes_at=_moment(DECIDED - 10, 18),
         eligibility="Associations et établissements publics agissant dans un Quartier à Impact Collectif ; au moins "
         "un partenaire d'un autre secteur.",
         zone="Les 14 Quartiers à Impact Collectif de Saint-Étienne Métropole",
@@ -223,14 +239,19 @@ def _applications(call, structures, elements, rng) -> list[Application]:
                          ApplicationStatus.SUBMITTED)
         )  # fmt: skip
     associations = [s for s in structures.values() if s.legal_form == "association"]
+    by_theme = {}
+    for structure in Structure.objects.filter(pk__in=[a.pk for a in associations]).prefetch_related("themes"):
+        for theme in structure.themes.all():
+            by_theme.setdefault(theme.name, []).append(structures[structure.name])
     institutions = [
         s for s in structures.values() if s.legal_form in ("commune", "caf", "bailleur", "centre_social")
     ]
     codes = sorted(code for code in qpvs if Qpv.objects.filter(code=code, perimeters__isnull=False).exists())
     for number in range(26):
-        title, purpose, element, public = THEMES[number % len(THEMES)]
+        title, purpose, element, public, theme = THEMES[number % len(THEMES)]
         qpv = qpvs[codes[number % len(codes)]]
-        applicant = associations[number % len(associations)]
+        working_on_it = sorted(by_theme.get(theme) or associations, key=lambda s: s.name)
+        applicant = working_on_it[number // len(THEMES) % len(working_on_it)]
         partner = institutions[number % len(institutions)]
         amounts = {
             "etat": rng.randrange(4000, 15000, 500),
@@ -269,7 +290,7 @@ def _review(call, applications, rng) -> None:
 def score_applications(applications, reviewers, criteria, rng, low=frozenset()) -> None:
     """Every reviewer scores every criterion of these applications (3 to 5; 1 for those in `low`)."""
     Review.objects.bulk_create(
-        Review(application=application, criterion=criterion, reviewer=reviewer, at=DECISION_AT,
+        Review(application=application, criterion=criterion, reviewer=reviewer, at=_moment(DECIDED - 5, 10),
                score=1 if application.pk in low else rng.randint(3, 5), comment="Note de démonstration (fictive).")
         for application in applications for reviewer in reviewers for criterion in criteria
     )  # fmt: skip
@@ -279,7 +300,7 @@ def _session(call, applications) -> CommitteeSession:
     session = CommitteeSession.objects.create(
         call=call,
         name=COMMITTEE,
-        held_on=DECIDED_ON,
+        held_on=_day(DECIDED),
         place="Hôtel de métropole, Saint-Étienne (salle fictive)",
     )
     session.agenda.set(applications[:12])
@@ -291,14 +312,14 @@ def _decide(call, applications, elements, session) -> None:
     criteria = {c.kind: c for c in call.criteria.all()}
     consortium, drifting = applications[0], applications[3]
     services.decide(
-        consortium, outcome=Outcome.GRANTED, committee=COMMITTEE, decided_on=DECIDED_ON, user=None, session=session,
+        consortium, outcome=Outcome.GRANTED, committee=COMMITTEE, decided_on=_day(DECIDED), user=None, session=session,
         motivation="Le tiers-lieu sert directement l'élément « les jeunes ont des lieux à eux et des adultes en qui ils "
         "ont confiance » ; il est porté par le centre social, la MJC et le club sportif ensemble (coopération).",
         elements=[elements[0]], criteria=[criteria[CriterionKind.ALIGNMENT], criteria[CriterionKind.COOPERATION]],
         amounts={funders["etat"]: Decimal("25000"), funders["epci"]: Decimal("15000"), funders["caf"]: Decimal("10000")},
     )  # fmt: skip
     services.decide(
-        drifting, outcome=Outcome.REFUSED, committee=COMMITTEE, decided_on=DECIDED_ON, user=None, session=session,
+        drifting, outcome=Outcome.REFUSED, committee=COMMITTEE, decided_on=_day(DECIDED), user=None, session=session,
         motivation="Un festival payant au centre-ville s'éloigne de la vision des quartiers : il ne donne pas aux "
         "jeunes des lieux à eux dans leur quartier (critère « cohérence avec la vision »).",
         elements=[elements[0]], criteria=[criteria[CriterionKind.ALIGNMENT]], amounts={},
@@ -306,7 +327,7 @@ def _decide(call, applications, elements, session) -> None:
     for application in applications[4:12]:
         requested = {line.funder: line.amount for line in application.budget.filter(account="74")}
         services.decide(
-            application, outcome=Outcome.GRANTED, committee=COMMITTEE, decided_on=DECIDED_ON, user=None,
+            application, outcome=Outcome.GRANTED, committee=COMMITTEE, decided_on=_day(DECIDED), user=None,
             session=session,
             motivation="Le projet sert la vision du quartier et associe un partenaire institutionnel.",
             elements=[e for e in elements if application.served.filter(element=e).exists()] or elements[:1],
@@ -314,6 +335,6 @@ def _decide(call, applications, elements, session) -> None:
             amounts={funders[f]: amount for f, amount in requested.items() if f in funders},
         )  # fmt: skip
     for number, grant in enumerate(Grant.objects.filter(decision__application__call=call).order_by("pk")):
-        grant.convention_reference = f"CONV-2026-{number + 1:03d} (fictive)"
-        grant.convention_date = datetime.date(2026, 11, 26)
+        grant.convention_reference = f"CONV-{_day(DECIDED).year}-{number + 1:03d} (fictive)"
+        grant.convention_date = _day(DECIDED + 1)
         grant.save(update_fields=["convention_reference", "convention_date"])

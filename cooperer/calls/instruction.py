@@ -24,6 +24,9 @@ from cooperer.calls.models import (
     Review,
 )
 from cooperer.calls.services import CallError
+from cooperer.core.typography import count_of
+
+COMMITTEE_PAGE = 30
 
 
 def instructed_application(request, call_pk, pk):
@@ -107,7 +110,7 @@ def review(request, call_pk, pk):
         if saved and application.status == ApplicationStatus.SUBMITTED:
             application.status = ApplicationStatus.REVIEWED
             application.save(update_fields=["status"])
-    messages.success(request, f"{saved} note(s) enregistrée(s).")
+    messages.success(request, f"{count_of(saved, 'note enregistrée', 'notes enregistrées')}.")
     return redirect("calls:instruction", call_pk=call_pk, pk=pk)
 
 

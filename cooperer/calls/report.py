@@ -249,7 +249,10 @@ def explain(overlap, labels: dict) -> list[str]:
     elif overlap.same_applicant:
         reasons.append("même structure")
     if overlap.same_qpvs:
-        places = ", ".join(f"{labels.get('qpvs', {}).get(code, code)} ({code})" for code in overlap.same_qpvs)
+        names = labels.get("qpvs", {})
+        places = ", ".join(
+            f"{names[code]} ({code})" if names.get(code) else code for code in overlap.same_qpvs
+        )
         reasons.append(f"{'même quartier' if len(overlap.same_qpvs) == 1 else 'mêmes quartiers'} : {places}")
     if overlap.same_publics:
         reasons.append(f"même public : {', '.join(overlap.same_publics)}")

@@ -1,12 +1,13 @@
 from django.urls import path
 
-from cooperer.calls import applying, committee, instruction, views
+from cooperer.calls import applying, committee, home, instruction, views
 
 app_name = "calls"
 
 urlpatterns = [
     path("", views.call_list, name="list"),
     path("nouvel/", views.call_create, name="create"),
+    path("demandes/", home.application_list, name="applications"),
     path("subventions.csv", views.scdl_export, name="scdl_all"),
     path("import-scdl/", views.scdl_import, name="scdl_import"),
     path("import-scdl/<int:job_pk>/valider/", views.scdl_commit, name="scdl_commit"),

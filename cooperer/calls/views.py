@@ -12,6 +12,7 @@ from cooperer.actors.models import Structure
 from cooperer.calls import permissions, services
 from cooperer.calls.enums import ApplicationStatus
 from cooperer.calls.forms import CallForm, CallFunderForm, CriterionForm, ScdlImportForm
+from cooperer.calls.home import open_calls
 from cooperer.calls.models import Application, Call
 from cooperer.core.uploads import store_upload
 from cooperer.jobs.enums import JobStatus
@@ -35,10 +36,18 @@ def call_list(request):
     )
     calls = permissions.readable_calls(request.user, calls)
     can_create = is_platform_admin(request.user) or bool(animated_epci_ids(request.user))
+    only_open = request.GET.get("etat") == "ouverts"
+    if only_open:
+        calls = open_calls(calls)
     return render(
         request,
         "calls/list.html",
-        {"calls": calls.order_by("-opens_on"), "can_create": can_create, "nav": "calls"},
+        {
+            "calls": calls.order_by("-opens_on"),
+            "can_create": can_create,
+            "only_open": only_open,
+            "nav": "calls",
+        },
     )
 
 

@@ -1,4 +1,5 @@
-"""The chronology of a community: phases, meetings, decisions, adopted roadmap versions, arrivals and ideas,
+"""The chronology of a community: phases, meetings, decisions, adopted roadmap versions, arrivals, departures
+(with their reason) and ideas,
 newest first, a page at a time. Pages are cut at whole days (`?avant=AAAA-MM-JJ`), so that no event is lost
 between two pages and each page costs the same few queries, whatever the length of the history."""
 
@@ -67,12 +68,13 @@ def _sources(community: Community) -> list[_Source]:
         _Source(community.decisions.all(), "decided_on"),
         _Source(community.roadmaps.filter(adopted_on__isnull=False), "adopted_on"),
         _Source(community.memberships.all(), "joined_on"),
+        _Source(community.memberships.filter(left_on__isnull=False), "left_on"),
         _Source(community.ideas.all(), "raised_on"),
     ]
 
 
 def _events(querysets: list[QuerySet]) -> list[dict]:
-    transitions, meetings, decisions, roadmaps, arrivals, ideas = querysets
+    transitions, meetings, decisions, roadmaps, arrivals, departures, ideas = querysets
     meeting_url, roadmap_url = url_for_each("communities:meeting"), url_for_each("communities:roadmap")
     events = [
         {"on": on, "kind": "Phase", "text": f"Passage en phase « {Phase(phase).label} » : {why}"}
@@ -105,6 +107,10 @@ def _events(querysets: list[QuerySet]) -> list[dict]:
         for on, name in arrivals.values_list("joined_on", "structure__name")
     ]
     events += [
+        {"on": on, "kind": "Départ", "text": f"{name} quitte la communauté" + (f" : {why}" if why else "")}
+        for on, name, why in departures.values_list("left_on", "structure__name", "left_reason")
+    ]
+    events += [
         {"on": on, "kind": "Idée", "text": text} for on, text in ideas.values_list("raised_on", "text")
     ]
     events.sort(key=lambda e: e["on"], reverse=True)  # stable: within a day, in the order of the sources
@@ -112,8 +118,8 @@ def _events(querysets: list[QuerySet]) -> list[dict]:
 
 
 def page(community: Community, before: datetime.date | None = None, size: int = PAGE_SIZE) -> ChronologyPage:
-    """Phases, meetings, decisions, adopted roadmap versions, arrivals and ideas, newest first, a page at a
-    time. Eight queries whatever the history: the count and the page's last day (each over a UNION ALL of
+    """Phases, meetings, decisions, adopted roadmap versions, arrivals, departures and ideas, newest first, a
+    page at a time. Nine queries whatever the history: the count and the page's last day (each over a UNION ALL of
     the kinds, the latter of the `size` newest of each kind only), then the page's events of each kind."""
     sources = _sources(community)
     earlier = [source.between(None, before) for source in sources]

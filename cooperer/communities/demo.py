@@ -10,6 +10,7 @@ import datetime
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
+from django.utils import timezone
 
 from cooperer.actors.models import Person, Structure
 from cooperer.communities import services
@@ -83,6 +84,10 @@ MULHOUSE = {
         ("cotech", "2025-04-15 14:00", "Carré des associations", "Suivi des axes ; idées nouvelles", "Les membres souhaitent ouvrir la communauté à de nouvelles structures et aux jeunes eux-mêmes.", []),
         ("cotech", "2025-09-23 14:00", "Maison des jeunes de Brustlein", "Essaimage : retours des autres quartiers", "Deux autres quartiers du contrat de ville demandent à découvrir la méthode.", ["Présenter la méthode aux autres quartiers lors d'une matinée ouverte au premier trimestre 2026."]),
     ],
+    "upcoming": [
+        ("cotech", 9, "14:00", "Carré des associations", "Suivi des axes ; préparer la plénière de l'année"),
+        ("pleniere", 33, "18:00", "Carré des associations", "Bilan de l'année et essaimage de la méthode"),
+    ],
     "roadmap": ("2024-03-12", "Feuille de route issue de deux années d'interconnaissance, au service de l'engagement des jeunes.", [
         ("Animation de rue (définition partagée)", [
             ("Écrire une définition partagée de l'animation de rue", "Médiation de rue Péricentre", ["Jeunes et Cité de Bourtzwiller", "Rue et Sport Drouot"], ActionStatus.DONE),
@@ -144,6 +149,8 @@ SUD_EST = {
         ("cotech", "2024-09-10 14:00", "MJC des Quartiers Sud-Est", "La vision partagée, et après ?", "La vision partagée est relue ; elle doit guider l'examen des projets.", ["La vision partagée sert de boussole pour examiner les projets présentés dans le quartier."]),
         ("cotech", "2025-02-04 14:00", CENTRE_SOCIAL, "Premier projet de feuille de route", "Trois axes se dégagent de la vision ; le projet reste à compléter.", ["Préparer une feuille de route en trois axes, à compléter avant son adoption."]),
     ],
+    # (instance kind, days after the day the demo is loaded, time, place, agenda): still to come.
+    "upcoming": [("cotech", 12, "14:00", CENTRE_SOCIAL, "Compléter puis proposer l'adoption de la feuille de route")],
     "roadmap": (None, "Projet de feuille de route tiré de la vision partagée du quartier.", [
         ("Des jeunes acteurs du quartier", [("Un conseil de jeunes à la MJC", "MJC des Quartiers Sud-Est", ["Radio Quartiers Sud-Est"], ActionStatus.PLANNED)]),
         ("Des espaces publics partagés", [("Animer les pieds d'immeuble l'été", "Sport Ensemble Sud-Est", ["Habitat Sud-Est Forez", CENTRE_SOCIAL], ActionStatus.PLANNED)]),
@@ -227,6 +234,13 @@ def _meetings(community: Community, data: dict, members: list) -> list:
                 notify=False,
             )  # fmt: skip
         meetings.append(meeting)
+    today = timezone.localdate()
+    for kind, days, time, place, agenda in data["upcoming"]:
+        day = today + datetime.timedelta(days=days)
+        starts_at = datetime.datetime.combine(day, datetime.time.fromisoformat(time), tzinfo=PARIS)
+        services.schedule_meeting(
+            instances[kind], starts_at=starts_at, place=place, agenda=agenda, convene=False
+        )
     return meetings
 
 

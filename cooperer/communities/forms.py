@@ -88,6 +88,20 @@ class PhaseForm(forms.Form):
     )
 
 
+class LeaveForm(forms.Form):
+    on = forms.DateField(label="Date du départ", widget=DATE, initial=timezone.localdate)
+    reason = forms.CharField(
+        label="Motif du départ", max_length=300, help_text="Il figurera dans la chronologie de la communauté.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )  # fmt: skip
+
+    def clean_on(self):
+        on = self.cleaned_data["on"]
+        if on > timezone.localdate():
+            raise forms.ValidationError("Un départ se constate : la date ne peut pas être dans le futur.")
+        return on
+
+
 class InstanceForm(forms.ModelForm):
     class Meta:
         model = Instance

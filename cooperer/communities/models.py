@@ -168,6 +168,7 @@ class Membership(models.Model):
     )
     joined_on = models.DateField("depuis le", default=timezone.localdate)
     left_on = models.DateField("parti le", null=True, blank=True)
+    left_reason = models.CharField("motif du départ", max_length=300, blank=True, default="")
 
     objects = MembershipQuerySet.as_manager()
 

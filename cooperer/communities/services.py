@@ -30,7 +30,7 @@ from cooperer.communities.models import (
     RoadmapVersion,
     WorkingGroup,
 )
-from cooperer.communities.typography import count_of, long_date, names_list
+from cooperer.core.typography import count_of, long_date, names_list
 
 
 class CommunityError(Exception):
@@ -120,12 +120,14 @@ def add_member(
     return Membership.objects.create(community=community, structure=structure, **values)
 
 
-def leave(membership: Membership, on: datetime.date | None = None) -> None:
-    """Leaving keeps the history: the membership is closed, not deleted."""
+def leave(membership: Membership, on: datetime.date | None = None, reason: str = "") -> None:
+    """Leaving keeps the history: the membership is closed, not deleted, and its reason shows in the
+    community's chronology."""
     if membership.left_on:
         raise CommunityError("Ce membre a déjà quitté la communauté.")
     membership.left_on = on or timezone.localdate()
-    membership.save(update_fields=["left_on"])
+    membership.left_reason = reason.strip()[:300]
+    membership.save(update_fields=["left_on", "left_reason"])
 
 
 def invite(community: Community, structure, email: str, role, by) -> Invitation:

@@ -28,6 +28,7 @@ from cooperer.communities.forms import (
     IdeaForm,
     InstanceForm,
     InviteForm,
+    LeaveForm,
     MeetingForm,
     MemberForm,
     PhaseForm,
@@ -38,6 +39,7 @@ from cooperer.communities.links import url_for_each
 from cooperer.communities.models import Community, Idea, Meeting, Membership, PlannedAction, RoadmapVersion
 from cooperer.communities.network import member_network_svg
 from cooperer.core.params import id_param
+from cooperer.core.typography import of
 from cooperer.territories.models import Epci
 
 BACKBONE, MEMBER, OBSERVER = MemberRole.BACKBONE, MemberRole.MEMBER, MemberRole.OBSERVER
@@ -181,25 +183,34 @@ def member_add(request, pk):
 
 
 @login_required
-@require_POST
 def member_leave(request, pk, membership_pk):
+    """A departure is confirmed on its own page, with its reason, which the chronology keeps."""
     community = get_community_for(request, pk, BACKBONE)
-    membership = get_object_or_404(Membership, pk=membership_pk, community=community)
-    try:
-        services.leave(membership)
-    except services.CommunityError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(
-            request, f"« {membership.structure} » a quitté la communauté ; son historique est conservé."
-        )
-    return redirect(community)
+    membership = get_object_or_404(
+        Membership.objects.select_related("structure"), pk=membership_pk, community=community
+    )
+    form = LeaveForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.leave(membership, form.cleaned_data["on"], form.cleaned_data["reason"])
+        except services.CommunityError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(
+                request, f"« {membership.structure} » a quitté la communauté ; son historique est conservé."
+            )
+        return redirect(community)
+    intro = (
+        f"« {membership.structure} » quittera la communauté : son historique (réunions, décisions, actions) est "
+        "conservé et son départ apparaîtra dans la chronologie avec son motif."
+    )
+    return _form_page(request, community, form, f"Départ {of(str(membership.structure))}", intro)
 
 
 @login_required
 def invite(request, pk):
     community = get_community_for(request, pk, BACKBONE)
-    form = InviteForm(request.POST or None)
+    form = InviteForm(request.POST or None, initial={"structure": request.GET.get("structure")})
     if request.method == "POST" and form.is_valid():
         try:
             services.invite(

@@ -5,9 +5,11 @@ but phrased as people say things, so that the analysis shows what each audience 
 residents speak of daily life (buses, doctors, lifts, places for the young), professionals of coordination,
 access to rights and funding, young people of places of their own and adults who trust them.
 
-The workshops follow one another from September to January, and some residents and young people answer later
-on their session's public form (its poster's QR code), so that the chart of contributions over time shows the
-consultation's rhythm. The dates are as fictional as the texts."""
+The workshops follow one another every nine days, and some residents and young people answer later on their
+session's public form (its poster's QR code), so that the chart of contributions over time shows the
+consultation's rhythm. Every date is counted from the day the demo is loaded: the last two neighbourhoods' sessions
+are still to come (no contribution yet, their forms open), nothing is dated after today. The dates are as
+fictional as the texts."""
 
 import datetime
 import random
@@ -100,8 +102,8 @@ YOUTH = [
     (R, "Le club de boxe qui accueille tout le monde."),
 ]
 SUFFIXES = ["", "", "", " C'est urgent.", " Merci de nous écouter.", " Depuis des années."]
-FIRST_WORKSHOP = datetime.date(2026, 9, 19)
-DAYS_BETWEEN_NEIGHBOURHOODS = 9  # 14 neighbourhoods from mid-September to mid-January
+DAYS_BETWEEN_NEIGHBOURHOODS = 9  # 14 neighbourhoods over four months
+UPCOMING_NEIGHBOURHOODS = 2  # whose sessions are still to come on the day the demo is loaded
 ONLINE_SHARE = 0.3  # residents and young people who answer later on the public form
 ONLINE_WITHIN_DAYS = 40
 
@@ -115,6 +117,10 @@ def load_demo_consultation() -> Consultation | None:
     if epci is None or len(qpvs) != len(QIC_CODES):
         return None
     rng = random.Random(SEED)
+    today = timezone.localdate()
+    first_workshop = today - datetime.timedelta(
+        days=DAYS_BETWEEN_NEIGHBOURHOODS * (len(qpvs) - UPCOMING_NEIGHBOURHOODS) + 1
+    )
     with transaction.atomic():
         old = Consultation.objects.filter(is_demo=True, title=TITLE)
         Contribution.objects.filter(consultation__in=old).delete()  # sessions protect their contributions
@@ -123,8 +129,9 @@ def load_demo_consultation() -> Consultation | None:
             title=TITLE,
             epci=epci,
             contract=ContratDeVille.objects.filter(pilot_epci=epci).first(),
-            starts_on=datetime.date(2026, 9, 15),
-            ends_on=datetime.date(2027, 1, 31),
+            starts_on=first_workshop - datetime.timedelta(days=4),
+            ends_on=today
+            + datetime.timedelta(days=DAYS_BETWEEN_NEIGHBOURHOODS * UPCOMING_NEIGHBOURHOODS + 30),
             status=ConsultationStatus.OPEN,
             is_demo=True,
         )
@@ -132,7 +139,7 @@ def load_demo_consultation() -> Consultation | None:
         add_default_themes(consultation)
         contributions = []
         for index, qpv in enumerate(qpvs):
-            day = FIRST_WORKSHOP + datetime.timedelta(days=DAYS_BETWEEN_NEIGHBOURHOODS * index)
+            day = first_workshop + datetime.timedelta(days=DAYS_BETWEEN_NEIGHBOURHOODS * index)
             plan = [(Audience.RESIDENTS, SessionFormat.WORKSHOP, RESIDENTS, rng.randint(14, 24), 2)]
             plan.append(
                 (Audience.PROFESSIONALS, SessionFormat.WORKSHOP, PROFESSIONALS, rng.randint(7, 12), 4)
@@ -153,10 +160,12 @@ def load_demo_consultation() -> Consultation | None:
                     attendance=_attendance(rng, audience, count),
                     is_demo=True,
                 )
+                if session.date >= today:
+                    continue  # not held yet: nobody has said anything there
                 for number in range(count):
                     kind, text = rng.choice(bank)
                     text = (text + rng.choice(SUFFIXES)).replace("{q}", qpv.name)
-                    source, when = _source_and_time(rng, session, consultation.ends_on, number)
+                    source, when = _source_and_time(rng, session, today, number)
                     contributions.append(
                         Contribution(
                             consultation=consultation, session=session, qpv=qpv, audience=audience, kind=kind,
@@ -167,12 +176,12 @@ def load_demo_consultation() -> Consultation | None:
     return consultation
 
 
-def _source_and_time(rng, session, ends_on, number) -> tuple[str, datetime.datetime]:
+def _source_and_time(rng, session, today, number) -> tuple[str, datetime.datetime]:
     """Typed in by the team the evening of the workshop, or sent later from the public form (not by
-    professionals, who said everything at their meeting)."""
-    if session.audience != Audience.PROFESSIONALS and rng.random() < ONLINE_SHARE:
-        last = min(ONLINE_WITHIN_DAYS, (ends_on - session.date).days)
-        day = session.date + datetime.timedelta(days=rng.randint(1, max(1, last)))
+    professionals, who said everything at their meeting), at the latest yesterday."""
+    last = min(ONLINE_WITHIN_DAYS, (today - session.date).days - 1)
+    if session.audience != Audience.PROFESSIONALS and rng.random() < ONLINE_SHARE and last >= 1:
+        day = session.date + datetime.timedelta(days=rng.randint(1, last))
         sent = datetime.datetime.combine(day, datetime.time(rng.randint(8, 22), rng.randint(0, 59)))
         return ContributionSource.FORM, timezone.make_aware(sent)
     typed = datetime.datetime.combine(session.date, datetime.time(18, 30)) + datetime.timedelta(

@@ -56,6 +56,13 @@ class Audience(models.TextChoices):
     CITIZENS_COUNCIL = "conseil_citoyen", "Conseil citoyen"
     MIXED = "mixte", "Mixte"
 
+    @property
+    def of_whom(self) -> str:
+        """« 11 contributions des professionnels », « 3 du conseil citoyen »."""
+        return {"conseil_citoyen": "du conseil citoyen", "mixte": "de publics mêlés"}.get(
+            self.value, f"des {self.label.lower()}"
+        )
+
 
 class SessionFormat(models.TextChoices):
     WORKSHOP = "atelier", "Atelier"

@@ -179,7 +179,13 @@ class ContributionFilterForm(forms.Form):
     )
     state = forms.ChoiceField(
         label="État",
-        choices=[("", "Visibles"), ("masquees", "Masquées"), ("toutes", "Toutes")],
+        choices=[
+            ("", "Visibles"),
+            ("nouvelles", "Nouvelles (7 derniers jours)"),
+            ("a_relire", "À relire (formulaire public, non modérées)"),
+            ("masquees", "Masquées"),
+            ("toutes", "Toutes"),
+        ],
         required=False,
     )
 

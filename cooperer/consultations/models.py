@@ -1,6 +1,7 @@
 """Consultations per QPV and audience: what people said, kept whole (moderation hides, never deletes),
 and the themes the animatrice reads it through."""
 
+import datetime
 import hashlib
 import secrets
 
@@ -24,6 +25,7 @@ from cooperer.consultations.enums import (
 )
 from cooperer.territories.models import Commune, ContratDeVille, Epci, Qpv
 
+RECENT_DAYS = 7  # « nouvelles » contributions on the home page and in the list filter
 MAX_TEXT = 5000  # characters: a post-it, a paragraph, a page; longer is refused with a message
 
 
@@ -147,6 +149,15 @@ class Session(models.Model):
 class ContributionQuerySet(models.QuerySet):
     def visible(self):
         return self.filter(hidden_at__isnull=True)
+
+    def recent(self):
+        """Received in the last RECENT_DAYS days: what is new for the animation."""
+        return self.filter(created_at__gte=timezone.now() - datetime.timedelta(days=RECENT_DAYS))
+
+    def to_review(self):
+        """Recent, visible contributions sent on the public form that nobody has moderated yet: the ones to read
+        before they reach a synthesis."""
+        return self.recent().visible().filter(source=ContributionSource.FORM, moderation__isnull=True)
 
 
 class Contribution(models.Model):

@@ -8,7 +8,10 @@ from reportlab.lib.colors import HexColor
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import cm
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+from cooperer.core.typography import count_of
 
 WIDTH = A4[0] - 2 * 2.54 * cm  # SimpleDocTemplate's default margins are one inch
 
@@ -22,8 +25,8 @@ def synthesis_pdf(context: dict) -> bytes:
     ]
     if consultation.is_demo:
         story.append(Paragraph("Données fictives de démonstration.", styles["Normal"]))
-    counts = ", ".join(f"{n} {label.lower()}" for label, n in context["audiences"]) or "aucune contribution"
-    story.append(Paragraph(escape(f"Contributions : {counts}."), styles["Normal"]))
+    counts = ", ".join(f"{count_of(n, 'contribution')} {of_whom}" for of_whom, n in context["audiences"])
+    story.append(Paragraph(escape(f"{counts or 'Aucune contribution visible'}."), styles["Normal"]))
     if context["synthesis"] and context["synthesis"].text:
         story += [Spacer(1, 0.3 * cm), Paragraph("Synthèse de l'équipe", styles["Heading2"])]
         story += [
@@ -87,11 +90,27 @@ def _trend(trend: dict, styles) -> list:
         text(trend["label_x"] + 24, y + 9, item["label"], fontSize=10)
     drawing = Drawing(WIDTH, height * WIDTH / trend["width"])
     drawing.add(chart)
-    small = ParagraphStyle("small", parent=styles["Normal"], fontSize=8, leading=9)
     header = [trend["period_name"], *[item["label"] for item in trend["series"]], "Total"]
-    first = 4 * cm
+    first = 2.8 * cm
     other = (WIDTH - first) / (len(header) - 1)
+    size = _fitting_size(header[1:], other - 2 * CELL_PADDING)
+    # Headers wrap between words only (never « Logeme nt »): the font shrinks until the longest word fits.
+    small = ParagraphStyle(
+        "small", parent=styles["Normal"], fontSize=size, leading=size + 1.5, splitLongWords=0
+    )
     rows = [[row["label"], *row["counts"], row["total"]] for row in trend["rows"]]
     header_cells = [Paragraph(escape(cell), small) for cell in header]
     table = Table([header_cells, *rows], colWidths=[first] + [other] * (len(header) - 1), repeatRows=1)
+    table.setStyle(TableStyle([("LEFTPADDING", (0, 0), (-1, -1), CELL_PADDING),
+                               ("RIGHTPADDING", (0, 0), (-1, -1), CELL_PADDING)]))  # fmt: skip
     return [drawing, Spacer(1, 0.2 * cm), table]
+
+
+CELL_PADDING = 3  # points
+
+
+def _fitting_size(labels: list[str], width: float, largest: float = 8, smallest: float = 5.5) -> float:
+    """The largest font size (points) at which the longest word of every label fits in `width`."""
+    words = [word for label in labels for word in label.split()] or [""]
+    widest = max(stringWidth(word, "Helvetica", 1) for word in words) or 1
+    return max(smallest, min(largest, width / widest))

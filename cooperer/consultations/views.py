@@ -44,6 +44,7 @@ from cooperer.consultations.services import (
     parse_post_its,
     submit_public,
 )
+from cooperer.consultations.synthesis import latest_run, pair, synthesis_context
 from cooperer.core.exports import csv_text, xlsx_bytes
 from cooperer.core.params import id_param
 from cooperer.jobs.models import Job
@@ -396,6 +397,10 @@ def contributions(request, pk):
         state = data.get("state", "")
     if state == "masquees":
         items = items.filter(hidden_at__isnull=False)
+    elif state == "nouvelles":
+        items = items.visible().recent()
+    elif state == "a_relire":
+        items = items.to_review()
     elif state != "toutes":
         items = items.visible()
     page = Paginator(items.order_by("-created_at", "-pk"), PAGE_SIZE).get_page(request.GET.get("page"))
@@ -497,34 +502,10 @@ def contribution_moderate(request, pk, contribution_pk):
 # -- analysis and synthesis ----------------------------------------------------------------------------------
 
 
-def _latest_run(consultation):
-    return consultation.analyses.order_by("-created_at").first()
-
-
-def _pair(comparisons: list[dict], audience: str, other: str) -> dict | None:
-    """The comparison `audience` vs `other`, turned round if the engine computed it the other way."""
-    for comparison in comparisons or []:
-        if comparison["audience"] == audience and comparison["other"] == other:
-            return comparison
-        if comparison["audience"] == other and comparison["other"] == audience:
-            return {
-                **comparison,
-                "audience": audience,
-                "other": other,
-                "contributions": comparison["other_contributions"],
-                "other_contributions": comparison["contributions"],
-                "over": comparison["under"],
-                "under": comparison["over"],
-                "themes_over": comparison["themes_under"],
-                "themes_under": comparison["themes_over"],
-            }
-    return None
-
-
 @login_required
 def analysis_page(request, pk):
     consultation = _consultation(request, pk)
-    run = _latest_run(consultation)
+    run = latest_run(consultation)
     report = run.report if run else {}
     running = Job.objects.filter(kind="consultation_analysis", params__consultation=consultation.pk,
                                  status__in=["queued", "running"]).first()  # fmt: skip
@@ -537,7 +518,7 @@ def analysis_page(request, pk):
             "report": report,
             "chart": charts.theme_chart(consultation),
             "trend": charts.trend_chart(consultation),
-            "residents_vs_professionals": _pair(report.get("comparisons"), "habitants", "professionnels"),
+            "residents_vs_professionals": pair(report.get("comparisons"), "habitants", "professionnels"),
             "youth_vs_others": next(
                 (c for c in report.get("comparisons", []) if c["audience"] == "jeunes"), None
             ),
@@ -583,42 +564,10 @@ def tag_decide(request, pk, contribution_pk):
     return _back_to_contributions(request, consultation)
 
 
-def _qpv_synthesis_context(request, consultation, code):
-    qpv = get_object_or_404(consultation.qpvs.only("pk", "code", "name"), code=code.upper())
-    run = _latest_run(consultation)
-    report = run.report if run else {}
-    synthesis = Synthesis.objects.filter(consultation=consultation, qpv=qpv).first()
-    audiences = (
-        consultation.contributions.visible().filter(qpv=qpv).values_list("audience").annotate(n=Count("pk"))
-    )
-    chart = charts.theme_chart(consultation, qpv)
-    quotes = []
-    for theme_name in [row["theme"] for row in chart["rows"][:5]]:
-        sample = (
-            consultation.contributions.visible()
-            .filter(qpv=qpv, tags__theme__name=theme_name)
-            .order_by("pk")
-            .values_list("text", "audience")[:3]
-        )
-        quotes.append((theme_name, [(text, Audience(audience).label) for text, audience in sample]))
-    return {
-        "consultation": consultation,
-        "qpv": qpv,
-        "run": run,
-        "chart": chart,
-        "trend": charts.trend_chart(consultation, qpv),
-        "audiences": [(Audience(a).label, n) for a, n in audiences],
-        "comparison": _pair(report.get("qpv_comparisons", {}).get(qpv.code), "habitants", "professionnels"),
-        "quotes": quotes,
-        "synthesis": synthesis,
-        "nav": "consultations",
-    }
-
-
 @login_required
 def qpv_synthesis(request, pk, code):
     consultation = _consultation(request, pk)
-    context = _qpv_synthesis_context(request, consultation, code)
+    context = synthesis_context(consultation, code)
     can_manage = permissions.can_manage(request.user, consultation)
     form = SynthesisForm(
         request.POST or None,
@@ -640,7 +589,7 @@ def qpv_synthesis(request, pk, code):
 @login_required
 def qpv_synthesis_print(request, pk, code, as_pdf=False):
     consultation = _consultation(request, pk)
-    context = _qpv_synthesis_context(request, consultation, code)
+    context = synthesis_context(consultation, code)
     if as_pdf:
         from cooperer.consultations.printable import synthesis_pdf
 

@@ -13,11 +13,16 @@ from cooperer.jobs.services import start_job
 @login_required
 def job_list(request):
     jobs = Job.objects.visible_to(request.user).select_related("created_by")
+    state = request.GET.get("etat", "")
+    if state == "en_cours":
+        jobs = jobs.filter(status__in=[JobStatus.QUEUED, JobStatus.RUNNING])
+    elif state in JobStatus.values:
+        jobs = jobs.filter(status=state)
     page = Paginator(jobs, 50).get_page(request.GET.get("page"))
     return render(
         request,
         "jobs/list.html",
-        {"page": page, "can_import": can_import_reference_data(request.user), "nav": "jobs"},
+        {"page": page, "state": state, "can_import": can_import_reference_data(request.user), "nav": "jobs"},
     )
 
 

@@ -153,6 +153,24 @@ COOPERER_DEMO = env_bool("COOPERER_DEMO", False)
 # Absolute address of the site, used in e-mails (invitation links).
 COOPERER_SITE_URL = env_str("COOPERER_SITE_URL", "http://127.0.0.1:8000")
 
+# The page after login gathers one section per app, in this order (cooperer/core/home.py): each function
+# decides on the server whether the person sees its section. The QPV pages gather links the same way.
+COOPERER_HOME_SECTIONS = [
+    "cooperer.calls.home.applications_section",
+    "cooperer.calls.home.instruction_section",
+    "cooperer.measurement.home.bilans_section",
+    "cooperer.consultations.home.section",
+    "cooperer.communities.home.section",
+    "cooperer.jobs.home.section",
+]
+COOPERER_QPV_LINKS = [
+    "cooperer.visions.home.qpv_links",
+    "cooperer.consultations.home.qpv_links",
+    "cooperer.calls.home.qpv_links",
+]
+# Partner suggestions offer to invite the structure into what these apps run (a community of action).
+COOPERER_PARTNER_INVITATIONS = ["cooperer.communities.home.invitations"]
+
 TASKS = {
     "default": {
         "BACKEND": env_str("COOPERER_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),

@@ -13,6 +13,7 @@ from cooperer.accounts.permissions import (
     is_platform_admin,
     roles_of,
 )
+from cooperer.core.home import qpv_links
 from cooperer.jobs.services import start_upload_job
 from cooperer.territories.forms import ContractForm, ReferenceFileForm, TargetAreaForm
 from cooperer.territories.models import (
@@ -186,6 +187,7 @@ def qpv_detail(request, code):
             "target_areas": qpv.target_areas.select_related("contract"),
             "map": qpv_map(qpv),
             "acting": _acting_in(request.user, qpv),
+            "links": qpv_links(qpv, request.user),
             "nav": "territories",
         },
     )

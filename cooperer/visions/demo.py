@@ -179,7 +179,7 @@ def _sud_est(vision: Vision, elements: list[Element], user) -> None:
     services.adopt(
         version,
         body=BODY,
-        reference="Délibération CP-2026-11 (fictive)",
+        reference=f"Délibération CP-{timezone.localdate():%Y-%m} (fictive)",
         adopted_on=timezone.localdate(),
         user=user,
     )

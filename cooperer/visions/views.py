@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from cooperer.analysis.similar import Item, group_similar
+from cooperer.consultations.home import qpv_links as consultation_links
 from cooperer.core.params import id_param
 from cooperer.territories.models import Qpv
 from cooperer.visions import permissions, reading, services
@@ -425,7 +426,7 @@ def public_vision(request, code):
         .order_by("-adopted_on", "-number")
         .first()
     )
-    context = {"qpv": qpv, "version": version}
+    context = {"qpv": qpv, "version": version, "participate": consultation_links(qpv, request.user)}
     if version is not None:
         content = reading.version_content(version)
         context.update(

@@ -93,7 +93,7 @@ def test_an_association_applies_with_two_partners_and_the_prefect_delegate_decid
     page.get_by_label("Cohérence avec la vision du quartier (30 %)").fill("4")
     page.get_by_label("Coopération entre acteurs (30 %)").fill("5")
     page.get_by_role("button", name="Enregistrer mes notes").click()
-    expect(page.get_by_text("2 note(s) enregistrée(s).")).to_be_visible()
+    expect(page.get_by_text("2 notes enregistrées.")).to_be_visible()
     page.get_by_role("link", name="Enregistrer la décision du comité").click()
     page.get_by_label("Décision").select_option(label="Accordée")
     page.get_by_role("button", name="Enregistrer la décision").click()

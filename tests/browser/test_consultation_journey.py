@@ -113,7 +113,7 @@ def test_the_animatrice_runs_the_analysis_corrects_tags_and_exports_the_synthesi
     run_jobs()
     page.reload()
     page.get_by_role("link", name="Voir l'analyse").click()
-    expect(page.get_by_text("dont 3 dont le thème a été confirmé ou corrigé")).to_be_visible()
+    expect(page.get_by_text("l'équipe a confirmé ou corrigé le thème de 3 d'entre elles")).to_be_visible()
     trend = page.get_by_role("table", name="Contributions du territoire par thème, par semaine")
     expect(trend.get_by_role("rowheader")).to_have_text(
         ["semaine du 28 septembre", "semaine du 5 octobre", *[f"semaine du {d} octobre" for d in (12, 19, 26)],

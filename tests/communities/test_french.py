@@ -8,8 +8,9 @@ import pytest
 from django.apps import apps
 from django.urls import reverse
 
-from cooperer.communities import forms, typography
+from cooperer.communities import forms
 from cooperer.communities.models import PhaseTransition, RoadmapVersion, Workshop
+from cooperer.core import typography
 
 pytestmark = pytest.mark.django_db
 
@@ -89,7 +90,8 @@ def test_the_community_page_agrees_counts_and_writes_the_first_of_the_month(clie
     text = page_text(client.get(reverse("communities:detail", args=[c.pk])))
     assert "(1er février 2024, 1 participant)" in text
     assert "1er janvier 2024 : Structuration — Prêts" in text
-    assert "adoptée le 12 mars 2024 par Plénière" in text
+    assert "adoptée le 12 mars 2024, instance : Plénière" in text and "par Plénière" not in text
+    assert "Adoptée (adoptée" not in text
 
 
 @pytest.mark.parametrize("page", ["detail", "timeline", "fiche", "decisions", "roadmap", "meeting"])

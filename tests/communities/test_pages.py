@@ -170,21 +170,37 @@ def test_an_animatrice_needs_no_membership_query(users, community, django_assert
         assert community_role(users["m2a_animator"], community["community"]) == MemberRole.BACKBONE
 
 
-def test_the_departure_buttons_share_one_form_and_post_to_their_member(client, users, community):
+def test_a_departure_is_confirmed_with_its_reason_and_kept_in_the_chronology(client, users, community):
     client.force_login(users["m2a_animator"])
     c = community["community"]
     caf = community["members"][2]
     html = client.get(reverse("communities:detail", args=[c.pk])).content.decode()
     leave = reverse("communities:member_leave", args=[c.pk, caf.pk])
-    # one token for the table; the others are the log-out and « Nouvelle version » forms
-    assert html.count('id="departs"') == 1 and html.count("csrfmiddlewaretoken") == 3
-    assert f'formaction="{leave}"' in html and html.count('form="departs"') == 3
-    response = client.post(leave, follow=True)
+    assert f'href="{leave}"' in html  # a link to a confirmation page, not a one-click button
+    confirm = client.get(leave).content.decode()
+    assert "Départ de CAF du Haut-Rhin" in confirm and "Motif du départ" in confirm
+    caf.refresh_from_db()
+    assert caf.left_on is None  # opening the page changes nothing
+    refused = client.post(leave, {"on": timezone.localdate().isoformat(), "reason": ""})
+    assert refused.status_code == 200 and "Ce champ est obligatoire" in refused.content.decode()
+    response = client.post(
+        leave, {"on": timezone.localdate().isoformat(), "reason": "Ses missions ont changé"}, follow=True
+    )
     assert "« CAF du Haut-Rhin » a quitté la communauté" in response.content.decode()
     caf.refresh_from_db()
-    assert caf.left_on == timezone.localdate()
+    assert (caf.left_on, caf.left_reason) == (timezone.localdate(), "Ses missions ont changé")
     page = client.get(reverse("communities:detail", args=[c.pk])).content.decode()
     assert "Anciens membres : CAF du Haut-Rhin." in page
+    timeline = client.get(reverse("communities:timeline", args=[c.pk])).content.decode()
+    assert "CAF du Haut-Rhin quitte la communauté : Ses missions ont changé" in timeline
+
+
+def test_only_the_backbone_confirms_a_departure(client, users, community):
+    c = community["community"]
+    leave = reverse("communities:member_leave", args=[c.pk, community["members"][2].pk])
+    client.force_login(users["se_animator"])
+    assert client.get(leave).status_code == 403
+    assert client.post(leave, {"on": timezone.localdate().isoformat(), "reason": "x"}).status_code == 403
 
 
 def test_the_community_page_lists_the_next_and_the_last_meetings(community):

@@ -130,3 +130,45 @@ def test_montreynaud_compares_what_its_residents_say_and_its_professionals_dont(
     assert "« partenaire » — 9 contre 0" in professionals
     assert "bus" not in professionals.split("Paroles du quartier")[0]
     assert '<th scope="row">semaine du 2 novembre</th>' in page  # the residents' workshop, 7 November
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_qpv_synthesis_counts_agree_and_quotes_each_sentence_once(
+    client, users, consultation, said, territory, sessions
+):
+    client.force_login(users["se_animator"])
+    client.post(reverse("consultations:analysis_start", args=[consultation.pk]))
+    run_jobs()
+    url = reverse("consultations:qpv_synthesis", args=[consultation.pk, territory["sud_est"].code])
+    page = client.get(url).content.decode()
+    assert "16 contributions des habitants" in page and "12 contributions des professionnels" in page
+    assert (
+        "16 contributions des habitants, 12 des professionnels." in page
+    )  # the comparison, the same numbers
+    assert "contributions professionnels" not in page and "Lors de la dernière analyse" not in page
+    for text in RESIDENTS + PROFESSIONALS:  # each said twice, tagged with one or more themes
+        assert page.count(f"« {text} »") <= 1, text
+    Contribution.objects.create(
+        consultation=consultation, session=sessions["professionnels"], qpv=territory["sud_est"],
+        audience="professionnels", kind="constat", text="Un guichet unique pour les associations.",
+        source="saisie_assistee",
+    )  # fmt: skip
+    page = client.get(url).content.decode()
+    assert "13 contributions des professionnels" in page
+    assert "Lors de la dernière analyse : 16 contributions des habitants, 12 des professionnels" in page
+    assert "relancez l'analyse" in page
+
+
+def test_the_pdf_table_headers_never_break_inside_a_word():
+    from reportlab.lib.units import cm
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    from cooperer.consultations.printable import CELL_PADDING, WIDTH, _fitting_size
+
+    labels = ["Logement et cadre de vie", "Participation citoyenne", "Tranquillité publique",
+              "Accès aux droits et services publics", "Lien social et vie associative", "Autres thèmes",
+              "Pas encore classées", "Total"]  # fmt: skip
+    width = (WIDTH - 2.8 * cm) / len(labels) - 2 * CELL_PADDING
+    size = _fitting_size(labels, width)
+    assert 5.5 <= size <= 8
+    assert all(stringWidth(word, "Helvetica", size) <= width for label in labels for word in label.split())

@@ -95,6 +95,7 @@ def test_the_demo_loads_both_contracts_from_the_official_files_and_can_run_twice
     assert member.notifications.filter(
         subject__startswith="Décision du comité"
     ).exists()  # kept, not e-mailed
+    _nothing_that_happened_is_in_the_future()
     out = capsys.readouterr().out
     assert demo.DEMO_PASSWORD in out and "animatrice.saint-etienne@demo.cooperer.fr" in out
     assert "Données de contexte : 324 valeurs officielles" in out
@@ -103,3 +104,25 @@ def test_the_demo_loads_both_contracts_from_the_official_files_and_can_run_twice
 def test_the_demo_says_which_file_is_missing(tmp_path):
     with pytest.raises(CommandError, match="Fichier introuvable"):
         call_command("demo", reference_dir=str(tmp_path))
+
+
+def _nothing_that_happened_is_in_the_future():
+    """Every date is counted from the day the demo is loaded: what happened is in the past, what is planned
+    (the last sessions, the next meetings, the open call's closing) is still to come."""
+    from django.utils import timezone
+
+    from cooperer.calls.models import Application, Call, Decision, Grant
+    from cooperer.communities.models import Meeting
+    from cooperer.consultations.models import Contribution, Session
+
+    now, today = timezone.now(), timezone.localdate()
+    assert not Contribution.objects.filter(created_at__gt=now).exists()
+    assert not Session.objects.filter(date__gte=today, contributions__isnull=False).exists()
+    assert Session.objects.filter(date__gt=today, accepts_online=True).exists()  # forms to invite people in
+    assert not Meeting.objects.filter(starts_at__gt=now).exclude(minutes="").exists()
+    assert Meeting.objects.filter(starts_at__gt=now).exists()  # the home page has next meetings to show
+    assert not Decision.objects.filter(decided_on__gt=today).exists()
+    assert not Grant.objects.filter(convention_date__gt=today).exists()
+    assert not Application.objects.filter(submitted_at__gt=now).exists()
+    assert not Vision.objects.filter(versions__adopted_on__gt=today).exists()
+    assert Call.objects.filter(is_demo=True, status="open", closes_at__gt=now).exists()

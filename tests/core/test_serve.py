@@ -44,7 +44,34 @@ def test_serve_answers_with_several_processes_and_stops_cleanly(tmp_path):
             finally:
                 connection.close()
         assert status == 200 and "Coopérer" in body
+        # DEBUG is off: a French 404 page, not Django's technical page listing every URL pattern.
+        status, body = _get(port, "/notre-quartier/QN99999M/")
+        assert status == 404 and "Page introuvable" in body and "URLconf" not in body
+        status, body = _get(port, "/static/css/app.css")
+        assert status == 200 and body  # static files are still served (WhiteNoise)
     finally:
         server.terminate()
         out, _err = server.communicate(timeout=20)
     assert f"http://127.0.0.1:{port}/" in out
+
+
+def _get(port: int, path: str) -> tuple[int, str]:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    try:
+        connection.request("GET", path)
+        response = connection.getresponse()
+        return response.status, response.read().decode()
+    finally:
+        connection.close()
+
+
+def test_the_served_demo_runs_without_debug_unless_asked(monkeypatch):
+    from cooperer.core.management.commands.serve import served_environment
+
+    monkeypatch.delenv("DJANGO_DEBUG", raising=False)
+    monkeypatch.delenv("DJANGO_ALLOWED_HOSTS", raising=False)
+    env = served_environment("192.168.1.20")
+    assert env["DJANGO_DEBUG"] == "false"
+    assert env["DJANGO_ALLOWED_HOSTS"] == "127.0.0.1,localhost,192.168.1.20"
+    monkeypatch.setenv("DJANGO_DEBUG", "true")
+    assert served_environment("127.0.0.1")["DJANGO_DEBUG"] == "true"

@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from cooperer.accounts.enums import Role
@@ -17,6 +18,7 @@ from cooperer.calls.enums import PartnerRole
 from cooperer.calls.permissions import member_structure_ids
 from cooperer.measurement import followup, notifications
 from cooperer.measurement.enums import DISAGGREGATION_CATEGORIES, BilanStatus, Disaggregation
+from cooperer.measurement.home import OPEN
 from cooperer.measurement.models import Bilan, BilanExpense
 from cooperer.measurement.services import parse_decimal
 
@@ -72,6 +74,9 @@ def bilan_list(request):
     queryset = current[2]
     if state in BilanStatus.values:
         queryset = queryset.filter(status=state)
+    late = request.GET.get("retard") == "1"
+    if late:
+        queryset = queryset.filter(status__in=OPEN, due_on__lt=timezone.localdate())
     order = ["-status", "due_on", "pk"] if current[0] == "a_examiner" else ["due_on", "pk"]
     columns = ("pk", "status", "due_on", "period_start", "period_end", "submitted_at", "is_demo", "application__title",
                "application__applicant__name")  # fmt: skip
@@ -79,7 +84,7 @@ def bilan_list(request):
     page = Paginator(queryset.order_by(*order), PAGE).get_page(request.GET.get("page"))
     return render(request, "measurement/bilans/list.html", {
         "sections": [(k, label) for k, label, _ in sections], "current": current[0], "title": current[1],
-        "page": page, "state": state, "states": BilanStatus.choices, "nav": "measurement",
+        "page": page, "state": state, "states": BilanStatus.choices, "late": late, "nav": "measurement",
     })  # fmt: skip
 
 

@@ -1,31 +1,18 @@
 """« Mesure » : where each role starts — the bilans to file or to examine, the contracts it follows, open data."""
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Q
 from django.shortcuts import render
 from django.urls import path
-from django.utils import timezone
 
 from cooperer.accounts.enums import Role
 from cooperer.accounts.permissions import is_platform_admin, roles_of
 from cooperer.calls.permissions import member_structure_ids
-from cooperer.measurement.enums import BilanStatus
+from cooperer.measurement.home import bilan_counts
 from cooperer.measurement.models import Bilan
 from cooperer.measurement.uploads import can_upload
 from cooperer.territories.models import ContratDeVille
 from cooperer.visions.models import Vision
 from cooperer.visions.permissions import visible_to
-
-OPEN = [BilanStatus.EXPECTED, BilanStatus.DRAFT, BilanStatus.RETURNED]
-
-
-def _counts(queryset) -> dict:
-    today = timezone.localdate()
-    return queryset.aggregate(
-        open=Count("pk", filter=Q(status__in=OPEN)),
-        late=Count("pk", filter=Q(status__in=OPEN, due_on__lt=today)),
-        submitted=Count("pk", filter=Q(status=BilanStatus.SUBMITTED)),
-    )
 
 
 @login_required
@@ -33,9 +20,9 @@ def home(request):
     user = request.user
     context = {"nav": "measurement", "can_upload": can_upload(user)}
     if member_structure_ids(user):
-        context["mine"] = _counts(Bilan.objects.of_member(user))
+        context["mine"] = bilan_counts(Bilan.objects.of_member(user))
     if any(r.role == Role.INSTRUCTION for r in roles_of(user)):
-        context["reviewing"] = _counts(Bilan.objects.reviewable_by(user))
+        context["reviewing"] = bilan_counts(Bilan.objects.reviewable_by(user))
     epci_ids = {r.epci_id for r in roles_of(user) if r.role in (Role.ANIMATION, Role.INSTRUCTION)}
     contracts = ContratDeVille.objects.order_by("name")
     if not is_platform_admin(user):

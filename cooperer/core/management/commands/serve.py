@@ -10,6 +10,15 @@ def _stop(signum, frame):
     raise SystemExit(0)
 
 
+def served_environment(host: str) -> dict[str, str]:
+    """What the served application runs with: the demo behaves like the product, so DEBUG is off (French error
+    pages, no technical page listing the URLs) unless DJANGO_DEBUG says otherwise; the address served is allowed."""
+    env = dict(os.environ)
+    env.setdefault("DJANGO_DEBUG", "false")
+    env.setdefault("DJANGO_ALLOWED_HOSTS", ",".join(dict.fromkeys(["127.0.0.1", "localhost", host])))
+    return env
+
+
 class Command(BaseCommand):
     help = (
         "Sert l'application et lance à côté un exécuteur de traitements (db_worker) : tout ce qu'il faut pour "
@@ -31,10 +40,20 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, host, port, no_worker, processes, **options):
+        env = served_environment(host)
         worker = None
         if not no_worker:
             worker = subprocess.Popen(
-                [sys.executable, "-m", "cooperer.cli", "db_worker", "--interval", "0.5", "--no-startup-delay"]
+                [
+                    sys.executable,
+                    "-m",
+                    "cooperer.cli",
+                    "db_worker",
+                    "--interval",
+                    "0.5",
+                    "--no-startup-delay",
+                ],
+                env=env,
             )
             self.stdout.write(f"Exécuteur de traitements lancé (processus {worker.pid}).")
         self.stdout.write(f"Coopérer : http://{host}:{port}/ (Ctrl+C pour arrêter)")
@@ -44,7 +63,7 @@ class Command(BaseCommand):
             "--workers", str(max(1, processes)), "--worker-class", "gthread", "--threads", "8",
             "--graceful-timeout", "5", "--log-level", "warning",
         ]  # fmt: skip
-        server = subprocess.Popen(command)
+        server = subprocess.Popen(command, env=env)
         signal.signal(signal.SIGTERM, _stop)  # stopped by a supervisor: stop the children too
         try:
             server.wait()

@@ -1,8 +1,8 @@
-"""Template filters for French typography (see cooperer.communities.typography)."""
+"""Template filters for French typography (cooperer.core.typography): `{% load french %}`."""
 
 from django import template
 
-from cooperer.communities import typography
+from cooperer.core import typography
 
 register = template.Library()
 
@@ -33,3 +33,9 @@ def date_longue(value) -> str:
 def date_heure(value) -> str:
     """{{ dt|date_heure }} -> « 1er mars 2024 à 18:00 »."""
     return typography.long_datetime(value)
+
+
+@register.filter
+def de(value) -> str:
+    """{{ name|de }} -> « de Centre social », « d'Accompagnement Emploi »."""
+    return typography.of(value)

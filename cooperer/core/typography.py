@@ -1,4 +1,4 @@
-"""French typography for what the communities pages and e-mails write: counts with their noun agreed
+"""French typography for what the pages, documents and e-mails write: counts with their noun agreed
 (« 1 structure », « 0 participant », « 2 participants »), numbers grouped by a non-breaking space
 (« 2 000 »), long dates with « 1er » for the first day of the month."""
 
@@ -17,6 +17,17 @@ def count_of(value: int, singular: str, plural: str = "") -> str:
     """« 0 participant », « 1 participant », « 2 participants »: in French 0 and 1 take the singular."""
     noun = singular if abs(value) < 2 else (plural or f"{singular}s")
     return f"{number(value)} {noun}"
+
+
+VOWELS = set("aeiouyàâäéèêëîïôöùûüœæAEIOUYÀÂÄÉÈÊËÎÏÔÖÙÛÜŒÆ")
+
+
+def of(name: str) -> str:
+    """« de Centre social », « d'Accompagnement Emploi », « d'Épicerie Solidaire »: the elision before a vowel
+    (not before « h »: aspirated or not, the name does not say)."""
+    name = str(name)
+    first = name[:1]
+    return f"d'{name}" if first in VOWELS and first else f"de {name}"
 
 
 def long_date(value) -> str:
