@@ -1057,6 +1057,9 @@ def _number(text: str) -> tuple[Decimal, bool]:
         raise _CellError("Nombre illisible.") from exc
 
 
+MAX_AMOUNT = Decimal(10) ** 10  # what an amount column holds (12 digits, 2 after the point)
+
+
 def _amount_cell(row: _Row) -> Decimal | None:
     name = "montant"
     if not row.raw(name).strip():
@@ -1069,6 +1072,9 @@ def _amount_cell(row: _Row) -> Decimal | None:
         return None
     if percent or value < 0:
         row.reject(name, "Montant illisible : un montant positif en euros est attendu.")
+        return None
+    if value >= MAX_AMOUNT:
+        row.reject(name, "Montant hors limites : au plus 9 999 999 999,99 € par subvention.")
         return None
     return value
 

@@ -620,3 +620,13 @@ def test_real_publications_are_mostly_read(scdl_publications_dir, name, encoding
     assert read >= 0.85 * (read + rejected), summary
     assert all(len(row.attributor_siret) == 14 and row.montant > 0 for row in reading.rows), summary
     assert not any("Ã" in row.attributor_name + row.beneficiary_name for row in reading.rows), summary
+
+
+def test_an_amount_beyond_what_an_amount_holds_refuses_its_line():
+    reading = read_scdl(
+        f"{HEADER}\n{VALID_LINE.replace('47800.20', '12345678901.00')}\n{VALID_LINE}\n".encode()
+    )
+    assert {(r.column, r.reason) for r in reading.rejected} == {
+        ("montant", "Montant hors limites : au plus 9 999 999 999,99 € par subvention.")
+    }
+    assert len(reading.rows) == 1

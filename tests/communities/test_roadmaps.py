@@ -1,4 +1,3 @@
-
 """Roadmap versions: a new version copies everything; adopting it replaces the one adopted before."""
 
 import datetime
