@@ -9,9 +9,11 @@ from django.db.models import Q
 from cooperer.actors.enums import SECTOR_OF_FORM, Sector
 from cooperer.actors.models import CooperationLink, Structure
 from cooperer.analysis.layout import force_layout
-from cooperer.analysis.network import Edge, Node, compute_metrics, metrics_over_time
+from cooperer.analysis.network import Edge, Node, betweenness, compute_metrics, metrics_over_time
 
 DRAWN_NODES = 150
+LABELLED_NODES = 10  # the main structures get their name written beside them
+LABEL_CHARACTERS = 26
 FIRST_YEAR = 2020
 
 
@@ -72,6 +74,20 @@ class DrawnNode:
     y: float
     r: float
     degree: int
+    labelled: bool = False
+
+    @property
+    def short_name(self) -> str:
+        name = self.name
+        return name if len(name) <= LABEL_CHARACTERS else name[: LABEL_CHARACTERS - 1].rstrip() + "…"
+
+    @property
+    def label_x(self) -> float:
+        return round(self.x + self.r + 3, 1)
+
+    @property
+    def label_y(self) -> float:
+        return round(self.y + 4, 1)
 
     @property
     def diamond(self) -> str:
@@ -104,7 +120,7 @@ def drawing(data: NetworkData, width: int = 760, height: int = 560) -> dict:
     shown = sorted(degree, key=lambda pk: (-degree[pk], data.names[pk]))[:DRAWN_NODES]
     index = {pk: i for i, pk in enumerate(shown)}
     drawn_pairs = [(index[a], index[b]) for a, b in pairs if a in index and b in index]
-    positions = force_layout(len(shown), drawn_pairs, seed=7)
+    positions = force_layout(len(shown), drawn_pairs, seed=7, aspect=width / height)
     margin = 24
     sector = {node.id: node.sector for node in data.nodes}
     nodes = [
@@ -119,6 +135,9 @@ def drawing(data: NetworkData, width: int = 760, height: int = 560) -> dict:
         )
         for i, pk in enumerate(shown)
     ]
+    labelled = main_structures(data, shown, degree)
+    for node in nodes:
+        node.labelled = node.pk in labelled
     lines = [(nodes[a].x, nodes[a].y, nodes[b].x, nodes[b].y) for a, b in drawn_pairs]
     return {
         "width": width,
@@ -127,6 +146,24 @@ def drawing(data: NetworkData, width: int = 760, height: int = 560) -> dict:
         "lines": lines,
         "hidden": len(data.nodes) - len(shown),
     }
+
+
+def main_structures(data: NetworkData, shown: list[int], degree: dict[int, int]) -> set[int]:
+    """The LABELLED_NODES structures worth naming on the drawing: half the brokers (highest betweenness,
+    they hold the groups together), the rest the most connected; a structure without a tie is never one."""
+    drawn = set(shown)
+    values = betweenness(
+        [node for node in data.nodes if node.id in drawn],
+        [edge for edge in data.edges if edge.source in drawn and edge.target in drawn],
+    )
+    brokers = sorted((pk for pk in shown if values[pk] > 0), key=lambda pk: (-values[pk], data.names[pk]))
+    chosen = brokers[: LABELLED_NODES // 2]
+    for pk in shown:  # already sorted by degree
+        if len(chosen) >= LABELLED_NODES or not degree[pk]:
+            break
+        if pk not in chosen:
+            chosen.append(pk)
+    return set(chosen)
 
 
 def evolution_chart(evolution, height: int = 150, bar: int = 36, gap: int = 14) -> dict:
