@@ -145,6 +145,66 @@ class SvgProjection:
         return "".join(commands)
 
 
+# Labels are in viewBox units, like the font size in app.css (.map-label).
+LABEL_FONT_SIZE = 11.0
+_CHARACTER_WIDTH = 0.56  # average advance of a sans-serif character, in font sizes
+_LABEL_PADDING = 2.0
+
+
+@dataclass
+class MapLabel:
+    text: str
+    x: float
+    y: float
+    css_class: str = "map-label"
+
+
+@dataclass
+class _LabelBox:
+    left: float
+    top: float
+    right: float
+    bottom: float
+
+    def overlaps(self, other: "_LabelBox") -> bool:
+        return not (
+            self.right <= other.left
+            or other.right <= self.left
+            or self.bottom <= other.top
+            or other.bottom <= self.top
+        )
+
+
+def place_labels(
+    candidates: list[tuple[str, BaseGeometry, str]], projection: SvgProjection
+) -> list[MapLabel]:
+    """Names written at each shape's representative point (always inside it), in the order given (most
+    important first). A name wider than twice its shape, or taller than it, is left out, and so is one that
+    would overlap a name already placed or leave the map: the name stays in the shape's <title> and the table."""
+    placed: list[MapLabel] = []
+    boxes: list[_LabelBox] = []
+    for text, geometry, css_class in candidates:
+        if not text or geometry is None or geometry.is_empty:
+            continue
+        minx, miny, maxx, maxy = geometry.bounds
+        shape_width = (maxx - minx) * projection.kx * projection.scale
+        shape_height = (maxy - miny) * projection.scale
+        text_width = len(text) * _CHARACTER_WIDTH * LABEL_FONT_SIZE
+        if shape_width * 2 < text_width or shape_height < LABEL_FONT_SIZE:
+            continue
+        point = geometry.representative_point()
+        x, y = projection.point(point.x, point.y)
+        half = text_width / 2 + _LABEL_PADDING
+        box = _LabelBox(x - half, y - LABEL_FONT_SIZE * 0.8, x + half, y + LABEL_FONT_SIZE * 0.4)
+        inside = box.left >= 0 and box.top >= 0 and box.right <= projection.width
+        if not inside or box.bottom > projection.height or any(box.overlaps(other) for other in boxes):
+            continue
+        boxes.append(box)
+        # The baseline sits a third of the font below the point, so the text is centred on it.
+        placed.append(MapLabel(text, round(x, 1), round(y + LABEL_FONT_SIZE / 3, 1), css_class))
+    return placed
+
+
 def union_bounds(geometries: list[BaseGeometry]) -> tuple[float, float, float, float] | None:
     boxes = [geometry.bounds for geometry in geometries if geometry is not None and not geometry.is_empty]
     if not boxes:

@@ -12,7 +12,7 @@ from django.db.models.functions import Length
 from shapely.geometry import shape
 
 from cooperer.core.sources import SourceError, decode
-from cooperer.territories.geometry import SvgProjection, SvgShape, union_bounds
+from cooperer.territories.geometry import SvgProjection, SvgShape, place_labels, union_bounds
 from cooperer.territories.locator import NOWHERE, Area, QpvLocator
 from cooperer.territories.models import Qpv
 
@@ -148,12 +148,31 @@ def contract_map(contract, highlighted_codes: set[str], width: int = 800) -> dic
         )
         for qpv in qpvs
     ]
+    view = shapely.box(*_padded(bounds))
+    labels = place_labels(
+        [(qpv.name, geometries[qpv.code], "map-label") for qpv in _biggest_first(qpvs, geometries)]
+        + [
+            (
+                c.name,
+                shapely.intersection(commune_geometries[c.insee_code], view),
+                "map-label map-label--commune",
+            )
+            for c in _biggest_first(communes, commune_geometries, key="insee_code")
+        ],
+        projection,
+    )
     return {
         "width": projection.width,
         "height": projection.height,
         "shapes": shapes,
         "background": background,
+        "labels": labels,
     }
+
+
+def _biggest_first(places, geometries, key: str = "code"):
+    """Bigger shapes first: when two names would overlap, the bigger shape keeps its name."""
+    return sorted(places, key=lambda place: -geometries[getattr(place, key)].area)
 
 
 def qpv_map(qpv, width: int = 480) -> dict | None:
@@ -173,6 +192,7 @@ def qpv_map(qpv, width: int = 480) -> dict | None:
             )
         ],
         "background": [],
+        "labels": place_labels([(qpv.name, geometry, "map-label")], projection),
     }
 
 
