@@ -50,7 +50,9 @@ def test_the_contract_map_writes_the_names_of_its_qpvs_and_communes(client, terr
         "Layat Bas-Mas": "map-label",
         "Saint-Étienne": "map-label map-label--commune",
     }  # « Crêt De Roc - Soleil » is too long for its small square: only its title and table row name it
-    width, height = map(float, re.search(r'class="map"\s+viewBox="0 0 (\d+) (\d+)"', html).groups())
+    width, height = map(
+        float, re.search(r'class="map"\s+data-zoomable\s+viewBox="0 0 (\d+) (\d+)"', html).groups()
+    )
     assert all(0 < float(x) < width and 0 < float(y) < height for _css, x, y, _text in found)
     assert '<g class="map-labels" aria-hidden="true">' in html
     # Names stay where assistive technologies read them: the shapes' titles and the table.
