@@ -75,6 +75,7 @@ class DrawnNode:
     r: float
     degree: int
     labelled: bool = False
+    label_before: bool = False  # near the right edge the name is written to the left of the node
 
     @property
     def short_name(self) -> str:
@@ -82,8 +83,17 @@ class DrawnNode:
         return name if len(name) <= LABEL_CHARACTERS else name[: LABEL_CHARACTERS - 1].rstrip() + "…"
 
     @property
+    def label_width(self) -> float:
+        """Estimated width of the written name (11 px sans-serif, as .net-label in app.css)."""
+        return len(self.short_name) * 6.2
+
+    @property
     def label_x(self) -> float:
-        return round(self.x + self.r + 3, 1)
+        return round(self.x - self.r - 3 if self.label_before else self.x + self.r + 3, 1)
+
+    @property
+    def label_anchor(self) -> str:
+        return "end" if self.label_before else "start"
 
     @property
     def label_y(self) -> float:
@@ -138,6 +148,7 @@ def drawing(data: NetworkData, width: int = 760, height: int = 560) -> dict:
     labelled = main_structures(data, shown, degree)
     for node in nodes:
         node.labelled = node.pk in labelled
+        node.label_before = node.x + node.r + 3 + node.label_width > width
     lines = [(nodes[a].x, nodes[a].y, nodes[b].x, nodes[b].y) for a, b in drawn_pairs]
     return {
         "width": width,

@@ -10,7 +10,9 @@ from dataclasses import dataclass
 import numpy as np
 
 # Empty border around each group, in node spacings: groups never touch.
-_GAP = 0.6
+_GAP = 0.4
+# A lone structure needs less room than a group's node spacing: loners line up closely.
+_LONER_SIDE = 0.4
 
 
 @dataclass(frozen=True)
@@ -33,7 +35,7 @@ def force_layout(
     if n == 0:
         return np.zeros((0, 2))
     components = connected_components(n, edges)
-    sides = [float(np.sqrt(len(members))) + 2 * _GAP for members in components]
+    sides = [_inner_side(len(members)) + 2 * _GAP for members in components]
     boxes, (total_width, total_height) = pack_rows(sides, aspect=aspect)
     local = {node: i for members in components for i, node in enumerate(members)}
     positions = np.zeros((n, 2))
@@ -41,9 +43,13 @@ def force_layout(
         member_set = set(members)
         inner = [(local[a], local[b]) for a, b in edges if a in member_set and b in member_set and a != b]
         spring = _spring(len(members), inner, iterations=iterations, seed=seed + number)
-        inner_side = side - 2 * _GAP
-        positions[members] = np.array([box.x, box.y]) + _GAP + spring * inner_side
+        positions[members] = np.array([box.x, box.y]) + _GAP + spring * (side - 2 * _GAP)
     return positions / np.array([total_width, total_height])
+
+
+def _inner_side(size: int) -> float:
+    """Side of the square a group is drawn in: its area grows with its number of nodes."""
+    return _LONER_SIDE if size == 1 else float(np.sqrt(size))
 
 
 def connected_components(n: int, edges: list[tuple[int, int]]) -> list[list[int]]:

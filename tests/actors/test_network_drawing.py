@@ -30,7 +30,22 @@ def test_the_labels_are_written_in_the_svg_with_short_names():
     assert svg.count('class="net-label"') == LABELLED_NODES
     assert 'data-label-for="40">Structure numéro 40 du qu…</text>' in svg
     hub = next(node for node in drawn["nodes"] if node.pk == 1)
-    assert f'x="{hub.label_x}" y="{hub.label_y}" data-label-for="1"' in svg
+    assert f'x="{hub.label_x}" y="{hub.label_y}" text-anchor="{hub.label_anchor}" data-label-for="1"' in svg
+
+
+def test_the_names_stay_within_the_drawing():
+    # Eight pairs packed in rows: some labelled structures sit by the right edge, their name goes to the left.
+    pairs = NetworkData(
+        nodes=[Node(pk, "associatif") for pk in range(16)],
+        edges=[Edge(pk, pk + 1) for pk in range(0, 16, 2)],
+        names={pk: f"Association des habitants n° {pk}" for pk in range(16)},
+    )
+    drawn = drawing(pairs, width=640, height=420)
+    labelled = [node for node in drawn["nodes"] if node.labelled]
+    assert {node.label_anchor for node in labelled} == {"start", "end"}
+    for node in labelled:
+        left = node.label_x - node.label_width if node.label_anchor == "end" else node.label_x
+        assert left >= 0 and left + node.label_width <= 640, node.pk
 
 
 def test_every_structure_sits_on_the_canvas():
