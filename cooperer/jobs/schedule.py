@@ -5,11 +5,12 @@ claim is one conditional UPDATE of the DailyRun row, so among all processes and 
 The job runs in `cooperer db_worker`, like every other job, and its outcome is recorded in the journal."""
 
 import io
+import logging
 import time
 
 from django.conf import settings
 from django.core.management import call_command
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -22,6 +23,7 @@ RETENTION = "retention"
 # The commands that apply the retention periods of docs/rgpd.md, in this order.
 RETENTION_COMMANDS = ("purge_contacts", "purge_analyses")
 CHECK_SECONDS = 3600
+logger = logging.getLogger(__name__)
 
 
 def start_if_due(today=None) -> Job | None:
@@ -67,5 +69,9 @@ class DueJobsMiddleware:
     def __call__(self, request):
         if settings.DAILY_JOBS and time.monotonic() >= self.next_check:
             self.next_check = time.monotonic() + CHECK_SECONDS
-            start_if_due()
+            try:
+                start_if_due()
+            except DatabaseError:  # a busy database must not fail the page; the next check tries again
+                logger.exception("Daily retention job not started")
+                self.next_check = time.monotonic() + 60
         return self.get_response(request)

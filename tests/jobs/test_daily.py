@@ -41,3 +41,16 @@ def test_the_first_request_of_the_day_starts_it_and_the_worker_purges_and_journa
     entry = AuditEntry.objects.get(action=Action.RETENTION_APPLIED)
     assert "1 contact(s) supprimé(s)" in entry.after["purge-contacts"]
     assert "analyse(s) supprimée(s)" in entry.after["purge-analyses"]
+
+
+def test_every_retention_command_is_in_the_register_and_the_readme():
+    from pathlib import Path
+
+    from cooperer.jobs.schedule import RETENTION_COMMANDS
+
+    root = Path(__file__).resolve().parents[2]
+    register, readme = (root / "docs/rgpd.md").read_text(), (root / "README.md").read_text()
+    for name in RETENTION_COMMANDS:
+        command = name.replace("_", "-")
+        assert f"`{command}`" in register and f"cooperer {command}" in readme, command
+    assert "docs/rgpd.md" in readme
