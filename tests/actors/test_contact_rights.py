@@ -99,3 +99,12 @@ def test_an_administrator_exports_what_is_held_about_a_user_account(
     assert "Le bus ne passe plus." not in json.dumps(data, ensure_ascii=False)
     assert "Contact supprimé" in [entry["action"] for entry in data["journal"]]
     assert AuditEntry.objects.filter(action=Action.ACCESS_EXPORTED, object_type="accounts.user").count() == 1
+
+
+def test_the_account_page_of_the_admin_links_to_its_access_export(client, users):
+    animator = users["se_animator"]
+    users["admin"].is_staff = users["admin"].is_superuser = True
+    users["admin"].save()
+    client.force_login(users["admin"])
+    page = client.get(reverse("admin:accounts_user_change", args=[animator.pk])).content.decode()
+    assert reverse("actors:user_export", args=[animator.pk]) in page
