@@ -6,7 +6,7 @@ and old runs are deleted after RUN_RETENTION_DAYS, the latest run of each consul
 
 import datetime
 
-from django.db.models import Max
+from django.db.models import F, OuterRef, Subquery
 from django.utils import timezone
 
 from cooperer.consultations.models import AnalysisRun, Contribution
@@ -64,13 +64,15 @@ def scrub_runs(contribution: Contribution) -> int:
 def purge_old_runs(now: datetime.datetime | None = None) -> int:
     """Deletes the runs older than RUN_RETENTION_DAYS except each consultation's latest; returns how many."""
     limit = (now or timezone.now()) - datetime.timedelta(days=RUN_RETENTION_DAYS)
-    latest = AnalysisRun.objects.values("consultation").annotate(last=Max("created_at"))
-    keep = {
-        pk
-        for row in latest
-        for pk in AnalysisRun.objects.filter(
-            consultation=row["consultation"], created_at=row["last"]
-        ).values_list("pk", flat=True)[:1]
-    }
-    deleted, _ = AnalysisRun.objects.filter(created_at__lt=limit).exclude(pk__in=keep).delete()
+    latest = (
+        AnalysisRun.objects.filter(consultation=OuterRef("consultation"))
+        .order_by("-created_at", "-pk")
+        .values("pk")[:1]
+    )
+    old = (
+        AnalysisRun.objects.filter(created_at__lt=limit)
+        .annotate(latest=Subquery(latest))
+        .exclude(pk=F("latest"))
+    )
+    deleted, _ = AnalysisRun.objects.filter(pk__in=old.values("pk")).delete()
     return deleted
