@@ -1,5 +1,7 @@
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
+from django.urls import reverse
+from django.utils.html import format_html
 
 from cooperer.accounts import throttle
 from cooperer.accounts.forms import AdminLoginForm
@@ -21,6 +23,15 @@ class CoopererUserAdmin(UserAdmin):
     inlines = [RoleAssignmentInline]
     list_display = ["username", "email", "first_name", "last_name", "is_demo", "is_staff"]
     actions = ["unlock_login"]
+    readonly_fields = ["access_export"]
+    fieldsets = [*UserAdmin.fieldsets, ("Droits de la personne (RGPD)", {"fields": ["access_export"]})]
+
+    @admin.display(description="Droit d'accès")
+    def access_export(self, user):
+        if user.pk is None:
+            return "—"
+        url = reverse("actors:user_export", args=[user.pk])
+        return format_html('<a href="{}">Télécharger ce que Coopérer détient sur ce compte (JSON)</a>', url)
 
     @admin.action(description="Débloquer la connexion (oublier les échecs récents)")
     def unlock_login(self, request, queryset):

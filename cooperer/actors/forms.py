@@ -135,6 +135,13 @@ class PersonForm(forms.ModelForm):
         help_texts = {"retain_until": "Par défaut : trois ans après la saisie."}
 
 
+class ContactForm(forms.ModelForm):
+    """Correcting a contact: the same fields, the consent already given."""
+
+    class Meta(PersonForm.Meta):
+        pass
+
+
 class NeedForm(forms.Form):
     needs = forms.MultipleChoiceField(
         label="Ce que vous cherchez", choices=Resource.choices, widget=forms.CheckboxSelectMultiple

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cooperer.actors import views
+from cooperer.actors import contacts, views
 
 app_name = "actors"
 urlpatterns = [
@@ -12,6 +12,10 @@ urlpatterns = [
     path("<int:pk>/partenaires/", views.partners, name="partners"),
     path("<int:pk>/liens/nouveau/", views.link_create, name="link_create"),
     path("<int:pk>/contacts/nouveau/", views.person_create, name="person_create"),
+    path("contacts/<int:pk>/", contacts.person_edit, name="person_edit"),
+    path("contacts/<int:pk>/supprimer/", contacts.person_delete, name="person_delete"),
+    path("contacts/<int:pk>/donnees.json", contacts.person_export, name="person_export"),
+    path("comptes/<int:pk>/donnees.json", contacts.user_export, name="user_export"),
     path("import/", views.import_upload, name="import"),
     path("import/modele.csv", views.import_template, name="import_template"),
     path("import/<int:job_pk>/importer/", views.import_commit, name="import_commit"),

@@ -19,6 +19,7 @@ from cooperer.consultations.models import (
     Session,
     Theme,
 )
+from cooperer.consultations.retention import scrub_runs
 from cooperer.core import throttle
 
 
@@ -199,6 +200,7 @@ def erase_on_request(contribution: Contribution, reason: str, user) -> None:
     contribution.hidden_reason = "Effacée à la demande de son auteur"
     contribution.save()
     contribution.tags.all().delete()
+    scrub_runs(contribution)  # the stored analyses quote it too
     ModerationEvent.objects.create(
         contribution=contribution, hidden=True, reason=f"Effacement : {reason}"[:300], by=user
     )

@@ -35,6 +35,7 @@ from cooperer.consultations.models import (
     Synthesis,
     Theme,
 )
+from cooperer.consultations.retention import shown_report
 from cooperer.consultations.services import (
     ConsultationError,
     add_default_themes,
@@ -506,7 +507,7 @@ def contribution_moderate(request, pk, contribution_pk):
 def analysis_page(request, pk):
     consultation = _consultation(request, pk)
     run = latest_run(consultation)
-    report = run.report if run else {}
+    report = shown_report(consultation, run.report) if run else {}
     running = Job.objects.filter(kind="consultation_analysis", params__consultation=consultation.pk,
                                  status__in=["queued", "running"]).first()  # fmt: skip
     return render(

@@ -5,3 +5,6 @@ class JobsConfig(AppConfig):
     name = "cooperer.jobs"
     label = "jobs"
     verbose_name = "Traitements longs"
+
+    def ready(self):
+        from cooperer.jobs import schedule  # noqa: F401 - registers the daily job

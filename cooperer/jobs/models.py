@@ -55,3 +55,16 @@ class Job(models.Model):
         self.progress = max(0, min(100, int(progress)))
         self.message = message[:300]
         Job.objects.filter(pk=self.pk).update(progress=self.progress, message=self.message)
+
+
+class DailyRun(models.Model):
+    """The last day a daily task was started: the row each process checks, so that it starts once a day."""
+
+    name = models.CharField("tâche", max_length=60, unique=True)
+    last_run_on = models.DateField("dernier lancement", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "tâche quotidienne"
+
+    def __str__(self):
+        return f"{self.name} ({self.last_run_on or 'jamais'})"

@@ -51,7 +51,10 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "cooperer.jobs.schedule.DueJobsMiddleware",
 ]
+# Start the daily retention job from the requests (cooperer/jobs/schedule.py); off in the test settings.
+DAILY_JOBS = True
 
 ROOT_URLCONF = "cooperer.urls"
 WSGI_APPLICATION = "cooperer.wsgi.application"

@@ -7,3 +7,5 @@ DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 (VAR_DIR / "static").mkdir(parents=True, exist_ok=True)
+# The daily retention job is started by the first request of each process; tests start it themselves.
+DAILY_JOBS = False
