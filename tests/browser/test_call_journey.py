@@ -56,7 +56,25 @@ def test_an_association_applies_with_two_partners_and_the_prefect_delegate_decid
     expect(page.locator("#id_projet-purpose-enregistrement")).to_contain_text("Enregistré à")
     page.get_by_label("Description").fill("Un lieu à eux, ouvert quand les autres ferment.")
     expect(page.locator("#id_projet-description-enregistrement")).to_contain_text("Enregistré à")
+    too_long = "x" * 300
+    page.get_by_label("Objet").evaluate(
+        """(field, text) => {
+            const data = new DataTransfer();
+            data.setData("text/plain", text);
+            field.dispatchEvent(new ClipboardEvent("paste", {clipboardData: data, bubbles: true, cancelable: true}));
+        }""",
+        too_long,
+    )
+    expect(page.locator("#id_projet-purpose-compteur")).to_contain_text("le texte collé fait 300 caractères")
+    expect(page.get_by_label("Objet")).to_have_value(purpose)
     page.get_by_role("link", name="2. Partenaires").click()
+    # A word typed and not yet added: leaving asks first, and staying keeps it.
+    page.get_by_label("Apport").fill("Une salle le mercredi")
+    asked = []
+    page.once("dialog", lambda dialog: (asked.append(dialog.type), dialog.dismiss()))
+    page.get_by_role("link", name="3. Projet").click()
+    expect(page.get_by_label("Apport")).to_have_value("Une salle le mercredi")
+    assert asked == ["beforeunload"]
     for structure, role in ((social_centre, "Partenaire opérationnel"), (city, "Orienteur")):
         page.get_by_label("SIRET du partenaire").fill(structure.siret)
         page.get_by_label("Rôle").select_option(label=role)
