@@ -107,10 +107,11 @@ class ApplicationForm(forms.ModelForm):
             self.fields["purpose"].validators = []
         for name, field in self.fields.items():
             if autosave and name in AUTOSAVED:
+                said = f"id_{self.prefix}-{name}-enregistrement"
+                notes = [f"id_{self.prefix}-{name}-compteur"] if "maxlength" in field.widget.attrs else []
                 field.widget.attrs.update(
-                    {"hx-post": autosave(name), "hx-trigger": "input changed delay:600ms",
-                     "hx-target": f"#id_{self.prefix}-{name}-enregistrement", "hx-swap": "innerHTML",
-                     "data-autosave": ""}
+                    {"hx-post": autosave(name), "hx-trigger": "input changed delay:600ms", "hx-target": f"#{said}",
+                     "hx-swap": "innerHTML", "data-autosave": "", "aria-describedby": " ".join([*notes, said])}
                 )  # fmt: skip
 
     def _update_errors(self, errors):
