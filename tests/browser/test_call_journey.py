@@ -70,11 +70,11 @@ def test_an_association_applies_with_two_partners_and_the_prefect_delegate_decid
     page.get_by_role("link", name="2. Partenaires").click()
     # A word typed and not yet added: leaving asks first, and staying keeps it.
     page.get_by_label("Apport").fill("Une salle le mercredi")
-    asked = []
-    page.once("dialog", lambda dialog: (asked.append(dialog.type), dialog.dismiss()))
-    page.get_by_role("link", name="3. Projet").click()
+    page.once("dialog", lambda dialog: dialog.dismiss())
+    with page.expect_event("dialog") as asked:
+        page.get_by_role("link", name="3. Projet").click()
+    assert asked.value.type == "beforeunload"
     expect(page.get_by_label("Apport")).to_have_value("Une salle le mercredi")
-    assert asked == ["beforeunload"]
     for structure, role in ((social_centre, "Partenaire opérationnel"), (city, "Orienteur")):
         page.get_by_label("SIRET du partenaire").fill(structure.siret)
         page.get_by_label("Rôle").select_option(label=role)

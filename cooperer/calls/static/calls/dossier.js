@@ -58,6 +58,17 @@
     });
   });
 
+  // What was typed before the page's scripts were ready is counted, and saved like the rest (htmx, loaded
+  // before this script, has set up the fields by then).
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("[data-dossier] [data-autosave]").forEach(function (field) {
+      count(field);
+      if (field.value !== field.defaultValue) {
+        field.dispatchEvent(new Event("input", { bubbles: true }));
+      }
+    });
+  });
+
   window.addEventListener("beforeunload", function (event) {
     if (unsaved.size) {
       event.preventDefault();
