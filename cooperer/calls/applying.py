@@ -77,7 +77,10 @@ def application_step(request, call_pk, pk, step):
         if not writable:
             raise PermissionDenied(permissions.NOT_APPLICANT)
         return _handle(request, application, step)
-    forms = dossier.blank_forms(application, _network(application) if writable else [], writable)
+    network = (
+        _network(application) if writable and step == "partenaires" else []
+    )  # only that step picks in it
+    forms = dossier.blank_forms(application, network, writable)
     return dossier.render_step(request, application, step, forms, writable)
 
 
