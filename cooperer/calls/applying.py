@@ -1,18 +1,20 @@
-"""The applicant's side: start an application for one's structure, fill it section by section (project,
-partners, budget, vision elements served, evaluation, documents), see what is still missing, submit."""
+"""The applicant's side: start an application for one's structure, fill its dossier step by step (identity,
+partners, project, budget, vision elements served, evaluation, documents), see what is still missing, submit."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from cooperer.actors.models import CooperationLink, Structure
-from cooperer.calls import permissions, services
+from cooperer.calls import dossier, permissions, services
 from cooperer.calls.forms import (
+    IDENTITY_FIELDS,
+    PROJECT_FIELDS,
     ApplicationForm,
     AttachmentForm,
     BudgetLineForm,
@@ -25,7 +27,8 @@ from cooperer.calls.services import CallError
 from cooperer.core.uploads import store_upload
 from cooperer.core.validators import normalize_siret
 
-SECTIONS = ("projet", "partenaires", "budget", "vision", "evaluation", "pieces")
+ACTION_STEPS = {"identity": "identite", "project": "projet", "partner": "partenaires", "budget": "budget",
+                "served": "vision", "indicator": "evaluation", "attachment": "pieces"}  # fmt: skip
 
 
 @login_required
@@ -59,85 +62,60 @@ def _network(application) -> list[Structure]:
 
 @login_required
 def application_page(request, call_pk, pk):
+    """The former one-page application: it opens the dossier at its first step, and still takes its forms."""
     application = permissions.get_application(request, call_pk, pk)
-    call = application.call
+    if request.method == "POST":
+        return application_step(request, call_pk, pk, dossier.FIRST_STEP)
+    return redirect(dossier.step_url(application, dossier.FIRST_STEP))
+
+
+@login_required
+def application_step(request, call_pk, pk, step):
+    application = permissions.get_application(request, call_pk, pk)
     writable = permissions.can_write(request.user, application)
     if request.method == "POST":
         if not writable:
             raise PermissionDenied(permissions.NOT_APPLICANT)
-        return _handle(request, application)
-    years = application.years
-    forms = {
-        "project": ApplicationForm(instance=application, call=call, prefix="projet"),
-        "partner": PartnerForm(network=_network(application) if writable else [], prefix="partenaire"),
-        "budget": BudgetLineForm(years=years, prefix="budget"),
-        "served": ServedElementForm(call=call, prefix="vision"),
-        "indicator": IndicatorForm(prefix="indicateur"),
-        "attachment": AttachmentForm(prefix="piece"),
-    }
-    return render(request, "calls/application.html", _context(request, application, forms, writable))
+        return _handle(request, application, step)
+    network = (
+        _network(application) if writable and step == "partenaires" else []
+    )  # only that step picks in it
+    forms = dossier.blank_forms(application, network, writable)
+    return dossier.render_step(request, application, step, forms, writable)
 
 
-def _context(request, application, forms, writable) -> dict:
-    return {
-        "call": application.call,
-        "application": application,
-        "forms": forms,
-        "writable": writable,
-        "partners": list(application.partners.select_related("structure")),
-        "budget": list(application.budget.all()),
-        "totals": services.budget_totals(application),
-        "served": list(application.served.select_related("element")),
-        "indicators": list(application.indicators.all()),
-        "attachments": list(application.attachments.all()),
-        "problems": services.submission_problems(application) if writable else [],
-        "decision": getattr(application, "decision", None) if application.status == "decided" else None,
-        "can_instruct": permissions.can_instruct(request.user, application.call),
-        "nav": "calls",
-    }
-
-
-def _handle(request, application):
+def _handle(request, application, step):
     action = request.POST.get("action", "")
-    call = application.call
+    step = ACTION_STEPS.get(action, step)  # a form is answered on the step that holds it
+    here = dossier.step_url(application, step)
     try:
         with transaction.atomic():
-            done = _act(request, application, call, action)
+            done = _act(request, application, application.call, action)
     except CallError as error:
         messages.error(request, str(error))
-        return redirect(application)
+        return redirect(here)
     except IntegrityError:
         messages.error(request, "Cet élément est déjà dans la demande.")
-        return redirect(application)
-    if isinstance(done, dict):  # a form with errors: the page again, with the user's input and the messages
-        forms = {
-            "project": ApplicationForm(instance=application, call=call, prefix="projet"),
-            "partner": PartnerForm(network=_network(application), prefix="partenaire"),
-            "budget": BudgetLineForm(years=application.years, prefix="budget"),
-            "served": ServedElementForm(call=call, prefix="vision"),
-            "indicator": IndicatorForm(prefix="indicateur"),
-            "attachment": AttachmentForm(prefix="piece"),
-            **done,
-        }
+        return redirect(here)
+    if isinstance(done, dict):  # a form with errors: the step again, with the user's input and the messages
+        forms = {**dossier.blank_forms(application, _network(application), True), **done}
         messages.error(request, "La demande n'a pas été modifiée : corrigez les champs signalés.")
-        return render(
-            request, "calls/application.html", _context(request, application, forms, True), status=400
-        )
+        return dossier.render_step(request, application, step, forms, True, status=400)
     messages.success(request, done)
-    anchor = request.POST.get("section", "")
-    return redirect(
-        f"{application.get_absolute_url()}#{anchor}" if anchor in SECTIONS else application.get_absolute_url()
-    )
+    if action == "submit":
+        return redirect(dossier.step_url(application, dossier.RECEIPT_STEP))
+    return redirect(here)
 
 
 def _act(request, application, call, action):
     post, files = request.POST, request.FILES
-    if action == "project":
-        form = ApplicationForm(post, instance=application, call=call, prefix="projet")
+    if action in ("identity", "project"):
+        only = IDENTITY_FIELDS if action == "identity" else PROJECT_FIELDS
+        form = ApplicationForm(post, instance=application, call=call, prefix="projet", only=only)
         if not form.is_valid():
-            return {"project": form}
+            return {action: form}
         form.save()
-        return "Projet enregistré."
+        return "Identité enregistrée." if action == "identity" else "Projet enregistré."
     if action == "partner":
         form = PartnerForm(post, network=_network(application), prefix="partenaire")
         if not form.is_valid():

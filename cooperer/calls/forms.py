@@ -1,10 +1,12 @@
 from decimal import Decimal
 
 from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS
 
 from cooperer.accounts.enums import Funder
 from cooperer.calls.enums import CHARGE_ACCOUNTS, PRODUCT_ACCOUNTS, Beneficiary, Outcome
 from cooperer.calls.models import (
+    PURPOSE_MAX,
     Application,
     BudgetLine,
     Call,
@@ -92,14 +94,56 @@ class ApplicationForm(forms.ModelForm):
             "means": forms.Textarea(attrs={"rows": 3}),
         }  # fmt: skip
 
-    def __init__(self, *args, call, **kwargs):
+    def __init__(self, *args, call, only=None, autosave=None, **kwargs):
+        """`only`: the fields of one step of the dossier (or the one field an autosave writes); `autosave`: a
+        function giving the URL that saves a field, put on each text, number and date field."""
         super().__init__(*args, **kwargs)
-        self.fields["qpvs"].queryset = call.contract.qpvs.only("pk", "code", "name").order_by("name")
-        self.fields["purpose"].max_length = None  # a longer one is kept and explained at submission, not lost
-        self.fields["purpose"].validators = []
+        for name in set(self.fields) - set(only or self.fields):
+            del self.fields[name]
+        if "qpvs" in self.fields:
+            self.fields["qpvs"].queryset = call.contract.qpvs.only("pk", "code", "name").order_by("name")
+        if "purpose" in self.fields:  # refused beyond the limit with its length said, never cut
+            self.fields["purpose"].max_length = None
+            self.fields["purpose"].validators = []
+        for name, field in self.fields.items():
+            if autosave and name in AUTOSAVED:
+                said = f"id_{self.prefix}-{name}-enregistrement"
+                notes = [f"id_{self.prefix}-{name}-compteur"] if "maxlength" in field.widget.attrs else []
+                field.widget.attrs.update(
+                    {"hx-post": autosave(name), "hx-trigger": "input changed delay:600ms", "hx-target": f"#{said}",
+                     "hx-swap": "innerHTML", "data-autosave": "", "aria-describedby": " ".join([*notes, said])}
+                )  # fmt: skip
+
+    def _update_errors(self, errors):
+        # A step holds some fields only: a rule about another one (the end before the start) is said on top of it.
+        if hasattr(errors, "error_dict"):
+            errors = forms.ValidationError(
+                {
+                    (name if name in self.fields else NON_FIELD_ERRORS): e
+                    for name, e in errors.error_dict.items()
+                }
+            )
+        super()._update_errors(errors)
 
     def clean_purpose(self):
-        return self.cleaned_data["purpose"].strip()
+        purpose = self.cleaned_data["purpose"].strip()
+        if len(purpose) > PURPOSE_MAX:
+            raise forms.ValidationError(
+                f"L'objet fait {len(purpose)} caractères : {PURPOSE_MAX} au plus. Raccourcissez-le, rien n'a été "
+                "coupé."
+            )
+        return purpose
+
+
+IDENTITY_FIELDS = ("title", "republican_commitment")
+PROJECT_FIELDS = (
+    "purpose", "objectives", "description", "public_description", "public_count", "age_bands", "qpv_share",
+    "qpvs", "starts_on", "ends_on", "years", "means",
+)  # fmt: skip
+AUTOSAVED = (
+    "title", "purpose", "objectives", "description", "public_description", "public_count", "qpv_share",
+    "starts_on", "ends_on", "years", "means",
+)  # fmt: skip
 
 
 class PartnerForm(forms.Form):

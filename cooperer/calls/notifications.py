@@ -5,6 +5,7 @@ structure and of its co-porteurs."""
 from django.conf import settings
 
 from cooperer.accounts.notifications import members_of, notify
+from cooperer.calls import receipt
 from cooperer.calls.enums import PartnerRole
 from cooperer.calls.models import Application, ComplementRequest, Decision
 
@@ -31,7 +32,9 @@ def deposited(application: Application) -> None:
         f"Demande déposée : « {application.title} »",
         [
             f"La demande « {application.title} » de {application.applicant.name} est déposée sur l'appel "
-            f"« {application.call.name} » le {application.submitted_at:%d/%m/%Y}.",
+            f"« {application.call.name} » le {receipt.deposited_at(application)}.",
+            f"Référence de l'accusé de réception : {receipt.reference(application)}.",
+            f"L'accusé de réception (PDF) : {settings.COOPERER_SITE_URL.rstrip('/')}{receipt.url(application)}",
             "Les financeurs de l'appel l'instruisent ; vous serez informé·e de la décision et de sa motivation.",
         ],
     )

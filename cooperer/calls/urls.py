@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cooperer.calls import applying, committee, home, instruction, views
+from cooperer.calls import applying, committee, dossier, home, instruction, receipt, views
 
 app_name = "calls"
 
@@ -26,6 +26,13 @@ urlpatterns = [
     path("<int:call_pk>/demandes/<int:pk>/avis/", instruction.opinion, name="opinion"),
     path("<int:call_pk>/demandes/nouvelle/", applying.application_start, name="application_start"),
     path("<int:call_pk>/demandes/<int:pk>/", applying.application_page, name="application"),
+    path(
+        "<int:call_pk>/demandes/<int:pk>/etapes/<slug:step>/",
+        applying.application_step,
+        name="application_step",
+    ),
+    path("<int:call_pk>/demandes/<int:pk>/champs/<str:field>/", dossier.field_save, name="application_field"),
+    path("<int:call_pk>/demandes/<int:pk>/accuse-de-reception.pdf", receipt.receipt_pdf, name="receipt"),
     path("<int:call_pk>/demandes/<int:pk>/instruction/", instruction.instruction_page, name="instruction"),
     path("<int:call_pk>/demandes/<int:pk>/notes/", instruction.review, name="review"),
     path("<int:call_pk>/demandes/<int:pk>/note-privee/", instruction.private_note, name="private_note"),

@@ -27,6 +27,10 @@ def _app_url(application, name="application"):
     return reverse(f"calls:{name}", args=[application.call_id, application.pk])
 
 
+def _step_url(application, step):
+    return reverse("calls:application_step", args=[application.call_id, application.pk, step])
+
+
 def test_an_open_call_is_public_and_a_draft_call_is_not(client, call, users):
     assert client.get(call.get_absolute_url()).status_code == 200
     call.status = "draft"
@@ -38,7 +42,8 @@ def test_an_open_call_is_public_and_a_draft_call_is_not(client, call, users):
 
 def test_a_structure_member_writes_and_submits_an_application(client, application):
     client.force_login(_member_of(application.applicant))
-    page = client.get(_app_url(application)).content.decode()
+    assert client.get(_app_url(application)).url == _step_url(application, "identite")
+    page = client.get(_step_url(application, "recapitulatif")).content.decode()
     assert "La demande est complète." in page
     response = client.post(_app_url(application), {"action": "submit"}, follow=True)
     assert "Demande déposée" in response.content.decode()
@@ -187,7 +192,7 @@ def test_the_committee_decides_with_a_motivation_and_its_screen_keeps_constant_q
     page = response.content.decode()
     assert "Décision enregistrée" in page and "20\xa0000,00\xa0€" in page
     client.force_login(_member_of(application.applicant))
-    page = client.get(_app_url(application)).content.decode()
+    page = client.get(_app_url(application), follow=True).content.decode()
     assert "Décision : accordée en partie" in page and "Le projet sert l&#x27;élément" in page
 
 
@@ -223,7 +228,7 @@ def test_the_funder_gives_its_opinion_and_complements_are_asked_in_batch(client,
     application.refresh_from_db()
     assert application.status == ApplicationStatus.COMPLEMENTS
     client.force_login(_member_of(application.applicant))
-    page = client.get(_app_url(application)).content.decode()
+    page = client.get(_step_url(application, "confirmation")).content.decode()
     assert "Le RIB manque." in page and "Déposer la demande" in page
     client.post(_app_url(application), {"action": "submit"})
     application.refresh_from_db()
