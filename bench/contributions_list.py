@@ -218,7 +218,7 @@ def measure(client, url: str, case_list, repeat: int) -> dict:
             "queries": len(sql),
             "sql_ms": round(sum(sql), 1),
             "results": int(re.sub(r"\D", "", found.group(1))) if found else None,
-            "rows_on_page": html.count('<blockquote>') + html.count('<td class="text">'),
+            "rows_on_page": html.count("<blockquote>") + html.count('<td class="text">'),
         }
         r = results[name]
         log(

@@ -211,7 +211,7 @@ class ContributionFilterForm(forms.Form):
             del self.fields["state"]
         self.fields["qpv"].queryset = consultation.qpvs.only("pk", "code", "name").order_by("name")
         self.fields["audience"].choices = [("", "Tous"), *Audience.choices]
-        self.fields["theme"].queryset = consultation.themes.only("pk", "name")
+        self.fields["theme"].queryset = consultation.themes.all()
 
 
 class SynthesisForm(forms.ModelForm):

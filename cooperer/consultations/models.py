@@ -214,7 +214,11 @@ class Contribution(models.Model):
             # Counting the visible contributions of some QPVs (a vision's scope) reads this index alone.
             models.Index(fields=["consultation", "hidden_at", "qpv"], name="contribution_visible_qpv"),
             models.Index(fields=["client_hash", "created_at"]),
-            # The list's order within a consultation, read from the index on deep pages.
+            # The list's order (newest first) read from an index, so deep pages walk it instead of sorting:
+            # the visible contributions, and all of them for the moderators.
+            models.Index(
+                fields=["consultation", "hidden_at", "created_at", "id"], name="contribution_visible_date"
+            ),
             models.Index(fields=["consultation", "created_at", "id"], name="contribution_by_date"),
         ]
         constraints = [

@@ -34,6 +34,10 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='contribution',
+            index=models.Index(fields=['consultation', 'hidden_at', 'created_at', 'id'], name='contribution_visible_date'),
+        ),
+        migrations.AddIndex(
+            model_name='contribution',
             index=models.Index(fields=['consultation', 'created_at', 'id'], name='contribution_by_date'),
         ),
         migrations.RunPython(fill_search_text, migrations.RunPython.noop),
