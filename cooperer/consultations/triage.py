@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, render
+from django.utils.html import format_html_join
 from django.views.decorators.http import require_POST
 
 from cooperer.consultations import permissions
@@ -67,7 +68,10 @@ def contributions(request, pk):
             "compact": compact,
             "query_string": params.urlencode(),
             "can_manage": can_manage,
-            "themes": consultation.themes.all(),
+            # Rendered once: every card of the page offers the same themes.
+            "theme_options": format_html_join(
+                "", '<option value="{}">{}</option>', ((str(t.pk), t.name) for t in consultation.themes.all())
+            ),
             "nav": "consultations",
         },
     )
