@@ -38,6 +38,11 @@ def test_the_animatrice_searches_validates_and_hides_contributions_in_bulk(
     page.get_by_role("button", name="Filtrer").click()
     expect(page.locator("ol.contributions > li")).to_have_count(2)
     assert_accessible(page)
+    select_page = page.get_by_role("button", name="Tout cocher sur cette page")
+    select_page.click()
+    expect(page.locator("input[name=ids]:checked")).to_have_count(2)
+    select_page.click()
+    expect(page.locator("input[name=ids]:checked")).to_have_count(0)
     for contribution in said[:2]:
         page.get_by_label(f"Sélectionner la contribution n° {contribution.pk}", exact=True).check()
     page.get_by_label("Thème pour la sélection").select_option(label="Jeunesse")
