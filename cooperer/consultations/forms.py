@@ -170,6 +170,15 @@ class ModerationForm(forms.Form):
 
 
 class ContributionFilterForm(forms.Form):
+    q = forms.CharField(
+        label="Rechercher dans le texte",
+        required=False,
+        max_length=200,
+        help_text="Sans accents ni pluriels à respecter : « jeune » trouve aussi « jeunesse ».",
+    )
+    theme = forms.ModelChoiceField(
+        label="Thème", queryset=Theme.objects.none(), required=False, empty_label="Tous"
+    )
     qpv = forms.ModelChoiceField(
         label="Quartier", queryset=Qpv.objects.none(), required=False, empty_label="Tous"
     )
@@ -188,6 +197,11 @@ class ContributionFilterForm(forms.Form):
         ],
         required=False,
     )
+    display = forms.ChoiceField(
+        label="Affichage",
+        choices=[("", "Détaillé"), ("compact", "Compact (une ligne par contribution)")],
+        required=False,
+    )
 
     def __init__(self, *args, consultation, moderator: bool, **kwargs):
         from cooperer.consultations.enums import Audience
@@ -197,6 +211,7 @@ class ContributionFilterForm(forms.Form):
             del self.fields["state"]
         self.fields["qpv"].queryset = consultation.qpvs.only("pk", "code", "name").order_by("name")
         self.fields["audience"].choices = [("", "Tous"), *Audience.choices]
+        self.fields["theme"].queryset = consultation.themes.all()
 
 
 class SynthesisForm(forms.ModelForm):

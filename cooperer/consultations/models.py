@@ -23,6 +23,8 @@ from cooperer.consultations.enums import (
     Sex,
     TagOrigin,
 )
+from cooperer.core import fulltext
+from cooperer.core.text import query_terms, search_document
 from cooperer.territories.models import Commune, ContratDeVille, Epci, Qpv
 
 RECENT_DAYS = 7  # « nouvelles » contributions on the home page and in the list filter
@@ -159,6 +161,18 @@ class ContributionQuerySet(models.QuerySet):
         before they reach a synthesis."""
         return self.recent().visible().filter(source=ContributionSource.FORM, moderation__isnull=True)
 
+    def matching(self, query: str):
+        """The directory's French search over the text: accent-insensitive, every word as written, lemmatised
+        or stemmed (core/fulltext.py)."""
+        return fulltext.matching(self, query_terms(query))
+
+    def bulk_create(self, objs, *args, **kwargs):
+        # bulk_create skips save(): the search text is computed here for the post-its, imports and demo data.
+        objs = list(objs)
+        for contribution in objs:
+            contribution.search_text = search_document(contribution.text)
+        return super().bulk_create(objs, *args, **kwargs)
+
 
 class Contribution(models.Model):
     consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, related_name="contributions")
@@ -188,6 +202,7 @@ class Contribution(models.Model):
     hidden_at = models.DateTimeField("masquée le", null=True, blank=True, editable=False)
     hidden_reason = models.CharField("motif de masquage", max_length=300, blank=True, default="")
     is_demo = models.BooleanField("donnée de démonstration (fictive)", default=False)
+    search_text = models.TextField(blank=True, default="", editable=False)
 
     objects = ContributionQuerySet.as_manager()
 
@@ -199,6 +214,12 @@ class Contribution(models.Model):
             # Counting the visible contributions of some QPVs (a vision's scope) reads this index alone.
             models.Index(fields=["consultation", "hidden_at", "qpv"], name="contribution_visible_qpv"),
             models.Index(fields=["client_hash", "created_at"]),
+            # The list's order (newest first) read from an index, so deep pages walk it instead of sorting:
+            # the visible contributions, and all of them for the moderators.
+            models.Index(
+                fields=["consultation", "hidden_at", "created_at", "id"], name="contribution_visible_date"
+            ),
+            models.Index(fields=["consultation", "created_at", "id"], name="contribution_by_date"),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -210,6 +231,12 @@ class Contribution(models.Model):
 
     def __str__(self):
         return self.text[:80]
+
+    def save(self, *args, **kwargs):
+        self.search_text = search_document(self.text)
+        if kwargs.get("update_fields") is not None and "text" in kwargs["update_fields"]:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "search_text"}
+        super().save(*args, **kwargs)
 
     @property
     def is_hidden(self) -> bool:

@@ -10,11 +10,12 @@ from django.utils import timezone
 
 from cooperer.audit.enums import Action
 from cooperer.audit.services import record
-from cooperer.consultations.enums import DEFAULT_THEMES, ContributionKind, ContributionSource
+from cooperer.consultations.enums import DEFAULT_THEMES, ContributionKind, ContributionSource, TagOrigin
 from cooperer.consultations.models import (
     MAX_TEXT,
     Consultation,
     Contribution,
+    ContributionTag,
     ModerationEvent,
     Session,
     Theme,
@@ -175,11 +176,70 @@ def moderate(contribution: Contribution, hide: bool, reason: str, user) -> None:
     contribution.hidden_reason = reason if hide else ""
     contribution.save(update_fields=["hidden_at", "hidden_reason"])
     ModerationEvent.objects.create(contribution=contribution, hidden=hide, reason=reason[:300], by=user)
+    _journal_moderation(contribution, hide, reason, user, contribution.consultation.epci_id)
+
+
+def _journal_moderation(contribution: Contribution, hide: bool, reason: str, user, epci_id: int) -> None:
     record(
         Action.CONTRIBUTION_HIDDEN if hide else Action.CONTRIBUTION_RESTORED, contribution, actor=user,
-        epci_id=contribution.consultation.epci_id, label=f"Contribution n° {contribution.pk}",
+        epci_id=epci_id, label=f"Contribution n° {contribution.pk}",
         before={"masquée": not hide}, after={"masquée": hide, "motif": reason[:300]},
     )  # fmt: skip
+
+
+BULK_LIMIT = 200  # contributions per bulk action: a page of the list, with room to spare
+NOTHING_SELECTED = "Cochez au moins une contribution visible de la liste."
+
+
+def _selected(consultation: Consultation, ids: list[int]) -> list[Contribution]:
+    """The visible contributions of this consultation among `ids` (others are ignored, never touched)."""
+    if len(ids) > BULK_LIMIT:
+        raise ConsultationError(f"Au plus {BULK_LIMIT} contributions à la fois : filtrez la liste.")
+    chosen = list(consultation.contributions.visible().filter(pk__in=ids).only("pk", "consultation_id"))
+    if not chosen:
+        raise ConsultationError(NOTHING_SELECTED)
+    return chosen
+
+
+@transaction.atomic
+def hide_many(consultation: Consultation, ids: list[int], reason: str, user) -> int:
+    """Hide several contributions at once; each keeps its own moderation event and journal entry, as if
+    hidden one by one. Returns how many were hidden."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ConsultationError("Indiquez le motif : il reste dans l'historique de chaque contribution.")
+    chosen = _selected(consultation, ids)
+    Contribution.objects.filter(pk__in=[c.pk for c in chosen], hidden_at__isnull=True).update(
+        hidden_at=timezone.now(), hidden_reason=reason[:300]
+    )
+    ModerationEvent.objects.bulk_create(
+        ModerationEvent(contribution=c, hidden=True, reason=reason[:300], by=user) for c in chosen
+    )
+    for contribution in chosen:
+        _journal_moderation(contribution, True, reason, user, consultation.epci_id)
+    return len(chosen)
+
+
+@transaction.atomic
+def set_theme_many(consultation: Consultation, ids: list[int], theme: Theme | None, user) -> int:
+    """Confirm the proposed theme of several contributions (theme None: those without one are left as they
+    are), or give them all the same theme, as a correction the next analysis learns from. Returns how many
+    contributions were decided."""
+    chosen = [c.pk for c in _selected(consultation, ids)]
+    now = timezone.now()
+    if theme is None:
+        return ContributionTag.objects.filter(contribution_id__in=chosen).update(
+            origin=TagOrigin.CONFIRMED, decided_by=user, decided_at=now
+        )
+    if theme.consultation_id != consultation.pk:
+        raise ConsultationError("Ce thème n'appartient pas à cette concertation.")
+    ContributionTag.objects.filter(contribution_id__in=chosen).delete()
+    ContributionTag.objects.bulk_create(
+        ContributionTag(contribution_id=pk, theme=theme, score=1.0, evidence=[], origin=TagOrigin.MANUAL,
+                        decided_by=user, decided_at=now)
+        for pk in chosen
+    )  # fmt: skip
+    return len(chosen)
 
 
 ERASED = "[contribution effacée à la demande de son auteur]"

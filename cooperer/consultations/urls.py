@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cooperer.consultations import views
+from cooperer.consultations import triage, views
 
 app_name = "consultations"
 
@@ -23,7 +23,8 @@ urlpatterns = [
     path("<int:pk>/seances/<int:session_pk>/saisie/", views.post_its, name="post_its"),
     path("<int:pk>/import/", views.import_upload, name="import"),
     path("import/<int:job_pk>/valider/", views.import_commit, name="import_commit"),
-    path("<int:pk>/contributions/", views.contributions, name="contributions"),
+    path("<int:pk>/contributions/", triage.contributions, name="contributions"),
+    path("<int:pk>/contributions/trier/", triage.contributions_bulk, name="contributions_bulk"),
     path("<int:pk>/analyse/", views.analysis_page, name="analysis"),
     path("<int:pk>/analyse/lancer/", views.analysis_start, name="analysis_start"),
     path("<int:pk>/contributions/<int:contribution_pk>/theme/", views.tag_decide, name="tag_decide"),

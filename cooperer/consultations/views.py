@@ -1,9 +1,8 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -18,7 +17,6 @@ from cooperer.consultations.enums import Audience
 from cooperer.consultations.forms import (
     AttendanceForm,
     ConsultationForm,
-    ContributionFilterForm,
     ContributionImportForm,
     ModerationForm,
     PostItForm,
@@ -30,7 +28,6 @@ from cooperer.consultations.forms import (
 from cooperer.consultations.models import (
     Consultation,
     Contribution,
-    ContributionTag,
     Session,
     Synthesis,
     Theme,
@@ -51,9 +48,7 @@ from cooperer.core.params import id_param
 from cooperer.jobs.models import Job
 from cooperer.jobs.services import start_job, start_upload_job
 from cooperer.jobs.views import commit_preview
-from cooperer.visions.reading import contributions_feeding
 
-PAGE_SIZE = 50
 NOT_ANIMATOR = "Seules les animatrices du territoire et les administrateur·rices gèrent cette concertation."
 NOT_READER = "Cette concertation est réservée aux personnes qui ont un rôle sur son territoire."
 
@@ -378,53 +373,6 @@ def import_commit(request, job_pk):
     return commit_preview(request, preview_job, "contributions_commit")
 
 
-@login_required
-def contributions(request, pk):
-    consultation = _consultation(request, pk)
-    can_manage = permissions.can_manage(request.user, consultation)
-    form = ContributionFilterForm(request.GET or None, consultation=consultation, moderator=can_manage)
-    items = consultation.contributions.select_related("qpv", "session").prefetch_related(
-        Prefetch("tags", queryset=ContributionTag.objects.select_related("theme"), to_attr="tag_list")
-    )
-    state = ""
-    if form.is_valid():
-        data = form.cleaned_data
-        if data["qpv"]:
-            items = items.filter(qpv=data["qpv"])
-        if data["audience"]:
-            items = items.filter(audience=data["audience"])
-        if data["kind"]:
-            items = items.filter(kind=data["kind"])
-        state = data.get("state", "")
-    if state == "masquees":
-        items = items.filter(hidden_at__isnull=False)
-    elif state == "nouvelles":
-        items = items.visible().recent()
-    elif state == "a_relire":
-        items = items.to_review()
-    elif state != "toutes":
-        items = items.visible()
-    page = Paginator(items.order_by("-created_at", "-pk"), PAGE_SIZE).get_page(request.GET.get("page"))
-    feeding = contributions_feeding([contribution.pk for contribution in page])
-    for contribution in page:
-        contribution.feeds = feeding.get(contribution.pk, [])
-    params = request.GET.copy()
-    params.pop("page", None)
-    return render(
-        request,
-        "consultations/contributions.html",
-        {
-            "consultation": consultation,
-            "form": form,
-            "page": page,
-            "query_string": params.urlencode(),
-            "can_manage": can_manage,
-            "themes": consultation.themes.all(),
-            "nav": "consultations",
-        },
-    )
-
-
 EXPORT_HEADER = [
     "id",
     "quartier",
@@ -508,6 +456,7 @@ def analysis_page(request, pk):
     consultation = _consultation(request, pk)
     run = latest_run(consultation)
     report = shown_report(consultation, run.report) if run else {}
+    visible = consultation.contributions.visible()
     running = Job.objects.filter(kind="consultation_analysis", params__consultation=consultation.pk,
                                  status__in=["queued", "running"]).first()  # fmt: skip
     return render(
@@ -526,6 +475,7 @@ def analysis_page(request, pk):
             "units": [u for u in report.get("units", []) if u["level"] == "qpv"],
             "qpv_names": dict(consultation.qpvs.values_list("code", "name")),
             "running": running,
+            "new_since_run": (visible.filter(created_at__gt=run.created_at).count() if run else 0),
             "can_manage": permissions.can_manage(request.user, consultation),
             "nav": "consultations",
         },
