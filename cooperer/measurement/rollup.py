@@ -59,12 +59,13 @@ NOTHING_GRANTED = {"actions": 0, "granted_actions": 0, "granted": Decimal(0)}
 
 
 def _granted_by_key(vision: Vision) -> dict[str, dict]:
-    """Per element key: actions serving it, those granted, and € granted (all funders), in four queries; cached
+    """Per element key: actions serving it, those granted, and € granted (all funders), in three queries; cached
     under the measurement stamp."""
     return stamps.cached(STAMP, f"granted-by-element:{vision.pk}", lambda: _granted(vision))
 
 
 def _granted(vision: Vision) -> dict[str, dict]:
+    served = ServedElement.objects.filter(Q(element__version__vision=vision) | _gathered_rule(vision))
     pairs = set(
         ServedElement.objects.filter(element__version__vision=vision).values_list(
             "application_id", "element__key"
@@ -75,27 +76,18 @@ def _granted(vision: Vision) -> dict[str, dict]:
             "application_id", "element__gathers__key"
         )
     )
-    amounts = {}
-    for field in (
-        "decision__application__served__element__key",
-        "decision__application__served__element__gathers__key",
-    ):
-        rule = Q(**{field.replace("__key", "__version__vision"): vision})
-        if field.endswith("gathers__key") and vision.qpv_id:
-            rule &= Q(decision__application__qpvs=vision.qpv_id)
-        for application_id, key, total in (
-            Grant.objects.filter(rule)
-            .values_list("decision__application_id", field)
-            .annotate(t=Sum("amount"))
-        ):
-            amounts[(application_id, key)] = total
+    totals = dict(
+        Grant.objects.filter(decision__application__in=served.values("application_id"))
+        .values_list("decision__application_id")
+        .annotate(t=Sum("amount"))
+    )
     result = {}
     for pair in pairs:
         row = result.setdefault(pair[1], dict(NOTHING_GRANTED))
         row["actions"] += 1
-        if amounts.get(pair):
+        if totals.get(pair[0]):
             row["granted_actions"] += 1
-            row["granted"] += amounts[pair]
+            row["granted"] += totals[pair[0]]
     return result
 
 
