@@ -17,6 +17,7 @@ urlpatterns = [
     path("visions/", include("cooperer.visions.urls")),
     path("appels/", include("cooperer.calls.urls")),
     path("mesure/", include("cooperer.measurement.urls")),
+    path("capitalisation/", include("cooperer.knowledge.urls")),
     path("journal/", include("cooperer.audit.urls")),
     path("c/<str:token>/", public_form, name="public_form"),
     path("notre-quartier/<str:code>/", public_vision, name="public_vision"),

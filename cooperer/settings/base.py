@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "cooperer.visions",
     "cooperer.calls",
     "cooperer.measurement",
+    "cooperer.knowledge",
     "cooperer.jobs",
 ]
 
