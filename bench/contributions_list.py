@@ -60,6 +60,17 @@ QPVS = [
     ("QN04219M", "Solaure"), ("QN04220M", "Terrenoire"),
 ]  # fmt: skip
 COUNT_RE = re.compile(r"(\d[\d\s\u202f\u00a0]*) contributions?\.")  # "98 012 contributions."
+CAPPED_RE = re.compile(r"Plus de (\d[\d\s\u202f\u00a0]*) contributions")  # a search counts up to 1 000
+
+
+def count_of(html: str):
+    """The count the page shows: a number, or "> 1000" when a search stopped counting."""
+    if capped := CAPPED_RE.search(html):
+        return "> " + re.sub(r"\D", "", capped.group(1))
+    found = COUNT_RE.search(html)
+    return int(re.sub(r"\D", "", found.group(1))) if found else None
+
+
 FIRST_DAY = datetime.datetime(2026, 9, 1, 9, tzinfo=datetime.UTC)
 DAYS = 120
 
@@ -206,7 +217,6 @@ def measure(client, url: str, case_list, repeat: int) -> dict:
         if response.status_code != 200:
             raise SystemExit(f"{name}: HTTP {response.status_code}")
         html = response.content.decode().replace("&nbsp;", " ")
-        found = COUNT_RE.search(html)
         times, cpu = [], []
         for _ in range(repeat):
             began, began_cpu = time.perf_counter(), time.process_time()
@@ -220,7 +230,7 @@ def measure(client, url: str, case_list, repeat: int) -> dict:
             "cpu_p95_ms": round(percentile(cpu, 0.95), 1),
             "queries": len(sql),
             "sql_ms": round(sum(sql), 1),
-            "results": int(re.sub(r"\D", "", found.group(1))) if found else None,
+            "results": count_of(html),
             "rows_on_page": html.count("<blockquote>") + html.count('<td class="text">'),
         }
         r = results[name]

@@ -13,11 +13,13 @@ from cooperer.consultations.forms import ContributionFilterForm
 from cooperer.consultations.models import ContributionTag, Theme
 from cooperer.consultations.services import ConsultationError, hide_many, set_theme_many
 from cooperer.consultations.views import NOT_ANIMATOR, _back_to_contributions, _consultation
-from cooperer.core.pagination import IdFirstPaginator
+from cooperer.core.pagination import CappedCountPaginator, IdFirstPaginator
 from cooperer.core.params import id_param
 from cooperer.visions.reading import contributions_feeding
 
 PAGE_SIZE = 50
+# A search counts its matches up to this (« plus de 1 000 ») rather than reading every match of a common word.
+SEARCH_COUNT_CAP = 1000
 
 
 def filtered(consultation, data: dict):
@@ -51,7 +53,11 @@ def contributions(request, pk):
     items = items.select_related("qpv").prefetch_related(
         Prefetch("tags", queryset=ContributionTag.objects.select_related("theme"), to_attr="tag_list")
     )
-    page = IdFirstPaginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
+    if form.is_valid() and form.cleaned_data.get("q"):
+        paginator = CappedCountPaginator(items, PAGE_SIZE, cap=SEARCH_COUNT_CAP)
+    else:
+        paginator = IdFirstPaginator(items, PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
     feeding = contributions_feeding([contribution.pk for contribution in page])
     for contribution in page:
         contribution.feeds = feeding.get(contribution.pk, [])

@@ -87,10 +87,28 @@ def on_post_migrate(sender, using="default", **kwargs) -> None:
     install(using)
 
 
-def matching(queryset: models.QuerySet, terms: list[tuple[str, ...]]) -> models.QuerySet:
+class _RowMatches(models.Expression):
+    """`<alias>.search_vector @@ query`, tested on each row of the outer query (PostgreSQL)."""
+
+    output_field = models.BooleanField()
+
+    def __init__(self, tsquery: str):
+        super().__init__()
+        self.tsquery = tsquery
+
+    def as_sql(self, compiler, connection):
+        alias = compiler.quote_name_unless_alias(compiler.query.get_initial_alias())
+        return f"{alias}.search_vector @@ to_tsquery('simple'::regconfig, %s)", [self.tsquery]
+
+
+def matching(
+    queryset: models.QuerySet, terms: list[tuple[str, ...]], row_wise: bool = False
+) -> models.QuerySet:
     """Rows whose search text has, for every term, a word starting with one of its alternatives.
 
-    `terms` comes from `core.text.search_terms` (folded, alphanumeric words)."""
+    `terms` comes from `core.text.search_terms` (folded, alphanumeric words). `row_wise` (PostgreSQL) tests
+    each row's stored vector instead of reading every match first: right for a list walked along its ordering
+    index that stops after a page, where a common word's thousands of matches would be read for nothing."""
     if not terms:
         return queryset.none()
     connection = connections[queryset.db]
@@ -104,6 +122,8 @@ def matching(queryset: models.QuerySet, terms: list[tuple[str, ...]]) -> models.
         expression = " & ".join(
             "(" + " | ".join(f"{token}:*" for token in alternatives) + ")" for alternatives in terms
         )
+        if row_wise:
+            return queryset.filter(_RowMatches(expression))
         table = queryset.model._meta.db_table
         return queryset.filter(
             pk__in=RawSQL(

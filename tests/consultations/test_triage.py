@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from cooperer.audit.enums import Action
 from cooperer.audit.models import AuditEntry
+from cooperer.consultations import triage
 from cooperer.consultations.enums import TagOrigin
 from cooperer.consultations.models import AnalysisRun, Contribution, ContributionTag, ModerationEvent
 from cooperer.consultations.services import erase_on_request
@@ -213,6 +214,39 @@ def test_the_list_pages_with_a_constant_number_of_queries(client, users, consult
     assert queries() == few
     deep = listing(client, consultation, page=6, q="jardin")
     assert deep.context["page"].number == 6 and len(deep.context["page"]) == 50
+
+
+def test_a_search_matching_more_than_it_counts_says_so_and_still_pages_through_every_match(
+    client, users, consultation, sessions, monkeypatch
+):
+    monkeypatch.setattr(triage, "SEARCH_COUNT_CAP", 60)
+    client.force_login(users["se_animator"])
+    session = sessions["habitants"]
+    created = Contribution.objects.bulk_create(
+        Contribution(consultation=consultation, session=session, qpv=session.qpv, audience="habitants",
+                     kind="proposition", text=f"Un jardin partagé numéro {i}", source="import")
+        for i in range(130)
+    )  # fmt: skip
+
+    first = listing(client, consultation, q="jardins")
+    html = first.content.decode().replace("\xa0", " ")
+    assert "Plus de 60 contributions" in html and "Page 1</span>" in html and "page=2" in html
+    seen = [
+        c.pk
+        for number in (1, 2, 3)
+        for c in listing(client, consultation, q="jardin", page=number).context["page"]
+    ]
+    assert sorted(seen) == sorted(c.pk for c in created)  # each match once, newest first, across pages
+    last = listing(client, consultation, q="jardin", page=3)
+    assert len(last.context["page"]) == 30 and "Page suivante" not in last.content.decode()
+    beyond = listing(client, consultation, q="jardin", page=4)
+    assert "Aucune contribution ne correspond." in beyond.content.decode()
+    assert listing(client, consultation, q="jardin", page="deux").context["page"].number == 1
+    # Without a search, and for a search under the cap, the count is exact.
+    assert "130 contributions." in listing(client, consultation).content.decode().replace("\xa0", " ")
+    assert "1 contribution." in listing(client, consultation, q="numéro 129").content.decode().replace(
+        "\xa0", " "
+    )
 
 
 def test_the_analysis_says_how_many_contributions_arrived_since_it_ran(client, users, consultation, said):
