@@ -14,7 +14,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from cooperer.accounts.enums import Funder
-from cooperer.actors.enums import LinkKind
+from cooperer.actors.enums import LegalForm, LinkKind
 from cooperer.actors.models import CooperationLink, Structure
 from cooperer.calls import services as calls
 from cooperer.calls.demo import fictional_siret, score_applications
@@ -55,14 +55,18 @@ EDITIONS = [
     (2025, datetime.date(2025, 1, 1), datetime.date(2025, 12, 31), 0.6),
     (2026, datetime.date(2025, 9, 1), datetime.date(2026, 8, 31), 0.9),
 ]
+# (title, purpose, vision element, indicator, themes of the structures that carry such an action)
 ACTIONS = [
     ("Soirées jeunes à {q}", "Ouvrir un lieu aux jeunes de {q} trois soirs par semaine, avec des animateurs.", 0,
-     "Séances réalisées"),
+     "Séances réalisées", {"Jeunesse", "Sport", "Culture"}),
     ("Accompagnement vers l'emploi à {q}", "Accompagner les jeunes de {q} vers un stage, une formation ou un emploi.",
-     2, "Heures d'accompagnement"),
+     2, "Heures d'accompagnement", {"Emploi et insertion"}),
     ("Jardin et place partagés à {q}", "Animer le jardin partagé et la place de {q} avec les habitants.", 1,
-     "Séances réalisées"),
+     "Séances réalisées", {"Transition écologique", "Lien social et vie associative", "Logement et cadre de vie"}),
 ]  # fmt: skip
+YOUTH = {"Jeunesse"}
+# Funders and public bodies: partners of an action, not the field structures that carry it.
+INSTITUTIONS = {LegalForm.COMMUNE, LegalForm.EPCI, LegalForm.STATE, LegalForm.CAF, LegalForm.DEPARTEMENT}
 MULHOUSE_ACTIONS = [
     ("Fonds d'initiatives des jeunes ({y})", "Financer et accompagner des projets portés par des jeunes mulhousiens.", 0),
     ("Référents jeunesse dans chaque structure ({y})", "Former un adulte référent par structure pour orienter les "
@@ -159,23 +163,22 @@ def _saint_etienne_edition(contract, elements, edition, delegate, rng) -> int:
         [(Funder.STATE, "Préfecture de la Loire (BOP 147)", "120000"), (Funder.EPCI, "Saint-Étienne Métropole",
                                                                         "80000")], elements,
     )  # fmt: skip
-    structures = list(
-        Structure.objects.filter(is_demo=True, commune__epci=contract.pilot_epci).order_by("name")
-    )
+    structures = _structures(contract)
     associations = [s for s in structures if s.legal_form == "association"]
     others = [s for s in structures if s.legal_form != "association"]
     centre = next((s for s in structures if s.name == "Centre social des Quartiers Sud-Est"), structures[0])
     qpvs = list(contract.qpvs.filter(perimeters__isnull=False).order_by("code"))
     applications = []
     for number in range(10):
-        title, purpose, element, extra = ACTIONS[number % len(ACTIONS)]
+        title, purpose, element, extra, themes = ACTIONS[number % len(ACTIONS)]
         qpv = qpvs[(number * 3 + year) % len(qpvs)]
-        applicant = centre if number == 0 else associations[(number + year) % len(associations)]
+        carriers = _fitting(associations, themes)
+        applicant = centre if number == 0 else carriers[(number + year) % len(carriers)]
         partners = []
         if number / 10 < shared:
-            partners.append((others[(number + year) % len(others)], PartnerRole.OPERATIONAL))
+            partners.append((others[(number * 2 + year) % len(others)], PartnerRole.OPERATIONAL))
             if year == 2026 and number % 3 == 0:
-                partners.append((associations[(number + year + 5) % len(associations)], PartnerRole.CO_LEAD))
+                partners.append((carriers[(number + year + 5) % len(carriers)], PartnerRole.CO_LEAD))
         amounts = {Funder.STATE: rng.randrange(6000, 16000, 500), Funder.EPCI: rng.randrange(2000, 8000, 500)}
         applications.append(
             _application(call, applicant, title.format(q=qpv.name), purpose.format(q=qpv.name), qpv,
@@ -190,7 +193,8 @@ def _merge_competitors(call, applications, associations, count, starts, ends) ->
     """Another association asks for the same action in the same QPV: instruction merges it into a consortium."""
     for number in range(count):
         lead = applications[number + 1]
-        rival = associations[(number + call.closes_at.year + 7) % len(associations)]
+        rivals = _fitting(associations, ACTIONS[(number + 1) % len(ACTIONS)][4])
+        rival = rivals[(number + call.closes_at.year + 7) % len(rivals)]
         if rival.pk == lead.applicant_id:
             continue
         competing = _application(
@@ -217,17 +221,15 @@ def _mulhouse_edition(contract, elements, edition, instructor, rng) -> int:
         [(Funder.CAF, "CAF du Haut-Rhin", "60000"), (Funder.STATE, "Préfecture du Haut-Rhin (BOP 147)", "40000")],
         elements,
     )  # fmt: skip
-    structures = list(
-        Structure.objects.filter(is_demo=True, commune__epci=contract.pilot_epci).order_by("name")
-    )
+    youth = _fitting([s for s in _structures(contract) if s.legal_form not in INSTITUTIONS], YOUTH)
     qpvs = list(contract.qpvs.order_by("code"))
     applications = []
     for number, (title, purpose, element) in enumerate(MULHOUSE_ACTIONS):
         partners = []
         if (number + 1) / len(MULHOUSE_ACTIONS) <= shared + 0.1:
-            partners = [(structures[(number + k + year) % len(structures)], PartnerRole.OPERATIONAL)
+            partners = [(youth[(number + k + year) % len(youth)], PartnerRole.OPERATIONAL)
                         for k in range(1, 2 + (year - 2024))]  # fmt: skip
-        applicant = structures[(number + year) % len(structures)]
+        applicant = youth[(number + year) % len(youth)]
         partners = [(s, role) for s, role in partners if s.pk != applicant.pk]
         amounts = {Funder.CAF: rng.randrange(5000, 12000, 500), Funder.STATE: rng.randrange(2000, 6000, 500)}
         applications.append(
@@ -235,6 +237,20 @@ def _mulhouse_edition(contract, elements, edition, instructor, rng) -> int:
                          elements[element % len(elements)], partners, amounts, starts, ends, "Séances réalisées")
         )  # fmt: skip
     return _decide_and_report(call, applications, instructor, year, rng, featured=False)
+
+
+def _structures(contract) -> list[Structure]:
+    return list(
+        Structure.objects.filter(is_demo=True, commune__epci=contract.pilot_epci)
+        .prefetch_related("themes")
+        .order_by("name")
+    )
+
+
+def _fitting(structures, themes: set[str]) -> list[Structure]:
+    """The structures working on one of these themes: a youth evening is carried by a youth or sports
+    association, not by a health or digital-access one."""
+    return [s for s in structures if themes & {theme.name for theme in s.themes.all()}] or structures
 
 
 def _application(call, applicant, title, purpose, qpv, element, partners, amounts, starts, ends, extra):
