@@ -1,4 +1,4 @@
-// Zoom et déplacement sur les cartes SVG (ADR 006) : on change seulement le viewBox du <svg data-zoomable>.
+// Zoom et déplacement sur les cartes et les graphes SVG (ADR 006) : on change seulement le viewBox du <svg data-zoomable>.
 // Sans JavaScript, la carte reste entière et chaque quartier reste un lien ; les boutons n'existent qu'avec lui.
 (() => {
   const STEP = 1.5; // facteur d'un clic sur « + » ou « − »
@@ -69,7 +69,7 @@
     const toolbar = document.createElement("div");
     toolbar.className = "map-zoom";
     toolbar.setAttribute("role", "toolbar");
-    toolbar.setAttribute("aria-label", "Zoom de la carte");
+    toolbar.setAttribute("aria-label", svg.dataset.zoomLabel || "Zoom de la carte");
     toolbar.append(
       button("+", "Zoomer", () => zoom(STEP)),
       button("−", "Dézoomer", () => zoom(1 / STEP)),
