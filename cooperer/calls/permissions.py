@@ -85,6 +85,32 @@ def can_read(user, application) -> bool:
     return application.status != ApplicationStatus.DRAFT and can_instruct(user, application.call)
 
 
+def readable_applications(user, applications):
+    """The submitted applications of `applications` the user may read, as `can_read` decides for one: the
+    administrators; the members of the applicant or of a partner structure; the animation of the call's EPCI and
+    the instructors of a funder the call has on that EPCI. (Drafts stay with their writers: not listed here.)"""
+    from django.db.models import Q
+
+    from cooperer.calls.models import CallFunder, Partner
+
+    applications = applications.exclude(status=ApplicationStatus.DRAFT)
+    if is_platform_admin(user):
+        return applications
+    if not user.is_authenticated:
+        return applications.none()
+    mine = member_structure_ids(user)
+    allowed = Q(call__epci__in=animated_epci_ids(user))
+    if mine:
+        allowed |= Q(applicant__in=mine) | Q(
+            pk__in=Partner.objects.filter(structure__in=mine).values("application_id")
+        )
+    for a in roles_of(user):
+        if a.role == Role.INSTRUCTION:
+            funded = CallFunder.objects.filter(funder=a.funder, call__epci_id=a.epci_id).values("call_id")
+            allowed |= Q(call__epci_id=a.epci_id, call_id__in=funded)
+    return applications.filter(allowed)
+
+
 def get_call(request, pk, rule=can_read_call, message="Cet appel n'est pas encore publié."):
     from cooperer.calls.models import Call
 

@@ -1,0 +1,243 @@
+"""What the API reads, field by field. Calls use the names of the Etalab « dispositif d'aide » schema, grants
+those of SCDL « subventions » 2.1.1; the rest French names, as on the pages."""
+
+import json
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from cooperer.calls.enums import Beneficiary
+
+
+class EpciSerializer(serializers.Serializer):
+    siren = serializers.CharField()
+    nom = serializers.CharField(source="name")
+
+
+class QpvSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    nom = serializers.CharField(source="name")
+    generation = serializers.IntegerField()
+    departement = serializers.CharField(source="departement.code", allow_null=True, default=None)
+    communes = serializers.ListField(child=serializers.CharField(), source="commune_codes")
+    bbox = serializers.SerializerMethodField(
+        help_text="[longitude min, latitude min, longitude max, latitude max]"
+    )
+    surface_ha = serializers.FloatField(source="area_ha", allow_null=True)
+
+    @extend_schema_field({"type": "array", "items": {"type": "number"}, "nullable": True})
+    def get_bbox(self, qpv):
+        box = [qpv.min_lon, qpv.min_lat, qpv.max_lon, qpv.max_lat]
+        return None if None in box else box
+
+
+GEOMETRY = {
+    "type": "object",
+    "nullable": True,
+    "description": "Contour GeoJSON (Polygon ou MultiPolygon, WGS 84).",
+    "properties": {"type": {"type": "string"}, "coordinates": {"type": "array", "items": {}}},
+}
+
+
+class QpvFeatureSerializer(serializers.Serializer):
+    """A QPV as a GeoJSON Feature: its contour and its properties."""
+
+    type = serializers.SerializerMethodField()
+    id = serializers.CharField(source="code")
+    properties = serializers.SerializerMethodField()
+    geometry = serializers.SerializerMethodField()
+
+    @extend_schema_field({"type": "string", "enum": ["Feature"]})
+    def get_type(self, qpv):
+        return "Feature"
+
+    @extend_schema_field(QpvSerializer)
+    def get_properties(self, qpv):
+        return QpvSerializer(qpv).data
+
+    @extend_schema_field(GEOMETRY)
+    def get_geometry(self, qpv):
+        return json.loads(qpv.geometry) if qpv.geometry else None
+
+
+class DirectoryStructureSerializer(serializers.Serializer):
+    """What the public directory page shows of a structure that accepted to appear in it."""
+
+    id = serializers.IntegerField(source="pk")
+    nom = serializers.CharField(source="name")
+    sigle = serializers.CharField(source="acronym")
+    forme_juridique = serializers.CharField(source="legal_form")
+    forme_juridique_libelle = serializers.CharField(source="get_legal_form_display")
+    commune = serializers.CharField(source="commune.insee_code", allow_null=True, default=None)
+    commune_nom = serializers.CharField(source="commune.name", allow_null=True, default=None)
+    thematiques = serializers.SerializerMethodField()
+    qpv = serializers.SerializerMethodField()
+    site_web = serializers.CharField(source="website")
+
+    @extend_schema_field({"type": "array", "items": {"type": "string"}})
+    def get_thematiques(self, structure):
+        return [theme.name for theme in structure.themes.all()]
+
+    @extend_schema_field({"type": "array", "items": {"type": "string"}})
+    def get_qpv(self, structure):
+        return [qpv.code for qpv in structure.qpvs.all()]
+
+
+class CallFunderSerializer(serializers.Serializer):
+    financeur = serializers.CharField(source="funder")
+    nom = serializers.CharField(source="name")
+    siret = serializers.CharField()
+    programme = serializers.CharField()
+    enveloppe = serializers.DecimalField(
+        max_digits=12, decimal_places=2, coerce_to_string=False, source="envelope"
+    )
+
+
+class CallSerializer(serializers.Serializer):
+    """A call for projects with the fields of the Etalab « dispositif d'aide » schema."""
+
+    id = serializers.IntegerField(source="pk")
+    nom_aide_normalise = serializers.CharField(source="name")
+    type_aide = serializers.CharField(source="get_kind_display")
+    description = serializers.CharField(source="summary")
+    porteur_aide = serializers.CharField(source="carrier_name")
+    porteur_siren = serializers.CharField(source="carrier_siren")
+    beneficiaires_aide = serializers.SerializerMethodField()
+    date_ouverture = serializers.DateField(source="opens_on")
+    date_predepot = serializers.DateField(source="prefiling_on", allow_null=True)
+    date_cloture = serializers.DateTimeField(source="closes_at")
+    condition_eligibilite = serializers.CharField(source="eligibility")
+    zone_geographique = serializers.CharField(source="zone")
+    contact = serializers.CharField()
+    statut = serializers.CharField(source="status")
+    epci = serializers.CharField(source="epci.siren")
+    contrat_de_ville = serializers.CharField(source="contract.slug")
+    financeurs = CallFunderSerializer(source="funders.all", many=True)
+
+    @extend_schema_field({"type": "array", "items": {"type": "string"}})
+    def get_beneficiaires_aide(self, call):
+        labels = dict(Beneficiary.choices)
+        return [str(labels.get(value, value)) for value in call.beneficiaries]
+
+
+class ScdlGrantSerializer(serializers.Serializer):
+    """One grant as a row of SCDL « subventions » 2.1.1 (same names, same rules as the CSV publication)."""
+
+    nomAttribuant = serializers.CharField(source="attributor_name")
+    idAttribuant = serializers.CharField(source="attributor_siret")
+    dateConvention = serializers.DateField(source="convention_date")
+    referenceDecision = serializers.CharField(source="decision_reference")
+    nomBeneficiaire = serializers.CharField(source="beneficiary_name")
+    idBeneficiaire = serializers.CharField(source="beneficiary_siret")
+    rnaBeneficiaire = serializers.CharField(source="beneficiary_rna")
+    objet = serializers.CharField()
+    montant = serializers.DecimalField(max_digits=14, decimal_places=2, coerce_to_string=False)
+    nature = serializers.CharField()
+    conditionsVersement = serializers.CharField(source="payment_conditions")
+    datesPeriodeVersement = serializers.SerializerMethodField()
+    idRAE = serializers.CharField(source="id_rae")
+    notificationUE = serializers.SerializerMethodField()
+    pourcentageSubvention = serializers.DecimalField(
+        max_digits=4, decimal_places=2, coerce_to_string=False, source="pourcentage"
+    )
+    dispositifAide = serializers.CharField(source="dispositif")
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def get_datesPeriodeVersement(self, grant):
+        period = grant.payment_start.isoformat()
+        return f"{period}/{grant.payment_end.isoformat()}" if grant.payment_end else period
+
+    @extend_schema_field({"type": "string", "enum": ["oui", "non"]})
+    def get_notificationUE(self, grant):
+        return "oui" if grant.notification_ue else "non"
+
+
+class DecisionGrantSerializer(serializers.Serializer):
+    financeur = serializers.CharField(source="call_funder.funder")
+    nomAttribuant = serializers.CharField(source="call_funder.name")
+    idAttribuant = serializers.CharField(source="call_funder.siret")
+    montant = serializers.DecimalField(
+        max_digits=12, decimal_places=2, coerce_to_string=False, source="amount"
+    )
+    dateConvention = serializers.DateField(source="convention_date", allow_null=True)
+    referenceConvention = serializers.CharField(source="convention_reference")
+    conditionsVersement = serializers.CharField(source="payment_conditions")
+
+
+class DecisionSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="pk")
+    appel = serializers.IntegerField(source="application.call_id")
+    demande = serializers.IntegerField(source="application_id")
+    intitule = serializers.CharField(source="application.title")
+    objet = serializers.CharField(source="application.purpose")
+    nomBeneficiaire = serializers.CharField(source="application.applicant.name")
+    idBeneficiaire = serializers.CharField(source="application.applicant.siret")
+    rnaBeneficiaire = serializers.CharField(source="application.applicant.rna")
+    decision = serializers.CharField(source="outcome")
+    decision_libelle = serializers.CharField(source="get_outcome_display")
+    motivation = serializers.CharField()
+    comite = serializers.CharField(source="committee")
+    date = serializers.DateField(source="decided_on")
+    subventions = DecisionGrantSerializer(source="grants.all", many=True)
+
+
+class ElementSerializer(serializers.Serializer):
+    cle = serializers.CharField(source="key")
+    position = serializers.IntegerField()
+    texte = serializers.CharField(source="text")
+
+
+class VisionSerializer(serializers.Serializer):
+    """An adopted version of a shared vision, with its elements."""
+
+    id = serializers.IntegerField(source="pk")
+    vision = serializers.IntegerField(source="vision_id")
+    titre = serializers.CharField(source="vision.title")
+    echelle = serializers.CharField(source="vision.scope_kind")
+    qpv = serializers.CharField(source="vision.qpv.code", allow_null=True, default=None)
+    epci = serializers.CharField(source="vision.epci.siren")
+    horizon = serializers.IntegerField(source="vision.horizon")
+    version = serializers.IntegerField(source="number")
+    statut = serializers.CharField(source="status")
+    enonce = serializers.CharField(source="statement")
+    adoptee_le = serializers.DateField(source="adopted_on", allow_null=True)
+    instance = serializers.CharField(source="adopted_by_body")
+    reference_decision = serializers.CharField(source="decision_reference")
+    elements = ElementSerializer(source="elements.all", many=True)
+
+
+class IndicatorSerializer(serializers.Serializer):
+    """The data dictionary of the open data (`measurement/opendata.py`)."""
+
+    id = serializers.IntegerField(source="pk")
+    code = serializers.CharField()
+    nom = serializers.CharField(source="name")
+    type = serializers.CharField(source="kind")
+    definition = serializers.CharField()
+    unite = serializers.CharField(source="unit")
+    sens_souhaite = serializers.CharField(source="polarity")
+    source = serializers.CharField()
+    periodicite = serializers.CharField(source="periodicity")
+    comparabilite = serializers.CharField(source="comparability_note")
+    epci = serializers.CharField(source="epci.siren", allow_null=True, default=None)
+
+
+class MeasurementSerializer(serializers.Serializer):
+    """A validated public measurement, under statistical secrecy (`valeur` is « secret » when masked)."""
+
+    id = serializers.IntegerField(source="pk")
+    indicateur = serializers.CharField(source="indicator.code")
+    qpv = serializers.CharField(source="qpv.code", allow_null=True, default=None)
+    epci = serializers.CharField(source="epci.siren", allow_null=True, default=None)
+    debut_periode = serializers.DateField(source="period_start")
+    fin_periode = serializers.DateField(source="period_end")
+    valeur = serializers.SerializerMethodField()
+    unite = serializers.CharField(source="indicator.unit")
+    origine = serializers.CharField(source="source")
+
+    @extend_schema_field({"type": "string", "description": "Un nombre (point décimal), ou « secret »."})
+    def get_valeur(self, measurement):
+        from cooperer.measurement.opendata import public_value
+
+        return public_value(measurement)
