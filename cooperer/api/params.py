@@ -8,6 +8,7 @@ from rest_framework import exceptions
 SIREN = re.compile(r"\d{9}", re.ASCII)
 QPV = re.compile(r"QN(\d{3}|02[AB])\d{2}[MINC]|QP\d{6}", re.ASCII)  # as core.validators, both generations
 INSEE_DEPARTEMENT = re.compile(r"\d{2,3}|2[AB]", re.ASCII)
+CODE = re.compile(r"[A-Z0-9]{1,12}", re.ASCII)  # a code looked up as is (unknown ones are a 404)
 SLUG = re.compile(r"[-a-zA-Z0-9_]{1,50}", re.ASCII)
 
 

@@ -5,7 +5,7 @@ queries whatever the depth."""
 
 from django.db.models import Prefetch, Q
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import generics
+from rest_framework import exceptions, generics
 from rest_framework.permissions import IsAuthenticated
 
 from cooperer.accounts.enums import Funder
@@ -86,7 +86,10 @@ class QpvDetail(generics.RetrieveAPIView):
         return Qpv.objects.select_related("departement")
 
     def get_object(self):
-        self.kwargs["code"] = self.kwargs["code"].upper()
+        code = self.kwargs["code"].strip().upper()
+        if not params.CODE.fullmatch(code):  # never sent to the database as is (NUL characters, any length)
+            raise exceptions.NotFound(f"Aucun QPV de code « {code[:20]} » : QN04215M ou QP042001 attendu.")
+        self.kwargs["code"] = code
         return super().get_object()
 
 

@@ -3,14 +3,21 @@ drf-spectacular-sidecar package: nothing from a CDN), the read and write operati
 address under /api/ answers a problem+json 404."""
 
 from django.urls import path, re_path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from drf_spectacular.views import SpectacularAPIView, SpectacularJSONAPIView, SpectacularSwaggerSplitView
+from rest_framework.negotiation import DefaultContentNegotiation
 
 from cooperer.api import reads, writes
 from cooperer.api.views import not_found
 
 app_name = "api"
 urlpatterns = [
-    path("v1/schema/", SpectacularAPIView.as_view(), name="schema"),
+    # The schema alone honours Accept and ?format= (YAML by default, JSON on request).
+    path(
+        "v1/schema/",
+        SpectacularAPIView.as_view(content_negotiation_class=DefaultContentNegotiation),
+        name="schema",
+    ),
+    path("v1/openapi.json", SpectacularJSONAPIView.as_view(), name="schema_json"),
     path(
         "v1/docs/",
         SpectacularSwaggerSplitView.as_view(url_name="api:schema", template_name="api/swagger_ui.html"),

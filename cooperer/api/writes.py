@@ -30,6 +30,7 @@ from cooperer.measurement.importers import record_rows
 from cooperer.territories.models import Commune
 
 MAX_ROWS = 1000
+MAX_ID = 2**63 - 1  # the largest id a database holds: beyond, a 404 rather than an overflow
 
 
 def _row_errors(errors: list[RowError]) -> list[dict]:
@@ -72,7 +73,9 @@ class DecidimContributionSerializer(serializers.Serializer):
 
 
 class ContributionBatchSerializer(serializers.Serializer):
-    session = serializers.IntegerField(min_value=1, help_text="Numéro de la session (un QPV × un public).")
+    session = serializers.IntegerField(
+        min_value=1, max_value=MAX_ID, help_text="Numéro de la session (un QPV × un public)."
+    )
     contributions = DecidimContributionSerializer(many=True, max_length=MAX_ROWS, min_length=1)
 
 
@@ -99,7 +102,7 @@ class ContributionImport(APIView):
         responses={201: ContributionResultSerializer},
     )
     def post(self, request, pk):
-        consultation = Consultation.objects.filter(pk=pk).first()
+        consultation = Consultation.objects.filter(pk=pk).first() if pk <= MAX_ID else None
         if consultation is None or not consultation_permissions.can_read(request.user, consultation):
             raise exceptions.NotFound("Cette concertation n'existe pas, ou elle ne vous est pas accessible.")
         if not consultation_permissions.can_manage(request.user, consultation):
