@@ -70,7 +70,7 @@ def exception_handler(exc, context):
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied(str(exc) or None)
     if not isinstance(exc, exceptions.APIException):
-        logger.exception("Erreur de l'API sur %s", instance)
+        logger.error("Erreur de l'API sur %s", instance, exc_info=exc)
         return problem(500, "Une erreur inattendue est survenue : elle est enregistrée.", instance=instance)
     headers = {}
     if getattr(exc, "auth_header", None):

@@ -65,3 +65,12 @@ def test_the_documentation_page_loads_nothing_from_outside(client):
         'lang="fr"' in page and "/static/drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js" in page
     )
     assert "http://" not in page and "https://" not in page
+
+
+def test_an_unexpected_error_is_a_500_problem_without_details(caplog):
+    from cooperer.api.problems import exception_handler
+
+    response = exception_handler(RuntimeError("secret interne"), {"request": None})
+    assert response.status_code == 500 and response.content_type == "application/problem+json"
+    assert response.data["title"] == "Erreur du serveur" and "secret interne" not in response.data["detail"]
+    assert "secret interne" in caplog.text

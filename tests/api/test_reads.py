@@ -189,3 +189,29 @@ def test_a_page_costs_the_same_queries_whatever_the_data(
     with django_assert_max_num_queries(len(small.captured_queries)) as large:
         assert client.get(url).status_code == 200
     print(url, len(small.captured_queries), len(large.captured_queries))
+
+
+def test_an_adopted_contract_vision_is_read_on_its_territory_only(contract_vision, users, as_user, client):
+    version = visions.current_version(contract_vision)
+    visions.add_element(version, "Des quartiers reliés au centre.")
+    version.statement = "En 2030, la métropole coopère."
+    version.save()
+    visions.adopt(
+        version,
+        body="COPIL",
+        reference="D-2",
+        adopted_on=datetime.date(2026, 11, 1),
+        user=users["se_animator"],
+    )
+    assert [row["echelle"] for row in results(as_user("se_animator").get("/api/v1/visions/"))] == ["contrat"]
+    assert [row["echelle"] for row in results(as_user("member").get("/api/v1/visions/"))] == ["contrat"]
+    assert results(as_user("m2a_animator").get("/api/v1/visions/")) == []
+    assert results(client.get("/api/v1/visions/")) == []
+
+
+def test_a_token_reads_no_more_than_its_owner_a_draft_call_stays_hidden_from_a_structure_member(
+    call, as_user
+):
+    Call.objects.filter(pk=call.pk).update(status=CallStatus.DRAFT)
+    assert results(as_user("member").get("/api/v1/appels/")) == []
+    assert results(as_user("state_instructor").get("/api/v1/appels/"))[0]["statut"] == "draft"
