@@ -3,6 +3,8 @@ those of SCDL « subventions » 2.1.1; the rest French names, as on the pages.""
 
 import json
 
+from django.conf import settings
+from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -94,31 +96,82 @@ class CallFunderSerializer(serializers.Serializer):
     )
 
 
-class CallSerializer(serializers.Serializer):
-    """A call for projects with the fields of the Etalab « dispositif d'aide » schema."""
+# Our beneficiaries as the schema's fixed list (« beneficiaires_aide »); a social landlord may be public (OPH) or
+# private (ESH): it is not named by the schema, so it is left out of that field (our `beneficiaires` keeps it).
+ETALAB_BENEFICIARIES = {
+    Beneficiary.ASSOCIATION: "Associations",
+    Beneficiary.LOCAL_AUTHORITY: "Communes",
+    Beneficiary.PUBLIC_BODY: "Établissements publics - Services de l'État",
+    Beneficiary.SOCIAL_ECONOMY: "Entreprises privées",
+}
 
-    id = serializers.IntegerField(source="pk")
+
+class CallSerializer(serializers.Serializer):
+    """A call for projects with the fields of the Etalab « dispositif d'aide » schema (schema-dispositif-aide), then
+    what Coopérer adds (state, territory, contract, funders and envelopes)."""
+
+    id_aide = serializers.SerializerMethodField()
     nom_aide_normalise = serializers.CharField(source="name")
-    type_aide = serializers.CharField(source="get_kind_display")
-    description = serializers.CharField(source="summary")
+    programme_aides = serializers.SerializerMethodField()
     porteur_aide = serializers.CharField(source="carrier_name")
     porteur_siren = serializers.CharField(source="carrier_siren")
+    instructeurs_aide = serializers.SerializerMethodField()
     beneficiaires_aide = serializers.SerializerMethodField()
+    types_aides = serializers.SerializerMethodField()
+    aap_ami = serializers.SerializerMethodField()
+    description = serializers.CharField(source="summary")
+    thematique_aide = serializers.SerializerMethodField()
     date_ouverture = serializers.DateField(source="opens_on")
-    date_predepot = serializers.DateField(source="prefiling_on", allow_null=True)
-    date_cloture = serializers.DateTimeField(source="closes_at")
+    date_pre_depot = serializers.DateField(source="prefiling_on", allow_null=True)
+    date_cloture = serializers.SerializerMethodField()
     condition_eligibilite = serializers.CharField(source="eligibility")
     zone_geographique = serializers.CharField(source="zone")
+    url_descriptif = serializers.SerializerMethodField()
     contact = serializers.CharField()
+    id = serializers.IntegerField(source="pk", help_text="Numéro de l'appel (paramètre `appel` des autres listes).")
+    type_appel = serializers.CharField(source="kind")
+    beneficiaires = serializers.ListField(child=serializers.CharField(), source="beneficiaries")
+    cloture = serializers.DateTimeField(source="closes_at")
     statut = serializers.CharField(source="status")
     epci = serializers.CharField(source="epci.siren")
     contrat_de_ville = serializers.CharField(source="contract.slug")
     financeurs = CallFunderSerializer(source="funders.all", many=True)
 
-    @extend_schema_field({"type": "array", "items": {"type": "string"}})
+    @extend_schema_field(OpenApiTypes.STR)
+    def get_id_aide(self, call):
+        return f"cooperer-appel-{call.pk}"
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def get_programme_aides(self, call):
+        return ",".join(sorted({f.programme for f in call.funders.all() if f.programme}))
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def get_instructeurs_aide(self, call):
+        return ",".join(f.name for f in call.funders.all())
+
+    @extend_schema_field(OpenApiTypes.STR)
     def get_beneficiaires_aide(self, call):
-        labels = dict(Beneficiary.choices)
-        return [str(labels.get(value, value)) for value in call.beneficiaries]
+        return ",".join(ETALAB_BENEFICIARIES[b] for b in call.beneficiaries if b in ETALAB_BENEFICIARIES)
+
+    @extend_schema_field({"type": "string", "enum": ["Subvention"]})
+    def get_types_aides(self, call):
+        return "Subvention"
+
+    @extend_schema_field(OpenApiTypes.BOOL)
+    def get_aap_ami(self, call):
+        return True  # appel à projets, à manifestation d'intérêt or à coopérations: always a call
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def get_thematique_aide(self, call):
+        return "Politique de la ville"
+
+    @extend_schema_field(OpenApiTypes.DATE)
+    def get_date_cloture(self, call):
+        return timezone.localdate(call.closes_at).isoformat()
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_url_descriptif(self, call):
+        return settings.COOPERER_SITE_URL.rstrip("/") + call.get_absolute_url()
 
 
 class ScdlGrantSerializer(serializers.Serializer):

@@ -4,6 +4,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from cooperer.accounts.enums import Funder, Role
 from cooperer.accounts.models import RoleAssignment
@@ -62,11 +63,16 @@ def test_calls_have_the_etalab_fields_and_a_draft_is_read_only_by_those_who_mana
 ):
     rows = results(client.get("/api/v1/appels/"))
     assert rows[0]["nom_aide_normalise"] == call.name and rows[0]["porteur_siren"] == "244200770"
-    assert rows[0]["beneficiaires_aide"] == ["Association"] and len(rows[0]["financeurs"]) == 3
+    assert rows[0]["beneficiaires_aide"] == "Associations" and rows[0]["types_aides"] == "Subvention"
+    assert rows[0]["id_aide"] == f"cooperer-appel-{call.pk}" and len(rows[0]["financeurs"]) == 3
+    assert rows[0]["instructeurs_aide"].split(",") == [f.name for f in call.funders.all()]
+    assert rows[0]["date_cloture"] == timezone.localdate(call.closes_at).isoformat()
     Call.objects.filter(pk=call.pk).update(status=CallStatus.DRAFT)
     assert results(client.get("/api/v1/appels/")) == []
     assert results(as_user("m2a_animator").get("/api/v1/appels/")) == []
-    assert [row["id"] for row in results(as_user("se_animator").get("/api/v1/appels/"))] == [call.pk]
+    assert [row["id_aide"] for row in results(as_user("se_animator").get("/api/v1/appels/"))] == [
+        f"cooperer-appel-{call.pk}"
+    ]
 
 
 def test_grants_are_public_scdl_rows(client, decided):
