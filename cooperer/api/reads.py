@@ -24,8 +24,8 @@ from cooperer.api.serializers import (
     VisionSerializer,
 )
 from cooperer.calls import opendata as calls_opendata
-from cooperer.calls.models import Application, Call, Decision, Grant
-from cooperer.calls.permissions import readable_applications, readable_calls
+from cooperer.calls.models import Call, Decision, Grant
+from cooperer.calls.permissions import readable_applications_condition, readable_calls
 from cooperer.calls.scdl import check_grant
 from cooperer.measurement.models import Indicator
 from cooperer.measurement.opendata import public_measurements
@@ -109,7 +109,10 @@ class DirectoryList(generics.ListAPIView):
             Structure.objects.listed_publicly()
             .select_related("commune")
             .defer("search_text", "description", "commune__contour", "commune__search_text")
-            .prefetch_related("themes", Prefetch("qpvs", queryset=Qpv.objects.only("pk", "code")))
+            .prefetch_related(
+                Prefetch("themes", to_attr="theme_list"),
+                Prefetch("qpvs", queryset=Qpv.objects.only("pk", "code"), to_attr="qpv_list"),
+            )
         )
         epci = params.text(self.request, "epci", params.SIREN, "un SIREN de 9 chiffres")
         if epci:
@@ -130,7 +133,10 @@ class CallList(generics.ListAPIView):
 
     def get_queryset(self):
         rows = readable_calls(
-            self.request.user, Call.objects.select_related("epci", "contract").prefetch_related("funders")
+            self.request.user,
+            Call.objects.select_related("epci", "contract").prefetch_related(
+                Prefetch("funders", to_attr="funder_list")
+            ),
         )
         epci = params.text(self.request, "epci", params.SIREN, "un SIREN de 9 chiffres")
         if epci:
@@ -186,9 +192,8 @@ class DecisionList(generics.ListAPIView):
     permission_classes = [IsAuthenticated]
 
     def get_queryset(self):
-        readable = readable_applications(self.request.user, Application.objects.all())
         rows = (
-            Decision.objects.filter(application__in=readable.values("pk"))
+            Decision.objects.filter(readable_applications_condition(self.request.user, "application__"))
             .select_related("application__applicant")
             .only(
                 "pk",
@@ -204,7 +209,9 @@ class DecisionList(generics.ListAPIView):
                 "application__applicant__siret",
                 "application__applicant__rna",
             )
-            .prefetch_related(Prefetch("grants", queryset=Grant.objects.select_related("call_funder")))
+            .prefetch_related(
+                Prefetch("grants", queryset=Grant.objects.select_related("call_funder"), to_attr="grant_list")
+            )
         )
         call = params.number(self.request, "appel")
         if call is not None:
@@ -240,7 +247,9 @@ class VisionList(generics.ListAPIView):
             .defer("vision__qpv__geometry", "vision__qpv__search_text", "vision__epci__search_text")
             .prefetch_related(
                 Prefetch(
-                    "elements", queryset=Element.objects.only("pk", "version_id", "key", "position", "text")
+                    "elements",
+                    queryset=Element.objects.only("pk", "version_id", "key", "position", "text"),
+                    to_attr="element_list",
                 )
             )
         )

@@ -33,8 +33,7 @@ urlpatterns = [
     path("v1/decisions/", reads.DecisionList.as_view(), name="decisions"),
     path("v1/visions/", reads.VisionList.as_view(), name="visions"),
     path("v1/indicateurs/", reads.IndicatorList.as_view(), name="indicators"),
-    path("v1/mesures/", reads.MeasurementList.as_view(), name="measurements"),
-    path("v1/mesures/enregistrer/", writes.MeasurementImport.as_view(), name="measurements_write"),
+    path("v1/mesures/", writes.Measurements.as_view(), name="measurements"),
     path(
         "v1/concertations/<int:pk>/contributions/",
         writes.ContributionImport.as_view(),

@@ -20,6 +20,7 @@ from cooperer.accounts.permissions import (
 from cooperer.actors import importers as structure_importers
 from cooperer.actors.models import Structure
 from cooperer.api.problems import RowErrors
+from cooperer.api.reads import MeasurementList
 from cooperer.consultations import importers as contribution_importers
 from cooperer.consultations import permissions as consultation_permissions
 from cooperer.consultations.models import Consultation, Session
@@ -173,8 +174,11 @@ class WriteResultSerializer(serializers.Serializer):
 SCOPE_COLUMNS = ["indicateur", "action", "qpv", "vision", "changement", "debut", "fin", "valeur"]
 
 
-class MeasurementImport(APIView):
-    permission_classes = [IsAuthenticated]
+class Measurements(MeasurementList):
+    """GET: the public measurements (`reads.MeasurementList`); POST: record measurements, with a token."""
+
+    def get_permissions(self):
+        return [IsAuthenticated()] if self.request.method == "POST" else super().get_permissions()
 
     @extend_schema(
         summary="Enregistrer des mesures",

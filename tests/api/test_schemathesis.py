@@ -45,6 +45,12 @@ def bearer(db, decided, sessions, indicators, users, settings):
 
 
 @schema.parametrize()
-@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
+@settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    suppress_health_check=list(HealthCheck),
+    derandomize=True,
+    database=None,
+)
 def test_every_operation_answers_without_server_error_and_as_documented(case, bearer):
     case.call_and_validate(headers=bearer, checks=[not_a_server_error, response_schema_conformance])

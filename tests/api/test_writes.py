@@ -84,9 +84,7 @@ def test_the_applicant_structure_records_the_measurements_of_its_action(funded):
     member = make_user("porteur@exemple.fr")
     RoleAssignment.objects.create(user=member, role=Role.STRUCTURE_MEMBER, epci=application.call.epci,
                                   structure=application.applicant)  # fmt: skip
-    response = post(
-        token_client(member), "/api/v1/mesures/enregistrer/", {"mesures": [measurement(application)]}
-    )
+    response = post(token_client(member), "/api/v1/mesures/", {"mesures": [measurement(application)]})
     assert response.status_code == 201, response.content
     assert response.json() == {"creees": 1, "mises_a_jour": 0, "inchangees": 0}
     recorded = Measurement.objects.get(application=application)
@@ -102,7 +100,7 @@ def test_a_structure_member_cannot_measure_an_action_that_is_not_theirs(funded, 
     )
     response = post(
         token_client(member),
-        "/api/v1/mesures/enregistrer/",
+        "/api/v1/mesures/",
         {"mesures": [measurement(funded["application"])]},
     )
     assert response.status_code == 400
@@ -118,14 +116,14 @@ def test_a_structure_member_cannot_measure_an_action_that_is_not_theirs(funded, 
 def test_one_wrong_measurement_writes_none(funded, as_user):
     application = funded["application"]
     rows = [measurement(application), measurement(application, indicateur="inconnu", valeur="beaucoup")]
-    response = post(as_user("se_animator"), "/api/v1/mesures/enregistrer/", {"mesures": rows})
+    response = post(as_user("se_animator"), "/api/v1/mesures/", {"mesures": rows})
     assert response.status_code == 400
     assert {(e["line"], e["field"]) for e in response.json()["errors"]} == {(2, "indicateur"), (2, "valeur")}
     assert not Measurement.objects.filter(application=application).exists()
 
 
 def test_a_person_without_a_role_cannot_record_measurements(funded):
-    response = post(token_client(make_user("sans-role@exemple.fr")), "/api/v1/mesures/enregistrer/",
+    response = post(token_client(make_user("sans-role@exemple.fr")), "/api/v1/mesures/",
                     {"mesures": [measurement(funded["application"])]})  # fmt: skip
     assert response.status_code == 403 and response.json()["title"] == "Accès refusé"
 
