@@ -21,6 +21,7 @@ PostgreSQL database, emptied at the end unless --keep).
 
 Run: .venv/bin/python bench/api.py [--applications 20000] [--structures 50000] [--repeat 30]
      .venv/bin/python bench/api.py --quick
+     .venv/bin/python bench/api.py --reuse /tmp/cooperer-bench-api-XXXX   # measure a previous run's SQLite again
 Prints one JSON object on stdout; progress goes to stderr.
 """
 
@@ -57,10 +58,15 @@ def parse_args():
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--quick", action="store_true", help="petites tailles : " + json.dumps(QUICK))
     parser.add_argument("--keep", action="store_true")
+    parser.add_argument(
+        "--reuse", metavar="DOSSIER",
+        help="mesurer la base SQLite d'un passage précédent (son dossier COOPERER_VAR_DIR), sans rien générer",
+    )  # fmt: skip
     args = parser.parse_args()
-    if args.quick:
+    if args.quick:  # small sizes, unless given explicitly
         for name, value in QUICK.items():
-            setattr(args, name, value)
+            if getattr(args, name) == parser.get_default(name):
+                setattr(args, name, value)
     return args
 
 
@@ -167,9 +173,32 @@ def measure(client, url: str, repeat: int, depth: int) -> dict:
     return result
 
 
+def generate(args, connection):
+    """The national-scale data; returns (animatrice, code of a QPV, generation seconds)."""
+    began = time.perf_counter()
+    builder = Builder(args)
+    builder.build()
+    add_directory(builder, args.structures)
+    publishable_grants()
+    qpv_visions(builder)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:  # as autovacuum would have done after such inserts
+            cursor.execute("VACUUM ANALYZE")
+    generation_s = round(time.perf_counter() - began, 1)
+    log(f"génération : {generation_s} s")
+    return builder.animator, builder.qpvs[0].code, generation_s
+
+
+def reused():
+    from cooperer.accounts.models import User
+    from cooperer.territories.models import Qpv
+
+    return User.objects.get(username="anim@bench.fr"), Qpv.objects.order_by("pk").first().code, None
+
+
 def main():
     args = parse_args()
-    folder = tempfile.mkdtemp(prefix="cooperer-bench-api-")
+    folder = args.reuse or tempfile.mkdtemp(prefix="cooperer-bench-api-")
     os.environ["COOPERER_VAR_DIR"] = folder
     os.environ["DJANGO_SETTINGS_MODULE"] = "cooperer.settings.test"
     os.environ["COOPERER_API_TOKEN_PER_MINUTE"] = "10000000"  # counted, never refused
@@ -183,24 +212,17 @@ def main():
     from cooperer.api.models import ApiToken
 
     call_command("migrate", verbosity=0)
-    may_flush = not args.keep and connection.vendor == "postgresql"
+    may_flush = not args.keep and not args.reuse and connection.vendor == "postgresql"
     try:
-        began = time.perf_counter()
-        builder = Builder(args)
-        builder.build()
-        add_directory(builder, args.structures)
-        publishable_grants()
-        qpv_visions(builder)
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:  # as autovacuum would have done after such inserts
-                cursor.execute("VACUUM ANALYZE")
-        generation_s = round(time.perf_counter() - began, 1)
-        log(f"génération : {generation_s} s")
+        if args.reuse:
+            animator, first_qpv, generation_s = reused()
+        else:
+            animator, first_qpv, generation_s = generate(args, connection)
         # A server process does not hold the million objects the generation left: out of the collector's way, so
         # that its full collections do not land in the timed requests.
         gc.collect()
         gc.freeze()
-        _, secret = ApiToken.issue(builder.animator, "banc d'essai")
+        _, secret = ApiToken.issue(animator, "banc d'essai")
         client = Client(SERVER_NAME="localhost", headers={"Authorization": f"Bearer {secret}"})
         lists = {
             "epci": "/api/v1/territoires/epci/",
@@ -214,26 +236,27 @@ def main():
             "mesures": f"/api/v1/mesures/?taille={PAGE}",
         }
         endpoints = {name: measure(client, url, args.repeat, args.depth) for name, url in lists.items()}
-        code = builder.qpvs[0].code
-        endpoints["qpv_contour"] = measure(client, f"/api/v1/territoires/qpv/{code}/", args.repeat, 0)
+        endpoints["qpv_contour"] = measure(client, f"/api/v1/territoires/qpv/{first_qpv}/", args.repeat, 0)
         from cooperer.actors.models import Structure
-        from cooperer.calls.models import Grant
+        from cooperer.calls.models import Application, Grant
         from cooperer.measurement.models import Measurement
+        from cooperer.territories.models import Qpv
 
         figures = {
             "bench": "api",
             "engine": connection.vendor,
             "data": {
-                "qpvs": len(builder.qpvs),
+                "qpvs": Qpv.objects.count(),
                 "public_structures": Structure.objects.filter(public_listing=True).count(),
                 "grants": Grant.objects.count(),
                 "measurements": Measurement.objects.count(),
-                "applications": args.applications,
+                "applications": Application.objects.count(),
             },
             "page_size": PAGE,
             "depth": args.depth,
             "repeat": args.repeat,
             "generation_s": generation_s,
+            "reused_database": bool(args.reuse),
             "endpoints": endpoints,
             "all_met": all(e["met"] for e in endpoints.values()),
             "all_queries_constant": all(e["queries_constant"] for e in endpoints.values()),
