@@ -63,9 +63,10 @@ def parse_args():
         help="mesurer la base SQLite d'un passage précédent (son dossier COOPERER_VAR_DIR), sans rien générer",
     )  # fmt: skip
     args = parser.parse_args()
-    if args.quick:  # small sizes, unless given explicitly
+    if args.quick:  # small sizes, except those given on the command line
+        given = {word[2:].split("=")[0].replace("-", "_") for word in sys.argv[1:] if word.startswith("--")}
         for name, value in QUICK.items():
-            if getattr(args, name) == parser.get_default(name):
+            if name not in given:
                 setattr(args, name, value)
     return args
 
