@@ -8,7 +8,9 @@ from cooperer.visions.views import public_vision
 
 urlpatterns = [
     path("", include("cooperer.core.urls")),
+    path("comptes/moi/jetons/", include("cooperer.api.token_urls")),
     path("comptes/", include("cooperer.accounts.urls")),
+    path("api/", include("cooperer.api.urls")),
     path("territoires/", include("cooperer.territories.urls")),
     path("traitements/", include("cooperer.jobs.urls")),
     path("acteurs/", include("cooperer.actors.urls")),

@@ -205,20 +205,26 @@ def preview(path_or_url: str) -> Preview:
             raise StructureImportError(str(exc)) from exc
         del data
         result.warnings.extend(warnings)
-        mapping = _canonical(header)
-        if "nom" not in mapping.values():
-            raise StructureImportError(
-                "Colonne « nom » introuvable. En-têtes attendus : "
-                + ";".join(TEMPLATE_COLUMNS)
-                + f". Lus : {';'.join(header)}."
-            )
-        context = _Context.load(rows, mapping)
-        rows.reverse()
-        while rows:  # each row of the file is dropped once checked: both are never all in memory
-            line, raw = rows.pop()
-            values = {mapping[key]: value for key, value in raw.items() if key in mapping}
-            _check_row(line, values, context, result)
-        _flag_fuzzy_duplicates(result, context)
+        return preview_rows(header, rows, result)
+
+
+def preview_rows(header: list[str], rows: list[tuple[int, dict]], result: Preview) -> Preview:
+    """Checks rows already read (line, {column: text}) with every rule of the template import: a file's table,
+    or the rows the API receives. Consumes `rows`."""
+    mapping = _canonical(header)
+    if "nom" not in mapping.values():
+        raise StructureImportError(
+            "Colonne « nom » introuvable. En-têtes attendus : "
+            + ";".join(TEMPLATE_COLUMNS)
+            + f". Lus : {';'.join(header)}."
+        )
+    context = _Context.load(rows, mapping)
+    rows.reverse()
+    while rows:  # each row of the file is dropped once checked: both are never all in memory
+        line, raw = rows.pop()
+        values = {mapping[key]: value for key, value in raw.items() if key in mapping}
+        _check_row(line, values, context, result)
+    _flag_fuzzy_duplicates(result, context)
     return result
 
 

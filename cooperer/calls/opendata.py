@@ -43,7 +43,8 @@ def grants(call=None, funder: str = ""):
     ).order_by("pk")
 
 
-def _as_scdl(row: dict) -> ScdlGrant:
+def as_scdl(row: dict) -> ScdlGrant:
+    """One row of `grants().values(*FIELDS)` as the SCDL grant it publishes (CSV export and API alike)."""
     when = row["convention_date"] or row["decision__decided_on"]
     budget, amount = row["budget"] or Decimal("0"), row["amount"]
     share = (amount / budget).quantize(CENT, ROUND_HALF_UP) if budget > 0 else Decimal("1")
@@ -88,7 +89,7 @@ def export(out: TextIO, call=None, funder: str = "") -> ExportResult:
 
     def publishable() -> Iterator[ScdlGrant]:
         for row in grants(call, funder).values(*FIELDS).iterator(chunk_size=2000):
-            grant = _as_scdl(row)
+            grant = as_scdl(row)
             problems = check_grant(grant)
             if problems:
                 result.skipped.append(

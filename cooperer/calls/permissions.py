@@ -85,6 +85,38 @@ def can_read(user, application) -> bool:
     return application.status != ApplicationStatus.DRAFT and can_instruct(user, application.call)
 
 
+def readable_applications_condition(user, prefix: str = ""):
+    """Which submitted applications the user may read, as `can_read` decides for one, as a condition on
+    `prefix` + the application's fields (`"application__"` from a decision), joined rather than a subquery of
+    application ids: the administrators; the members of the applicant or of a partner structure; the animation
+    of the call's EPCI and the instructors of a funder the call has on that EPCI. Drafts stay with their writers."""
+    from django.db.models import Q
+
+    from cooperer.calls.models import CallFunder, Partner
+
+    submitted = ~Q(**{f"{prefix}status": ApplicationStatus.DRAFT})
+    if is_platform_admin(user):
+        return submitted
+    if not user.is_authenticated:
+        return Q(pk__in=[])
+    mine = member_structure_ids(user)
+    allowed = Q(**{f"{prefix}call__epci__in": animated_epci_ids(user)})
+    if mine:
+        allowed |= Q(**{f"{prefix}applicant__in": mine}) | Q(
+            **{f"{prefix}pk__in": Partner.objects.filter(structure__in=mine).values("application_id")}
+        )
+    for a in roles_of(user):
+        if a.role == Role.INSTRUCTION:
+            funded = CallFunder.objects.filter(funder=a.funder, call__epci_id=a.epci_id).values("call_id")
+            allowed |= Q(**{f"{prefix}call__epci_id": a.epci_id, f"{prefix}call_id__in": funded})
+    return submitted & allowed
+
+
+def readable_applications(user, applications):
+    """The applications of `applications` the user may read (`readable_applications_condition`)."""
+    return applications.filter(readable_applications_condition(user))
+
+
 def get_call(request, pk, rule=can_read_call, message="Cet appel n'est pas encore publié."):
     from cooperer.calls.models import Call
 

@@ -118,6 +118,14 @@ def preview(path: str, session: Session, default_kind: str = ContributionKind.PR
         raise ContributionImportError(str(exc)) from exc
     if not header:
         raise ContributionImportError("Le fichier est vide : aucune ligne d'en-tête.")
+    return preview_rows(header, rows, warnings, session, default_kind)
+
+
+def preview_rows(
+    header: list[str], rows, warnings, session: Session, default_kind: str = ContributionKind.PROPOSAL
+) -> Preview:
+    """Checks rows already read (line, {column: text}) with every rule of the file import: a file's table, or
+    the Decidim rows the API receives."""
     decidim = _is_decidim(header)
     result = Preview(session.pk, ContributionSource.DECIDIM if decidim else ContributionSource.IMPORT)
     result.warnings = list(warnings)

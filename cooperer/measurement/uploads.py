@@ -180,6 +180,14 @@ def preview(path: str, *, uploader: Uploader, name: str | None = None) -> Upload
     refusal = already_imported(result.sha256)
     if refusal:
         raise UploadError(refusal)
+    return check_rows(header, rows, warnings, uploader=uploader, result=result)
+
+
+def check_rows(
+    header: list[str], rows, warnings, *, uploader: Uploader, result: UploadPreview
+) -> UploadPreview:
+    """Resolves and checks rows already read (line, {column: text}) with every rule of the upload: a file's
+    table, or the rows the API receives. Writes nothing."""
     result.warnings = list(warnings)
     breakdown = _map_columns(header, result)
     resolver = _Resolver.load(rows, result.columns, uploader)

@@ -25,6 +25,9 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_tasks",
     "django_tasks_db",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "cooperer.core",
     "cooperer.audit",
     "cooperer.accounts",
@@ -37,6 +40,7 @@ INSTALLED_APPS = [
     "cooperer.measurement",
     "cooperer.knowledge",
     "cooperer.jobs",
+    "cooperer.api",
 ]
 
 MIDDLEWARE = [
@@ -189,6 +193,47 @@ CACHES = {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": "cooperer",
     }
+}
+
+# The open API (cooperer/api, docs/adr/015-api.md): personal tokens act as their owner; every error is
+# application/problem+json in French; lists page by cursor; requests are counted per token (or per address
+# without one) on the database-backed counters shared by every process (core/throttle.py).
+COOPERER_API_TOKEN_PER_MINUTE = env_int("COOPERER_API_TOKEN_PER_MINUTE", 600)
+COOPERER_API_ANONYMOUS_PER_MINUTE = env_int("COOPERER_API_ANONYMOUS_PER_MINUTE", 120)
+COOPERER_API_PAGE_SIZE = env_int("COOPERER_API_PAGE_SIZE", 100)
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "cooperer.api.authentication.BearerTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_THROTTLE_CLASSES": ["cooperer.api.throttling.SharedCounterThrottle"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "cooperer.api.problems.JsonOnlyNegotiation",
+    "DEFAULT_PAGINATION_CLASS": "cooperer.api.pagination.IdCursorPagination",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "cooperer.api.problems.exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "API de Coopérer",
+    "DESCRIPTION": (
+        "API ouverte de Coopérer : territoires et QPV, annuaire public, appels à projets, décisions et "
+        "subventions (SCDL), visions adoptées, indicateurs et mesures. Un jeton personnel (« Mon compte ») "
+        "agit avec exactement les rôles et les territoires de son titulaire : `Authorization: Bearer <jeton>`."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {},
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "cooperer.api.problems.document_problems",
+    ],
 }
 
 SESSION_COOKIE_HTTPONLY = True
