@@ -5,6 +5,7 @@ from pathlib import Path
 import dj_database_url
 
 from cooperer.core.limits import ReadLimits
+from cooperer.core.logs import logging_config
 from cooperer.settings.env import env_bool, env_int, env_list, env_str
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
@@ -40,6 +41,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "cooperer.core.logs.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -182,12 +184,15 @@ TASKS = {
     }
 }
 
-# Computed drawings (a community's network layout) are cached per process, keyed on what they are drawn
-# from: nothing to invalidate, and nothing to set up. Several processes each compute their own once.
+# Everything cached is keyed by a version stamp or a fingerprint read from the database (core/stamps.py), so any
+# process may compute and store it and none can serve it stale. The cache must be shared by every process: the
+# web processes of `cooperer serve` and the worker that builds the overlap index. The embedded default keeps it
+# in the database (the table is created by a migration); production uses Redis (settings/prod.py). ADR 016.
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "cooperer",
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "cooperer_cache",
+        "OPTIONS": {"MAX_ENTRIES": 5000},
     }
 }
 
@@ -220,9 +225,5 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env_str("COOPERER_LOG_LEVEL", "INFO")},
-}
+# `text` (readable in a terminal) or `json` (one JSON object per line with the request id; core/logs.py).
+LOGGING = logging_config(env_str("COOPERER_LOG_LEVEL", "INFO"), env_str("COOPERER_LOG_FORMAT", "text"))

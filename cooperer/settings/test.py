@@ -9,3 +9,6 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 (VAR_DIR / "static").mkdir(parents=True, exist_ok=True)
 # The daily retention job is started by the first request of each process; tests start it themselves.
 DAILY_JOBS = False
+# One process: the local-memory cache, emptied before each test (tests/conftest.py). The database cache of the
+# embedded default and Redis are tested in tests/core/test_cache.py and tests/production/.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "cooperer"}}
