@@ -58,7 +58,9 @@ class JsonLinesFormatter(logging.Formatter):
 
 
 def logging_config(level: str, fmt: str) -> dict:
-    formatter = {"()": JsonLinesFormatter} if fmt == "json" else {"format": "%(levelname)s %(name)s %(message)s"}
+    formatter = (
+        {"()": JsonLinesFormatter} if fmt == "json" else {"format": "%(levelname)s %(name)s %(message)s"}
+    )
     return {
         "version": 1,
         "disable_existing_loggers": False,
