@@ -6,9 +6,8 @@ from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_safe
 
-from cooperer.core import cache as shared_cache
-
 from cooperer.accounts.permissions import roles_of
+from cooperer.core import cache as shared_cache
 from cooperer.core.home import home_sections
 from cooperer.territories.models import ContratDeVille, Qpv
 

@@ -1,8 +1,8 @@
 """Production: refuses to start on a missing secret or a missing shared cache; HTTPS only; JSON logs."""
 
+from cooperer.core.logs import logging_config
 from cooperer.settings.base import *  # noqa: F403
 from cooperer.settings.env import env_bool, env_float, env_int, env_required, env_str
-from cooperer.core.logs import logging_config
 
 DEBUG = False
 SECRET_KEY = env_required("DJANGO_SECRET_KEY")

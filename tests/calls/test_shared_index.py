@@ -10,8 +10,7 @@ from cooperer.calls import report, services
 from cooperer.calls.enums import ApplicationStatus
 from cooperer.calls.tasks import rebuild_overlap_index
 from cooperer.core import stamps
-
-from .fixtures import make_rival
+from tests.calls.fixtures import make_rival
 
 
 def submitted(application):
