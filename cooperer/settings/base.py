@@ -25,7 +25,6 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "django_tasks",
-    "django_tasks_db",
     "cooperer.core",
     "cooperer.audit",
     "cooperer.accounts",
@@ -38,6 +37,8 @@ INSTALLED_APPS = [
     "cooperer.measurement",
     "cooperer.knowledge",
     "cooperer.jobs",
+    # After cooperer.jobs, whose `db_worker` (with its heartbeat, jobs/workers.py) replaces this app's own.
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -177,6 +178,8 @@ COOPERER_QPV_LINKS = [
 # Partner suggestions offer to invite the structure into what these apps run (a community of action).
 COOPERER_PARTNER_INVITATIONS = ["cooperer.communities.home.invitations"]
 
+# A worker that gives no sign of life for this long is dead: its running task is retried or failed (jobs/workers.py).
+COOPERER_WORKER_LEASE_SECONDS = env_int("COOPERER_WORKER_LEASE_SECONDS", 30)
 TASKS = {
     "default": {
         "BACKEND": env_str("COOPERER_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
