@@ -113,5 +113,6 @@ class Heartbeat(threading.Thread):
 
     def stop(self) -> None:
         self.stopped.set()
+        self.join(timeout=10)
         with contextlib.suppress(DatabaseError):
             WorkerBeat.objects.filter(worker_id=self.worker_id).delete()

@@ -180,6 +180,7 @@ COOPERER_PARTNER_INVITATIONS = ["cooperer.communities.home.invitations"]
 
 # A worker that gives no sign of life for this long is dead: its running task is retried or failed (jobs/workers.py).
 COOPERER_WORKER_LEASE_SECONDS = env_int("COOPERER_WORKER_LEASE_SECONDS", 30)
+WORKER_HEARTBEAT = True  # off in the test settings, where workers run inside a test's transaction
 TASKS = {
     "default": {
         "BACKEND": env_str("COOPERER_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),

@@ -39,3 +39,12 @@ def test_a_moved_contour_is_followed_after_an_import(territory, tmp_path):
     assert json.loads(Qpv.objects.get(code="QN04215M").geometry)["coordinates"][0][0] == [2.34, 48.84]
     assert services.qpv_at(2.345, 48.845).code == "QN04215M"
     assert services.qpv_at(4.405, 45.425) is None
+
+
+def test_the_qpv_of_a_point_is_answered_as_json(client, territory):
+    found = client.get("/territoires/qpv-au-point/", {"lon": "4.405", "lat": "45.425"}).json()
+    assert found["qpv"] == {"code": "QN04215M", "nom": "Quartiers Sud-Est"}
+    assert client.get("/territoires/qpv-au-point/", {"lon": "2.3", "lat": "48.8"}).json()["qpv"] is None
+    refused = client.get("/territoires/qpv-au-point/", {"lon": "est", "lat": "45"})
+    assert refused.status_code == 400 and "degrés décimaux" in refused.json()["erreur"]
+    assert client.get("/territoires/qpv-au-point/", {"lon": "400", "lat": "45"}).status_code == 400

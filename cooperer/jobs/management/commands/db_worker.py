@@ -4,6 +4,7 @@ database."""
 
 import os
 
+from django.conf import settings
 from django.utils.autoreload import DJANGO_AUTORELOAD_ENV
 from django_tasks_db.management.commands.db_worker import Command as DatabaseWorkerCommand
 
@@ -17,6 +18,8 @@ class Command(DatabaseWorkerCommand):
     )
 
     def handle(self, *args, **options):
+        if not settings.WORKER_HEARTBEAT:  # the test settings: tests run the worker inside their transaction
+            return super().handle(*args, **options)
         if options.get("reload") and os.environ.get(DJANGO_AUTORELOAD_ENV) != "true":
             return super().handle(*args, **options)  # the reloader's parent runs no task: no heartbeat
         beat(options["worker_id"])
