@@ -43,10 +43,12 @@ def beat(worker_id: str) -> None:
         WorkerBeat.objects.create(worker_id=worker_id, host=socket.gethostname()[:255], pid=os.getpid())
 
 
-def reap(now=None) -> list[str]:
-    """Retries or fails the RUNNING tasks whose worker gave no sign of life for the lease; returns their ids."""
+def reap(now=None, dead: str = "") -> list[str]:
+    """Retries or fails the RUNNING tasks whose worker gave no sign of life for the lease (or is `dead`: a worker
+    that lost its database in the middle of a task and runs none now); returns their ids."""
     now = now or timezone.now()
     alive = set(WorkerBeat.objects.filter(beat_at__gte=now - lease()).values_list("worker_id", flat=True))
+    alive.discard(dead)
     suspects = [
         pk
         for pk, workers in DBTaskResult.objects.filter(status=TaskResultStatus.RUNNING).values_list(

@@ -2,13 +2,20 @@
 dead workers retried or failed (jobs/workers.py). Run as many as needed, on any machine that reaches the
 database."""
 
+import contextlib
+import logging
 import os
+import time
 
 from django.conf import settings
+from django.db import DatabaseError, InterfaceError, OperationalError, connections
 from django.utils.autoreload import DJANGO_AUTORELOAD_ENV
 from django_tasks_db.management.commands.db_worker import Command as DatabaseWorkerCommand
 
 from cooperer.jobs.workers import Heartbeat, beat, reap
+
+logger = logging.getLogger("cooperer.jobs.workers")
+RETRY_SECONDS = 2.0
 
 
 class Command(DatabaseWorkerCommand):
@@ -22,11 +29,20 @@ class Command(DatabaseWorkerCommand):
             return super().handle(*args, **options)
         if options.get("reload") and os.environ.get(DJANGO_AUTORELOAD_ENV) != "true":
             return super().handle(*args, **options)  # the reloader's parent runs no task: no heartbeat
-        beat(options["worker_id"])
+        worker_id = options["worker_id"]
+        beat(worker_id)
         reap()  # what a worker killed before this one started left behind
-        heartbeat = Heartbeat(options["worker_id"])
+        heartbeat = Heartbeat(worker_id)
         heartbeat.start()
         try:
-            return super().handle(*args, **options)
+            while True:
+                try:
+                    return super().handle(*args, **options)
+                except (OperationalError, InterfaceError) as exc:  # the database restarted or is unreachable
+                    logger.warning("Base injoignable, l'exécuteur reprend dans %s s : %s", RETRY_SECONDS, exc)
+                    connections.close_all()
+                    time.sleep(RETRY_SECONDS)
+                    with contextlib.suppress(DatabaseError):
+                        reap(dead=worker_id)  # the task it was running when the database went away
         finally:
             heartbeat.stop()
