@@ -7,6 +7,8 @@ from cooperer.settings.env import env_bool, env_float, env_int, env_required, en
 DEBUG = False
 SECRET_KEY = env_required("DJANGO_SECRET_KEY")
 ALLOWED_HOSTS = [host.strip() for host in env_required("DJANGO_ALLOWED_HOSTS").split(",") if host.strip()]
+# The health check of a supervisor or a container on the same machine asks http://127.0.0.1/sante/.
+ALLOWED_HOSTS += [host for host in ("127.0.0.1", "localhost") if host not in ALLOWED_HOSTS]
 
 # Several web processes on several machines and the workers share one cache: Redis (docs/deploy.md, ADR 016).
 # An unreachable Redis makes misses and a logged warning, never a failed page (core/cache.py).
