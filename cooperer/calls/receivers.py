@@ -3,6 +3,9 @@ build the new index (calls/report.py). Drafts are not in the index: their autosa
 state alone (a decision, a request for complements) changes nothing the index reads."""
 
 from django.db import transaction
+from django_tasks.base import TaskResultStatus
+from django_tasks_db.backend import DatabaseBackend
+from django_tasks_db.models import DBTaskResult
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
@@ -15,7 +18,20 @@ from cooperer.core import stamps
 
 def application_changed(epci_id: int) -> None:
     stamps.bump(stamp_name(epci_id))
-    transaction.on_commit(lambda: rebuild_overlap_index.enqueue(epci_id))
+    transaction.on_commit(lambda: _enqueue(epci_id))
+
+
+def _enqueue(epci_id: int) -> None:
+    """One rebuild waiting per EPCI is enough: it builds the index of the stamp current when it runs."""
+    if isinstance(rebuild_overlap_index.get_backend(), DatabaseBackend):
+        waiting = DBTaskResult.objects.filter(
+            status=TaskResultStatus.READY,
+            task_path=rebuild_overlap_index.module_path,
+            args_kwargs={"args": [epci_id], "kwargs": {}},
+        )
+        if waiting.exists():
+            return
+    rebuild_overlap_index.enqueue(epci_id)
 
 
 def _epci_if_indexed(application_id) -> int | None:

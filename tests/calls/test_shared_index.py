@@ -53,7 +53,11 @@ def test_a_change_asks_a_worker_to_rebuild_the_index(application, call, django_c
     with django_capture_on_commit_callbacks(execute=True):
         application.title = "Un local jeunes ouvert le soir et le dimanche"
         application.save()
-    assert stamps.current(report.stamp_name(call.epci_id)) == before + 1
+    with django_capture_on_commit_callbacks(execute=True):
+        application.description = "Et le mercredi après-midi."
+        application.save()
+    assert stamps.current(report.stamp_name(call.epci_id)) == before + 2
+    # one rebuild waits: it builds the index of the stamp current when it runs
     task = DBTaskResult.objects.get(task_path="cooperer.calls.tasks.rebuild_overlap_index")
     assert task.args_kwargs["args"] == [call.epci_id]
 
