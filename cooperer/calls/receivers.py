@@ -3,11 +3,11 @@ build the new index (calls/report.py). Drafts are not in the index: their autosa
 state alone (a decision, a request for complements) changes nothing the index reads."""
 
 from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.dispatch import receiver
 from django_tasks.base import TaskResultStatus
 from django_tasks_db.backend import DatabaseBackend
 from django_tasks_db.models import DBTaskResult
-from django.db.models.signals import m2m_changed, post_delete, post_save
-from django.dispatch import receiver
 
 from cooperer.calls.enums import ApplicationStatus
 from cooperer.calls.models import Application, BudgetLine, Partner, ServedElement
