@@ -67,6 +67,18 @@ class ForgivingRedisCache(RedisCache):
         except RedisError as exc:
             return self._forgive("delete_many", exc)
 
+    def has_key(self, key, version=None):
+        try:
+            return super().has_key(key, version)
+        except RedisError as exc:
+            return self._forgive("has_key", exc, False)
+
+    def touch(self, key, timeout=0, version=None):
+        try:
+            return super().touch(key, timeout, version)
+        except RedisError as exc:
+            return self._forgive("touch", exc, False)
+
     def clear(self):
         try:
             return super().clear()

@@ -50,6 +50,7 @@ def test_with_redis_down_cached_values_are_computed_and_a_warning_is_logged(db, 
         assert stamps.cached("essai", "valeur", lambda: calls.append(1) or 42) == 42
         assert stamps.cached("essai", "valeur", lambda: calls.append(1) or 42) == 42
         cache.set_many({"a": 1})
+        assert cache.get_or_set("b", 2) == 2 and not cache.has_key("b") and not cache.touch("b")
         cache.delete("a")
     assert len(calls) == 2  # nothing was kept: each read recomputes
     assert "Cache Redis injoignable" in caplog.text
