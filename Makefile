@@ -35,11 +35,11 @@ serve: install
 	$(BIN)/cooperer serve --host $(HOST) --port $(PORT)
 
 test: install-dev
-	$(BIN)/pytest -p randomly -m "not browser" $(PYTEST_ARGS)
+	$(BIN)/pytest -p randomly -m "not browser and not production" $(PYTEST_ARGS)
 	$(MAKE) --no-print-directory test-browser
 
 test-core: install-dev
-	$(BIN)/pytest -m "not browser" $(PYTEST_ARGS)
+	$(BIN)/pytest -m "not browser and not production" $(PYTEST_ARGS)
 
 test-browser: install-dev
 	$(BIN)/pytest -p no:randomly -m browser $(PYTEST_ARGS)

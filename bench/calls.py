@@ -1000,6 +1000,9 @@ def measure_instruction(client, builder: Builder, args) -> dict:
     index = engine.OverlapIndex(projects, qpv_names=names)
     build_s = time.perf_counter() - began
     report._INDEXES.clear()
+    from django.core.cache import cache
+
+    cache.clear()  # the stored index too: the whole cold path is measured
     began = time.perf_counter()
     report.overlap_index(epci_id)
     whole_s = time.perf_counter() - began

@@ -29,12 +29,30 @@ def test_production_refuses_to_start_without_a_secret():
     assert "DJANGO_SECRET_KEY est obligatoire" in result.stderr
 
 
+def test_production_refuses_to_start_without_the_shared_cache():
+    result = run_django(
+        ["check"],
+        DJANGO_SETTINGS_MODULE="cooperer.settings.prod",
+        DJANGO_SECRET_KEY="x" * 50,
+        DJANGO_ALLOWED_HOSTS="cooperer.example.org",
+    )
+    assert result.returncode != 0
+    assert "REDIS_URL est obligatoire en production" in result.stderr
+    assert "redis://127.0.0.1:6379/0" in result.stderr
+
+
+def test_the_embedded_default_needs_no_redis():
+    result = run_django(["check"], DJANGO_SETTINGS_MODULE="cooperer.settings.dev")
+    assert result.returncode == 0, result.stderr
+
+
 def test_production_settings_pass_the_deployment_checklist():
     result = run_django(
         ["check", "--deploy", "--fail-level", "WARNING"],
         DJANGO_SETTINGS_MODULE="cooperer.settings.prod",
         DJANGO_SECRET_KEY="x" * 20 + "-a-long-and-random-production-secret-0123456789",
         DJANGO_ALLOWED_HOSTS="cooperer.example.org",
+        REDIS_URL="redis://127.0.0.1:6379/0",
     )
     assert result.returncode == 0, result.stderr
 

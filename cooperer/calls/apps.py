@@ -7,4 +7,4 @@ class CallsConfig(AppConfig):
     verbose_name = "Appels à projets"
 
     def ready(self):
-        from cooperer.calls import jobs  # noqa: F401 - registers the job handlers
+        from cooperer.calls import jobs, receivers  # noqa: F401 - job handlers, stamps of the overlap index

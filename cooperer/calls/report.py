@@ -2,12 +2,18 @@
 coherence with the vision, overlaps and competition with other applications (all calls of the territory), a
 suggested consortium, and the applicant's funding history across funders.
 
-The overlap index covers every submitted application of the EPCI; it is built once per process and rebuilt when
-an application is submitted, changed or decided (its signature: count, last id, last change)."""
+The overlap index covers every submitted application of the EPCI. It is shared by every process: stored in
+Django's cache under a key made of the EPCI's « overlaps » version stamp (raised by `calls/receivers.py` whenever
+what the index is made of changes, whichever process changed it) and the pool's signature (count, last id, last
+submission: it also follows bulk writes that send no signal). After each change a background task
+(`calls/tasks.rebuild_overlap_index`, run by `cooperer db_worker`) builds the new index and stores it, so that the
+request path finds it ready; a request that finds no index for the current key builds it once and stores it.
+A process keeps the last index it used in memory, under the same key, so it is never served stale (ADR 016)."""
 
 import threading
 from dataclasses import dataclass, field
 
+from django.core.cache import cache
 from django.db.models import Count, Max, Q
 
 from cooperer.actors.enums import SECTOR_OF_FORM
@@ -17,10 +23,15 @@ from cooperer.calls import services
 from cooperer.calls.enums import ApplicationStatus
 from cooperer.calls.models import Application, ExternalGrant, Grant
 from cooperer.communities.models import Membership
+from cooperer.core import stamps
 from cooperer.territories.models import Qpv
 
 _LOCK = threading.Lock()
-_INDEXES: dict[int, tuple[tuple, engine.OverlapIndex, dict[str, int]]] = {}
+# EPCI -> (key, index): the process's memo of the shared index, valid only while its key is the current one.
+_INDEXES: dict[int, tuple[str, engine.OverlapIndex]] = {}
+INDEX_SECONDS = (
+    7 * 24 * 3600
+)  # a stored index is replaced by the next key long before; this only frees memory
 
 
 def _projects(applications) -> list[engine.Project]:
@@ -85,19 +96,54 @@ def _projects(applications) -> list[engine.Project]:
     return projects
 
 
-def overlap_index(epci_id: int) -> engine.OverlapIndex:
-    pool = Application.objects.filter(call__epci_id=epci_id).exclude(
+def stamp_name(epci_id: int) -> str:
+    return f"overlaps:{epci_id}"
+
+
+def _pool(epci_id: int):
+    return Application.objects.filter(call__epci_id=epci_id).exclude(
         status__in=[ApplicationStatus.DRAFT, ApplicationStatus.MERGED]
     )
-    signature = tuple(pool.aggregate(n=Count("pk"), last=Max("pk"), at=Max("submitted_at")).values())
-    with _LOCK:
-        cached = _INDEXES.get(epci_id)
-        if cached and cached[0] == signature:
-            return cached[1]
+
+
+def index_key(epci_id: int) -> str:
+    """The key of the EPCI's current index: its stamp and its pool's signature (two small queries)."""
+    signature = _pool(epci_id).aggregate(n=Count("pk"), last=Max("pk"), at=Max("submitted_at"))
+    at = signature["at"].isoformat() if signature["at"] else "-"
+    return (
+        f"overlaps:{epci_id}:{stamps.current(stamp_name(epci_id))}:{signature['n']}:{signature['last']}:{at}"
+    )
+
+
+def build_index(epci_id: int) -> engine.OverlapIndex:
+    pool = _pool(epci_id)
     names = dict(Qpv.objects.filter(applications__in=pool).values_list("code", "name").distinct())
-    index = engine.OverlapIndex(_projects(pool), qpv_names=names)
+    return engine.OverlapIndex(_projects(pool), qpv_names=names)
+
+
+def store_index(epci_id: int) -> str:
+    """Builds the current index and stores it in the shared cache, unless it is there already; returns its key.
+    What the background task runs after a change."""
+    key = index_key(epci_id)
+    if cache.get(key) is None:
+        index = build_index(epci_id)
+        if index_key(epci_id) == key:  # not changed meanwhile: a newer change has its own task
+            cache.set(key, index, INDEX_SECONDS)
+    return key
+
+
+def overlap_index(epci_id: int) -> engine.OverlapIndex:
+    key = index_key(epci_id)
     with _LOCK:
-        _INDEXES[epci_id] = (signature, index, {})
+        memo = _INDEXES.get(epci_id)
+        if memo and memo[0] == key:
+            return memo[1]
+    index = cache.get(key)
+    if index is None:  # the background task has not stored it yet (or the cache lost it): build it once
+        index = build_index(epci_id)
+        cache.set(key, index, INDEX_SECONDS)
+    with _LOCK:
+        _INDEXES[epci_id] = (key, index)
     return index
 
 

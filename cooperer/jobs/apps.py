@@ -7,4 +7,4 @@ class JobsConfig(AppConfig):
     verbose_name = "Traitements longs"
 
     def ready(self):
-        from cooperer.jobs import schedule  # noqa: F401 - registers the daily job
+        from cooperer.jobs import probe, schedule  # noqa: F401 - registers the daily job and the probe

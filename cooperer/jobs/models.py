@@ -68,3 +68,21 @@ class DailyRun(models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.last_run_on or 'jamais'})"
+
+
+class WorkerBeat(models.Model):
+    """The last sign of life of one `cooperer db_worker` (jobs/workers.py): a task whose worker has given none
+    for the lease is abandoned (the worker was killed or its machine lost) and is retried or marked failed."""
+
+    worker_id = models.CharField("exécuteur", max_length=64, unique=True)
+    host = models.CharField("machine", max_length=255, blank=True, default="")
+    pid = models.PositiveIntegerField("processus", null=True, blank=True)
+    started_at = models.DateTimeField("démarré le", default=timezone.now)
+    beat_at = models.DateTimeField("dernier signe de vie", default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = "exécuteur de traitements"
+        verbose_name_plural = "exécuteurs de traitements"
+
+    def __str__(self):
+        return f"{self.host}:{self.pid} ({self.worker_id[:8]})"

@@ -5,6 +5,7 @@ from pathlib import Path
 import dj_database_url
 
 from cooperer.core.limits import ReadLimits
+from cooperer.core.logs import logging_config
 from cooperer.settings.env import env_bool, env_int, env_list, env_str
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
@@ -24,7 +25,6 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "django_tasks",
-    "django_tasks_db",
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -41,9 +41,12 @@ INSTALLED_APPS = [
     "cooperer.knowledge",
     "cooperer.jobs",
     "cooperer.api",
+    # After cooperer.jobs, whose `db_worker` (with its heartbeat, jobs/workers.py) replaces this app's own.
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
+    "cooperer.core.logs.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -179,6 +182,9 @@ COOPERER_QPV_LINKS = [
 # Partner suggestions offer to invite the structure into what these apps run (a community of action).
 COOPERER_PARTNER_INVITATIONS = ["cooperer.communities.home.invitations"]
 
+# A worker that gives no sign of life for this long is dead: its running task is retried or failed (jobs/workers.py).
+COOPERER_WORKER_LEASE_SECONDS = env_int("COOPERER_WORKER_LEASE_SECONDS", 30)
+WORKER_HEARTBEAT = True  # off in the test settings, where workers run inside a test's transaction
 TASKS = {
     "default": {
         "BACKEND": env_str("COOPERER_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
@@ -186,12 +192,15 @@ TASKS = {
     }
 }
 
-# Computed drawings (a community's network layout) are cached per process, keyed on what they are drawn
-# from: nothing to invalidate, and nothing to set up. Several processes each compute their own once.
+# Everything cached is keyed by a version stamp or a fingerprint read from the database (core/stamps.py), so any
+# process may compute and store it and none can serve it stale. The cache must be shared by every process: the
+# web processes of `cooperer serve` and the worker that builds the overlap index. The embedded default keeps it
+# in the database (the table is created by a migration); production uses Redis (settings/prod.py). ADR 016.
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "cooperer",
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "cooperer_cache",
+        "OPTIONS": {"MAX_ENTRIES": 5000},
     }
 }
 
@@ -265,9 +274,5 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env_str("COOPERER_LOG_LEVEL", "INFO")},
-}
+# `text` (readable in a terminal) or `json` (one JSON object per line with the request id; core/logs.py).
+LOGGING = logging_config(env_str("COOPERER_LOG_LEVEL", "INFO"), env_str("COOPERER_LOG_FORMAT", "text"))

@@ -31,6 +31,16 @@ def env_int(name: str, default: int) -> int:
         raise ImproperlyConfigured(f"{name} doit être un nombre entier, pas {value!r}.") from exc
 
 
+def env_float(name: str, default: float) -> float:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    try:
+        return float(value)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name} doit être un nombre, pas {value!r}.") from exc
+
+
 def env_list(name: str, default: list[str]) -> list[str]:
     value = os.environ.get(name)
     if value is None or value == "":
@@ -38,8 +48,9 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
-def env_required(name: str) -> str:
+def env_required(name: str, why: str = "") -> str:
     value = os.environ.get(name, "")
     if not value:
-        raise ImproperlyConfigured(f"La variable d'environnement {name} est obligatoire en production.")
+        message = f"La variable d'environnement {name} est obligatoire en production."
+        raise ImproperlyConfigured(f"{message} {why}".strip())
     return value

@@ -9,3 +9,9 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 (VAR_DIR / "static").mkdir(parents=True, exist_ok=True)
 # The daily retention job is started by the first request of each process; tests start it themselves.
 DAILY_JOBS = False
+# Workers run by tests (`db_worker --batch`) write no sign of life from a thread of their own, which would commit
+# outside the test's transaction; the reaper is tested in tests/jobs/test_workers.py and tests/production/.
+WORKER_HEARTBEAT = False
+# One process: the local-memory cache, emptied before each test (tests/conftest.py). The database cache of the
+# embedded default and Redis are tested in tests/core/test_cache.py and tests/production/.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "cooperer"}}

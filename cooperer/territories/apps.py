@@ -7,4 +7,4 @@ class TerritoriesConfig(AppConfig):
     verbose_name = "Territoires"
 
     def ready(self):
-        from cooperer.territories import jobs  # noqa: F401 - registers the job handlers
+        from cooperer.territories import jobs, receivers  # noqa: F401 - job handlers, the QPVs' stamp

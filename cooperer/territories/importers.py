@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from cooperer.core import validators
+from cooperer.core import stamps, validators
 from cooperer.core.sources import RowError, SourceError, Text, csv_rows, load_json, read_text
 from cooperer.core.text import fold
 from cooperer.territories.geometry import CheckedGeometry, GeometryError, check_polygonal
@@ -19,6 +19,7 @@ from cooperer.territories.reference import (
     departement_code_of_commune,
     departement_code_of_qpv,
 )
+from cooperer.territories.services import QPV_STAMP
 
 
 class ReferenceImportError(Exception):
@@ -438,6 +439,7 @@ def load_qpvs(parsed: tuple[list[QpvRecord], list[str]], kind: str) -> Summary:
         values[record.code] = row
     qpvs = _upsert(Qpv, "code", values, summary)
     link_qpvs_to_communes(list(qpvs.values()))
+    stamps.bump(QPV_STAMP)  # bulk writes send no signal: every process's locator follows this import
     return summary
 
 

@@ -32,6 +32,12 @@ class QpvLocator:
     def __len__(self) -> int:
         return len(self.areas)
 
+    def __getstate__(self):
+        return {"areas": self.areas}  # stored in the shared cache: the tree is rebuilt on load (≈ 10 ms)
+
+    def __setstate__(self, state):
+        self.__init__(state["areas"])
+
     def locate(self, lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
         """Index into `areas` of the QPV containing each point, NOWHERE (-1) elsewhere.
 

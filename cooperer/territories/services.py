@@ -8,36 +8,48 @@ from pathlib import Path
 
 import numpy as np
 import shapely
-from django.db.models.functions import Length
+from django.core.cache import cache
+from django.db.models import Count, Max
 from shapely.geometry import shape
 
+from cooperer.core import stamps
 from cooperer.core.sources import SourceError, decode
 from cooperer.territories.geometry import SvgProjection, SvgShape, place_labels, union_bounds
 from cooperer.territories.locator import NOWHERE, Area, QpvLocator
 from cooperer.territories.models import Qpv
 
-_locator_cache: dict[tuple, QpvLocator] = {}
+# Raised by every write to the QPVs (territories/receivers.py, and the importer's bulk upserts).
+QPV_STAMP = "qpv-contours"
+LOCATOR_SECONDS = 7 * 24 * 3600
+# The process's memo of the shared locator: (key, locator), valid only while its key is the current one.
+_locator_cache: dict[str, QpvLocator] = {}
+
+
+def locator_key() -> str:
+    """The stamp of the QPVs and their count and last id (which also follow bulk writes that send no signal)."""
+    shape_of = Qpv.objects.exclude(geometry="").aggregate(n=Count("pk"), last=Max("pk"))
+    return f"qpv-locator:{stamps.current(QPV_STAMP)}:{shape_of['n']}:{shape_of['last']}"
 
 
 def qpv_locator() -> QpvLocator:
-    """A locator over every QPV contour in the database, rebuilt when the QPVs change."""
-    stamp = tuple(
-        Qpv.objects.exclude(geometry="")
-        .order_by("code")
-        .annotate(size=Length("geometry"))
-        .values_list("code", "name", "min_lon", "max_lat", "size")
-    )
-    key = (len(stamp), hash(stamp))
-    if key not in _locator_cache:
+    """A locator over every QPV contour in the database, shared by every process through the cache under the
+    QPVs' stamp, so that a contour imported by one process is found by all of them (ADR 016)."""
+    key = locator_key()
+    locator = _locator_cache.get(key)
+    if locator is None:
+        locator = cache.get(key)
+        if locator is None:
+            areas = [
+                Area(code, name, shape(json.loads(geometry)))
+                for code, name, geometry in Qpv.objects.exclude(geometry="")
+                .order_by("code")
+                .values_list("code", "name", "geometry")
+            ]
+            locator = QpvLocator(areas)
+            cache.set(key, locator, LOCATOR_SECONDS)
         _locator_cache.clear()
-        areas = [
-            Area(code, name, shape(json.loads(geometry)))
-            for code, name, geometry in Qpv.objects.exclude(geometry="").values_list(
-                "code", "name", "geometry"
-            )
-        ]
-        _locator_cache[key] = QpvLocator(areas)
-    return _locator_cache[key]
+        _locator_cache[key] = locator
+    return locator
 
 
 def qpv_at(lon: float, lat: float) -> Area | None:

@@ -11,6 +11,7 @@ urlpatterns = [
     path("epci/<str:siren>/", views.epci_detail, name="epci"),
     path("communes/<str:insee_code>/", views.commune_detail, name="commune"),
     path("qpv/", views.qpv_list, name="qpv_list"),
+    path("qpv-au-point/", views.qpv_at_point, name="qpv_at_point"),
     path("qpv/<str:code>/", views.qpv_detail, name="qpv"),
     path("contrats/", views.contract_list, name="contract_list"),
     path("contrats/<slug:slug>/", views.contract_detail, name="contract"),

@@ -3,6 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from cooperer.accounts.permissions import (
@@ -26,7 +27,7 @@ from cooperer.territories.models import (
     Region,
     TargetArea,
 )
-from cooperer.territories.services import contract_map, qpv_map
+from cooperer.territories.services import contract_map, qpv_at, qpv_map
 
 SEARCH_LIMIT = 20
 PAGE_SIZE = 50
@@ -276,3 +277,19 @@ def reference_import(request):
         label = f"Import de {upload.name}"
         return redirect(start_upload_job("import_reference", label, upload, "reference", request.user))
     return render(request, "territories/import.html", {"form": form, "nav": "jobs"})
+
+
+def qpv_at_point(request):
+    """The QPV of a point, as JSON (`?lon=4.40&lat=45.42`): the same answer as `cooperer qpv-at`, for other tools."""
+    try:
+        lon, lat = float(request.GET.get("lon", "")), float(request.GET.get("lat", ""))
+    except ValueError:
+        return JsonResponse(
+            {"erreur": "Indiquez lon et lat en degrés décimaux, par exemple ?lon=4.40&lat=45.42."}, status=400
+        )
+    if not (-180 <= lon <= 180 and -90 <= lat <= 90):
+        return JsonResponse({"erreur": "lon doit être entre -180 et 180, lat entre -90 et 90."}, status=400)
+    area = qpv_at(lon, lat)
+    return JsonResponse(
+        {"lon": lon, "lat": lat, "qpv": {"code": area.code, "nom": area.name} if area else None}
+    )

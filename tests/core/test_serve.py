@@ -49,6 +49,15 @@ def test_serve_answers_with_several_processes_and_stops_cleanly(tmp_path):
         assert status == 404 and "Page introuvable" in body and "URLconf" not in body
         status, body = _get(port, "/static/css/app.css")
         assert status == 200 and body  # static files are still served (WhiteNoise)
+        # The embedded default's cache is in the database (its table made by `migrate`), shared by the processes.
+        status, body = _get(port, "/sante/")
+        assert status == 200 and '"cache": "ok"' in body
+        shell = [sys.executable, "-m", "cooperer.cli", "shell", "-c"]
+        subprocess.run([*shell, "from django.core.cache import cache; cache.set('vu', 'par un autre')"], env=env,
+                       check=True)  # fmt: skip
+        read = subprocess.run([*shell, "from django.core.cache import cache; print(cache.get('vu'))"], env=env,
+                              check=True, capture_output=True, text=True)  # fmt: skip
+        assert read.stdout.strip().splitlines()[-1] == "par un autre"
     finally:
         server.terminate()
         out, _err = server.communicate(timeout=20)

@@ -22,8 +22,8 @@ def served_environment(host: str) -> dict[str, str]:
 class Command(BaseCommand):
     help = (
         "Sert l'application et lance à côté un exécuteur de traitements (db_worker) : tout ce qu'il faut pour "
-        "la démonstration, sans autre serveur. En production, lancez plutôt gunicorn et un ou plusieurs "
-        "« cooperer db_worker » sur d'autres machines."
+        "la démonstration, sans autre serveur. En production, lancez « cooperer serve --no-worker » sur chaque "
+        "serveur web et un ou plusieurs « cooperer db_worker » sur d'autres machines (docs/deploy.md)."
     )
 
     def add_arguments(self, parser):
