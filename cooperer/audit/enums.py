@@ -24,3 +24,4 @@ class Action(models.TextChoices):
     ACCOUNT_LOCKED = "account_locked", "Connexion bloquée après des échecs"
     ACCOUNT_UNLOCKED = "account_unlocked", "Connexion débloquée par un·e administrateur·rice"
     API_TOKEN_CREATED = "api_token_created", "Jeton d'accès à l'API créé"
+    METHOD_SPREAD = "method_spread", "Essaimage d'un outil de la méthode vers un territoire"

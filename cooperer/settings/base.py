@@ -174,6 +174,9 @@ COOPERER_QPV_LINKS = [
 ]
 # Partner suggestions offer to invite the structure into what these apps run (a community of action).
 COOPERER_PARTNER_INVITATIONS = ["cooperer.communities.home.invitations"]
+# A consultation's, call's, community's or vision's pages show what these apps say about it (a copy's origin
+# and what it still has to adapt, « Enregistrer comme modèle », « Essaimer », an open event of a community).
+COOPERER_OBJECT_NOTICES = ["cooperer.knowledge.hooks.notices"]
 
 TASKS = {
     "default": {

@@ -40,3 +40,11 @@ def euros(value) -> str:
     if value in (None, ""):
         return "—"
     return f"{number_format(value, decimal_pos=2, force_grouping=True)}\u00a0€"
+
+
+@register.inclusion_tag("core/_notices.html", takes_context=True)
+def object_notices(context, obj):
+    """`{% object_notices consultation %}`: the notices of the apps above this one (core.home.object_notices)."""
+    from cooperer.core.home import object_notices as gather
+
+    return {"notices": gather(obj, context["request"].user) if obj is not None else []}
