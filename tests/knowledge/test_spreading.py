@@ -33,20 +33,28 @@ def test_it_copies_a_consultation_design_to_another_territory_without_its_contri
     assert entry.epci_id == territory["m2a"].pk and entry.object_id == str(copy.pk)
 
 
-def test_it_refuses_a_territory_the_person_does_not_animate_and_writes_nothing(consultation, users, territory):
+def test_it_refuses_a_territory_the_person_does_not_animate_and_writes_nothing(
+    consultation, users, territory
+):
     before = Consultation.objects.count()
-    with pytest.raises(SpreadError, match="Vous n'animez pas le territoire « CA Mulhouse Alsace Agglomération »"):
+    with pytest.raises(
+        SpreadError, match="Vous n'animez pas le territoire « CA Mulhouse Alsace Agglomération »"
+    ):
         spread(user=users["se_animator"], target_epci=territory["m2a"], source=consultation)
     assert Consultation.objects.count() == before and not Lineage.objects.exists()
 
 
 def test_it_refuses_a_qpv_outside_the_target_territory(consultation, both_animator, territory):
     with pytest.raises(SpreadError, match="Quartiers Sud-Est"):
-        spread(user=both_animator, target_epci=territory["m2a"], source=consultation, qpvs=[territory["sud_est"]])
+        spread(
+            user=both_animator, target_epci=territory["m2a"], source=consultation, qpvs=[territory["sud_est"]]
+        )
     assert not Lineage.objects.exists()
 
 
-def test_the_checklist_lists_what_to_adapt_and_empties_as_it_is_adapted(consultation, sessions, both_animator, territory, coteaux):
+def test_the_checklist_lists_what_to_adapt_and_empties_as_it_is_adapted(
+    consultation, sessions, both_animator, territory, coteaux
+):
     lineage = spread(user=both_animator, target_epci=territory["m2a"], source=consultation, qpvs=[coteaux])
     texts = [check.text for check in checklist(lineage)]
     assert any(text.startswith("Fixer les dates de la concertation") for text in texts)
@@ -62,7 +70,9 @@ def test_the_checklist_lists_what_to_adapt_and_empties_as_it_is_adapted(consulta
     assert checklist(lineage) == []
 
 
-def test_the_page_of_the_copy_warns_before_use_and_the_original_does_not(client, consultation, both_animator, territory, coteaux):
+def test_the_page_of_the_copy_warns_before_use_and_the_original_does_not(
+    client, consultation, both_animator, territory, coteaux
+):
     lineage = spread(user=both_animator, target_epci=territory["m2a"], source=consultation, qpvs=[coteaux])
     client.force_login(both_animator)
     page = client.get(reverse("consultations:edit", args=[lineage.target_id])).content.decode()
@@ -71,12 +81,16 @@ def test_the_page_of_the_copy_warns_before_use_and_the_original_does_not(client,
     assert "Attention :" not in original and "Enregistrer comme modèle du kit" in original
 
 
-def test_an_animatrice_essaime_through_the_form_and_sees_the_checklist(client, consultation, both_animator, territory, coteaux):
+def test_an_animatrice_essaime_through_the_form_and_sees_the_checklist(
+    client, consultation, both_animator, territory, coteaux
+):
     client.force_login(both_animator)
     url = reverse("knowledge:spread_from", args=["concertation", consultation.pk])
     assert client.get(url).status_code == 200
     response = client.post(
-        url, {"target_epci": territory["m2a"].pk, "qpvs": [coteaux.pk], "place": "Mulhouse", "note": ""}, follow=True
+        url,
+        {"target_epci": territory["m2a"].pk, "qpvs": [coteaux.pk], "place": "Mulhouse", "note": ""},
+        follow=True,
     )
     lineage = Lineage.objects.get()
     assert response.redirect_chain[-1][0] == lineage.get_absolute_url()
@@ -84,7 +98,9 @@ def test_an_animatrice_essaime_through_the_form_and_sees_the_checklist(client, c
     assert "À adapter avant usage" in page and "Fixer les dates de la concertation" in page
 
 
-def test_the_form_says_in_french_why_a_territory_is_refused_and_keeps_the_input(client, consultation, users, territory):
+def test_the_form_says_in_french_why_a_territory_is_refused_and_keeps_the_input(
+    client, consultation, users, territory
+):
     client.force_login(users["se_animator"])
     url = reverse("knowledge:spread_from", args=["concertation", consultation.pk])
     response = client.post(url, {"target_epci": territory["m2a"].pk, "note": "ma note"})
@@ -102,11 +118,15 @@ def test_people_without_access_to_the_source_cannot_spread_it(client, consultati
     assert client.get(url).status_code == 403
 
 
-def test_it_copies_a_calls_grid_and_cooperation_rules_without_applications(call, application, both_animator, territory):
+def test_it_copies_a_calls_grid_and_cooperation_rules_without_applications(
+    call, application, both_animator, territory
+):
     lineage = spread(user=both_animator, target_epci=territory["m2a"], source=call, place="Mulhouse")
     copy = target_of(lineage)
     assert copy.contract == territory["m2a_contract"] and copy.status == "draft"
-    assert list(copy.criteria.values_list("label", "weight")) == list(call.criteria.values_list("label", "weight"))
+    assert list(copy.criteria.values_list("label", "weight")) == list(
+        call.criteria.values_list("label", "weight")
+    )
     assert (copy.min_partners, copy.min_partner_sectors) == (call.min_partners, call.min_partner_sectors)
     assert not copy.applications.exists() and not copy.elements.exists()
     assert set(copy.funders.values_list("envelope", flat=True)) == {0}
@@ -135,9 +155,15 @@ def test_it_copies_a_communitys_structure_without_its_members(community, users, 
     assert sorted(copy.instances.values_list("name", flat=True)) == ["Comité technique jeunesse", "Plénière"]
     roadmap = copy.roadmaps.get()
     assert roadmap.status == "brouillon"
-    assert list(roadmap.axes.values_list("title", flat=True)) == ["Animation de rue", "Tiers-lieu jeunesse", "Essaimage"]
+    assert list(roadmap.axes.values_list("title", flat=True)) == [
+        "Animation de rue",
+        "Tiers-lieu jeunesse",
+        "Essaimage",
+    ]
     assert not roadmap.axes.filter(actions__isnull=False).exists()
-    assert list(WorkingGroup.objects.filter(axis__roadmap=roadmap).values_list("name", flat=True)) == ["Outils"]
+    assert list(WorkingGroup.objects.filter(axis__roadmap=roadmap).values_list("name", flat=True)) == [
+        "Outils"
+    ]
     assert any(check.text.startswith("Inviter les premiers membres") for check in checklist(lineage))
 
 
@@ -154,6 +180,8 @@ def test_it_copies_a_visions_template_to_a_qpv(sud_est_vision, both_animator, te
     assert not copy.versions.filter(elements__groundings__isnull=False).exists()
 
 
-def test_sessions_of_the_copy_are_closed_to_the_public_form_until_adapted(consultation, sessions, both_animator, territory):
+def test_sessions_of_the_copy_are_closed_to_the_public_form_until_adapted(
+    consultation, sessions, both_animator, territory
+):
     lineage = spread(user=both_animator, target_epci=territory["m2a"], source=consultation)
     assert not Session.objects.filter(consultation_id=lineage.target_id, accepts_online=True).exists()
