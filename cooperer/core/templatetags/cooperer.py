@@ -47,5 +47,7 @@ def object_notices(context, obj):
     """`{% object_notices consultation %}`: the notices of the apps above this one (core.home.object_notices)."""
     from cooperer.core.home import object_notices as gather
 
-    saved = getattr(obj, "_meta", None) is not None and obj.pk is not None  # a creation form has no object yet
+    saved = (
+        getattr(obj, "_meta", None) is not None and obj.pk is not None
+    )  # a creation form has no object yet
     return {"notices": gather(obj, context["request"].user) if saved else []}
