@@ -36,7 +36,11 @@ def place_of(epci, qpvs=()) -> str:
 
 
 def from_consultation(consultation) -> Extract:
-    sessions = list(consultation.sessions.order_by("audience", "format", "date"))
+    from cooperer.consultations.enums import Audience, SessionFormat
+
+    rank = {value: i for i, value in enumerate([*Audience.values, *SessionFormat.values])}
+    # In the order of the enums: habitants before professionnels before jeunes, as the method presents them.
+    sessions = sorted(consultation.sessions.all(), key=lambda s: (rank[s.audience], rank[s.format], s.date))
     plan, seen = [], set()
     for session in sessions:
         key = (session.audience, session.format)
