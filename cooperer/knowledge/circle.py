@@ -47,7 +47,11 @@ def _invitation_text(event: CircleEvent, structure, by) -> str:
 
 
 @transaction.atomic
-def invite(event: CircleEvent, structure, *, email: str, reasons: list[str], by) -> EventGuest:
+def invite(
+    event: CircleEvent, structure, *, email: str, reasons: list[str], by, join: bool = False
+) -> EventGuest:
+    """Invites the structure to the event; with `join`, also to become a member of the community (the
+    communities app's invitation, accepted from its link: the membership then counts in `joined_after`)."""
     if event.community.memberships.current().filter(structure=structure).exists():
         raise CircleError(f"« {structure} » est déjà membre de la communauté : inutile de l'inviter.")
     if event.guests.filter(structure=structure).exists():
@@ -65,6 +69,11 @@ def invite(event: CircleEvent, structure, *, email: str, reasons: list[str], by)
 
     accounts = User.objects.filter(role_assignments__structure=structure, is_active=True).distinct()
     notify(accounts, subject, body, url="")
+    if join:
+        from cooperer.communities import services as communities
+        from cooperer.communities.enums import MemberRole
+
+        communities.invite(event.community, structure, guest.email, MemberRole.MEMBER, by)
     return guest
 
 

@@ -125,3 +125,10 @@ class CircleEventForm(forms.ModelForm):
 class GuestForm(forms.Form):
     structure = forms.IntegerField(widget=forms.HiddenInput)
     email = forms.EmailField(label="Courriel", required=False)
+    join = forms.BooleanField(label="Inviter aussi à rejoindre la communauté", required=False)
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("join") and not cleaned.get("email"):
+            self.add_error("email", "Donnez un courriel pour inviter la structure à rejoindre la communauté.")
+        return cleaned

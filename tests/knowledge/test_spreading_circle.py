@@ -133,3 +133,23 @@ def test_the_backbone_creates_an_event_from_the_community(client, community, use
     assert response.url == event.get_absolute_url() and event.created_by == users["m2a_animator"]
     page = client.get(community["community"].get_absolute_url()).content.decode()
     assert url in page  # the community's page links to its open events (COOPERER_OBJECT_NOTICES)
+
+
+def test_an_invitation_can_also_be_to_join_and_an_accepted_one_counts_as_joined(
+    client, assises, community, users, django_capture_on_commit_callbacks
+):
+    from cooperer.communities.models import Invitation
+    from tests.conftest import make_user
+
+    event = assises["event"]
+    client.force_login(users["m2a_animator"])
+    url = reverse("knowledge:event_invite", args=[event.pk])
+    response = client.post(url, {"structure": assises["club"].pk, "join": "on"}, follow=True)
+    assert "Donnez un courriel" in response.content.decode() and not EventGuest.objects.exists()
+    client.post(url, {"structure": assises["club"].pk, "email": "club@exemple.fr", "join": "on"})
+    invitation = Invitation.objects.get(structure=assises["club"])
+    newcomer = make_user("club@exemple.fr")
+    communities.accept_invitation(invitation.token, newcomer)
+    event.held_on = datetime.date.today() - datetime.timedelta(days=1)
+    event.save()
+    assert [j.structure for j in circle.joined_after(event)] == ["Club de foot des Coteaux (fictif)"]

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 from cooperer.accounts.permissions import get_community_for
 from cooperer.actors.models import Structure
 from cooperer.communities.enums import MemberRole
+from cooperer.communities.services import CommunityError
 from cooperer.knowledge import circle
 from cooperer.knowledge.kit_forms import CircleEventForm, GuestForm
 from cooperer.knowledge.models import CircleEvent
@@ -75,7 +76,8 @@ def event_invite(request, pk):
     event = _event(request, pk, MemberRole.BACKBONE)
     form = GuestForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Adresse de courriel invalide : l'invitation n'a pas été envoyée.")
+        errors = " ".join(error for errors in form.errors.values() for error in errors)
+        messages.error(request, f"L'invitation n'a pas été envoyée : {errors}")
         return redirect(event)
     suggested = {s.structure.pk: s for s in circle.suggestions(event, limit=200)}
     chosen = suggested.get(form.cleaned_data["structure"])
@@ -87,9 +89,10 @@ def event_invite(request, pk):
         return redirect(event)
     try:
         circle.invite(
-            event, chosen.structure, email=form.cleaned_data["email"], reasons=chosen.reasons, by=request.user
-        )
-    except circle.CircleError as exc:
+            event, chosen.structure, email=form.cleaned_data["email"], reasons=chosen.reasons, by=request.user,
+            join=form.cleaned_data["join"],
+        )  # fmt: skip
+    except (circle.CircleError, CommunityError) as exc:
         messages.error(request, str(exc))
     else:
         messages.success(request, f"« {chosen.structure.name} » est invitée.")
