@@ -120,6 +120,24 @@ def from_community(community) -> Extract:
     )  # fmt: skip
 
 
+def matrix_of_community(community) -> Extract:
+    """The complementarity matrix a community works with: the resources its objective needs (the rows of its
+    matrix, communities.services.complementarity_matrix), to be crossed with what each member brings."""
+    from cooperer.actors.enums import Resource
+
+    needs = [Resource(n).label for n in community.needs if n in Resource.values] or list(Resource.labels)
+    content = {
+        "instructions": "Pour l'objectif « {{ territoire }} » : chaque structure coche ce qu'elle peut apporter et ce "
+        "dont elle a besoin ; les lignes sans apport sont les manques à combler ensemble.",
+        "resources": needs,
+    }
+    qpvs = list(community.qpvs.prefetch_related("communes"))
+    return Extract(
+        KitKind.MATRIX, f"Matrice de complémentarité — {community.name}", content, community.epci,
+        place_of(community.epci, qpvs), f"Communauté « {community.name} »",
+    )  # fmt: skip
+
+
 def from_vision(vision) -> Extract:
     from cooperer.visions.services import current_version
 
@@ -145,5 +163,10 @@ EXTRACTORS = {
 }
 
 
-def extract(obj) -> Extract:
-    return EXTRACTORS[kind_of(obj)](obj)
+# What else an object can give, asked for by name (« ?type=matrice » on « Enregistrer comme modèle »).
+OTHER_EXTRACTORS = {("communities.community", KitKind.MATRIX): matrix_of_community}
+
+
+def extract(obj, kind: str = "") -> Extract:
+    other = OTHER_EXTRACTORS.get((obj._meta.label_lower, kind))
+    return other(obj) if other is not None else EXTRACTORS[kind_of(obj)](obj)

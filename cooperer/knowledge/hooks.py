@@ -46,6 +46,13 @@ def notices(obj, user) -> list[Notice]:
         if extract.kind_of(obj) == "charte":
             result.append(
                 Notice(
+                    "Sa matrice de complémentarité peut servir ailleurs :",
+                    reverse("knowledge:kit_from", args=[word, obj.pk]) + "?type=matrice",
+                    "Enregistrer la matrice comme modèle",
+                )
+            )
+            result.append(
+                Notice(
                     "Élargir le cercle :",
                     reverse("knowledge:events", args=[obj.pk]),
                     "Ses événements ouverts (assises, forums…)",

@@ -440,9 +440,12 @@ CHECKERS = {
 }
 
 
-def save_as_template(obj, *, user, title: str = "", description: str = "", licence: str = "") -> KitTemplate:
-    """« Enregistrer comme modèle »: a DRAFT template of what `obj` teaches (extract.py)."""
-    taken = extraction.extract(obj)
+def save_as_template(
+    obj, *, user, title: str = "", description: str = "", licence: str = "", kind: str = ""
+) -> KitTemplate:
+    """« Enregistrer comme modèle »: a DRAFT template of what `obj` teaches (extract.py); `kind` asks for another
+    of its templates (a community's complementarity matrix rather than its charter)."""
+    taken = extraction.extract(obj, kind)
     template = KitTemplate(
         kind=taken.kind, title=(title.strip() or taken.title)[:200], description=description.strip(),
         content=taken.content, source_epci=taken.epci, source_place=taken.place[:200],

@@ -206,3 +206,17 @@ def test_a_draft_of_someone_else_or_a_printed_only_kind_is_not_applied(users, te
     with pytest.raises(SpreadError, match="imprimez sa fiche"):
         spread(user=users["m2a_animator"], target_epci=territory["m2a"], template=cards)
     assert not Lineage.objects.exists()
+
+
+def test_a_communitys_complementarity_matrix_is_saved_as_a_template_of_its_own(client, community, users):
+    source = community["community"]
+    client.force_login(users["m2a_animator"])
+    url = reverse("knowledge:kit_from", args=["communaute", source.pk]) + "?type=matrice"
+    assert "Locaux" in client.get(url).content.decode()
+    client.post(url, {"title": "Matrice jeunesse", "licence": "cc-by-sa-4.0"})
+    template = KitTemplate.objects.get()
+    assert template.kind == KitKind.MATRIX and template.licence == "cc-by-sa-4.0"
+    assert template.content["resources"] == ["Locaux", "Bénévoles", "Compétences"]
+    assert template.problems == [] and template.placeholders == ["territoire"]
+    page = client.get(source.get_absolute_url()).content.decode()
+    assert "Enregistrer la matrice comme modèle" in page and "Enregistrer comme modèle du kit" in page

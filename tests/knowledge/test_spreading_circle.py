@@ -153,3 +153,21 @@ def test_an_invitation_can_also_be_to_join_and_an_accepted_one_counts_as_joined(
     event.held_on = datetime.date.today() - datetime.timedelta(days=1)
     event.save()
     assert [j.structure for j in circle.joined_after(event)] == ["Club de foot des Coteaux (fictif)"]
+
+
+def test_the_event_page_keeps_a_constant_number_of_queries(
+    client, assises, users, django_assert_max_num_queries
+):
+    event = assises["event"]
+    client.force_login(users["m2a_animator"])
+    circle.invite(event, assises["mjc"], email="", reasons=["r"], by=users["m2a_animator"])
+    with django_assert_max_num_queries(40) as few:
+        client.get(event.get_absolute_url())
+    mulhouse = Commune.objects.get(insee_code="68224")
+    for i in range(15):
+        guest = make_structure(f"Invitée {i} (fictive)", mulhouse, publics=["Jeunes"])
+        circle.invite(event, guest, email="", reasons=["r"], by=users["m2a_animator"])
+        make_structure(f"Suggérée {i} (fictive)", mulhouse, publics=["Jeunes"])
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        page = client.get(event.get_absolute_url()).content.decode()
+    assert "Invitée 14 (fictive)" in page and "Suggérée 14 (fictive)" in page

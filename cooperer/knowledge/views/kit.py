@@ -119,12 +119,13 @@ def kit_from(request, word, pk):
         raise Http404("Cet outil n'existe pas.")
     if not can_spread_to(request.user, obj.epci):
         raise PermissionDenied(NOT_ANIMATOR)
-    taken = extract.extract(obj)
+    kind = request.GET.get("type", "")
+    taken = extract.extract(obj, kind)
     form = SaveAsTemplateForm(request.POST or None, initial={"title": taken.title, "licence": "etalab-2.0"})
     if request.method == "POST" and form.is_valid():
         from cooperer.knowledge.spreading import save_as_template
 
-        template = save_as_template(obj, user=request.user, **form.cleaned_data)
+        template = save_as_template(obj, user=request.user, kind=kind, **form.cleaned_data)
         messages.success(
             request,
             "Modèle enregistré en brouillon : relisez-le, puis publiez-le pour le partager dans le kit.",
