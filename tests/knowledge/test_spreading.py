@@ -185,3 +185,15 @@ def test_sessions_of_the_copy_are_closed_to_the_public_form_until_adapted(
 ):
     lineage = spread(user=both_animator, target_epci=territory["m2a"], source=consultation)
     assert not Session.objects.filter(consultation_id=lineage.target_id, accepts_online=True).exists()
+
+
+def test_the_form_where_a_copied_call_is_published_warns_of_what_is_left(
+    client, call, both_animator, users, territory
+):
+    lineage = spread(user=both_animator, target_epci=territory["m2a"], source=call, place="Mulhouse")
+    client.force_login(both_animator)
+    page = client.get(reverse("calls:edit", args=[lineage.target_id])).content.decode()
+    assert "Attention :" in page and "Voir ce qu&#x27;il reste à adapter" in page
+    client.force_login(users["m2a_animator"])
+    detail = client.get(reverse("calls:detail", args=[lineage.target_id])).content.decode()
+    assert "Attention :" in detail and "Essaimer" in detail
