@@ -11,7 +11,7 @@ from cooperer.core.typography import count_of
 from cooperer.knowledge.kit import KitKind
 from cooperer.knowledge.models import Lineage
 
-COLUMN, ROW, BOX_W, BOX_H, MARGIN = 250, 64, 200, 40, 16
+COLUMN, ROW, BOX_W, BOX_H, MARGIN = 320, 64, 200, 40, 16
 
 
 @dataclass
@@ -133,8 +133,8 @@ def render_svg(edges: list[Edge], title: str = "Essaimage de la méthode entre t
         'font-family="system-ui, sans-serif" font-size="13">',
         f'<title id="lineage-title">{escape(title)}</title>',
         f'<desc id="lineage-desc">{escape(description)}.</desc>',
-        '<defs><marker id="lineage-arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="8" '
-        'markerHeight="8" orient="auto-start-reverse"><path d="M 0 0 L 10 5 L 0 10 z" fill="#3a3a8c"/></marker></defs>',
+        '<defs><marker id="lineage-arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="10" '
+        'markerHeight="10" markerUnits="userSpaceOnUse" orient="auto-start-reverse"><path d="M 0 0 L 10 5 L 0 10 z" fill="#3a3a8c"/></marker></defs>',
     ]
     for edge in edges:
         source, target = by_name[edge.source], by_name[edge.target]
@@ -154,7 +154,8 @@ def render_svg(edges: list[Edge], title: str = "Essaimage de la méthode entre t
             f'stroke-width="{min(1.5 + edge.count, 6)}" marker-end="url(#lineage-arrow)"/>'
         )
         parts.append(
-            f'<text x="{middle}" y="{(y1 + y2) // 2 - 4}" text-anchor="middle" fill="#1e1e1e">{edge.count}</text>'
+            f'<text x="{middle}" y="{(y1 + y2) // 2 - 6}" text-anchor="middle" fill="#1e1e1e" stroke="#ffffff" '
+            f'stroke-width="4" paint-order="stroke">{edge.count}</text>'
         )
     for node in nodes:
         x, y = box(node)
