@@ -1,11 +1,12 @@
 """What knowledge says on the pages of the apps below it (settings.COOPERER_OBJECT_NOTICES): that the object is
 a copy (« inspiré de Saint-Étienne, septembre 2024 ») and what it still has to adapt, warned before it is used;
 to its animatrices, « Enregistrer comme modèle » and « Essaimer », and for a community its open events. At most
-two queries: the lineage of the object, and the checklist's reads when it is one."""
+three queries and the checklist's reads: the lineage of the object, the copies made from it."""
 
 from django.urls import reverse
 
 from cooperer.core.home import Notice
+from cooperer.core.typography import count_of, names_list
 from cooperer.knowledge import extract
 from cooperer.knowledge.models import Lineage
 from cooperer.knowledge.spreading import SOURCE_MODELS, can_spread_to, checklist
@@ -28,6 +29,20 @@ def notices(obj, user) -> list[Notice]:
                 f"(premier : {left[0].text[:1].lower()}{left[0].text[1:]})"
             )
         result.append(Notice(text, lineage.get_absolute_url(), "Voir ce qu'il reste à adapter", bool(left)))
+    spread_to = list(
+        Lineage.objects.filter(source_type=obj._meta.label_lower, source_id=obj.pk)
+        .order_by("spread_on", "pk")
+        .values_list("target_place", flat=True)
+    )
+    if spread_to:
+        places = list(dict.fromkeys(spread_to))
+        result.append(
+            Notice(
+                f"Cet outil a été repris {count_of(len(spread_to), 'fois', 'fois')} : {names_list(places)}.",
+                reverse("knowledge:spreading_index"),
+                "Voir l'essaimage de la méthode",
+            )
+        )
     if can_spread_to(user, obj.epci):
         result.append(
             Notice(

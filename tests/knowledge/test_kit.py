@@ -220,3 +220,9 @@ def test_a_communitys_complementarity_matrix_is_saved_as_a_template_of_its_own(c
     assert template.problems == [] and template.placeholders == ["territoire"]
     page = client.get(source.get_absolute_url()).content.decode()
     assert "Enregistrer la matrice comme modèle" in page and "Enregistrer comme modèle du kit" in page
+
+
+def test_a_template_says_where_it_served(client, users, territory):
+    template = published(source_place="Saint-Étienne")
+    spread(user=users["m2a_animator"], target_epci=territory["m2a"], template=template, place="Mulhouse")
+    assert "Mulhouse —" in client.get(template.get_absolute_url()).content.decode()

@@ -197,3 +197,11 @@ def test_the_form_where_a_copied_call_is_published_warns_of_what_is_left(
     client.force_login(users["m2a_animator"])
     detail = client.get(reverse("calls:detail", args=[lineage.target_id])).content.decode()
     assert "Attention :" in detail and "Essaimer" in detail
+
+
+def test_the_original_says_where_it_was_taken_up(client, consultation, both_animator, territory, coteaux):
+    spread(user=both_animator, target_epci=territory["m2a"], source=consultation, qpvs=[coteaux])
+    spread(user=both_animator, target_epci=territory["sem"], source=consultation, place="Firminy")
+    client.force_login(both_animator)
+    page = client.get(reverse("consultations:detail", args=[consultation.pk])).content.decode()
+    assert "Cet outil a été repris 2 fois : Mulhouse et Firminy." in page

@@ -70,6 +70,7 @@ def kit_detail(request, pk):
         can_edit=_can_edit(request.user, template),
         can_spread=request.user.is_authenticated and _can_write(request.user) and not template.problems,
         problems=template.problems,
+        lineages=template.lineages.order_by("spread_on", "pk"),
     )
     return render(request, "knowledge/kit/detail.html", context)
 
