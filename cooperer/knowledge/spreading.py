@@ -101,28 +101,8 @@ def spread(
             f"Ces QPV ne sont pas sur le territoire « {target_epci.name} » : {', '.join(sorted(outside))}.",
             "qpvs",
         )
-    if source is not None:
-        if not can_read_source(user, source.epci_id):
-            raise SpreadError("Vous n'avez pas accès à cet outil : demandez-en un modèle publié du kit.")
-        taken = extraction.extract(source)
-        kind, content, source_epci, source_place, source_label = (
-            taken.kind, taken.content, taken.epci, taken.place, taken.label
-        )  # fmt: skip
-        source_type, source_id = source._meta.label_lower, source.pk
-    elif template is not None:
-        if template.status != KitStatus.PUBLISHED and not (
-            is_platform_admin(user) or template.author_id == user.pk
-        ):
-            raise SpreadError("Ce modèle n'est pas publié : seul·e son auteur·rice peut l'utiliser.")
-        problems = content_errors(template.kind, template.content)
-        if problems:
-            raise SpreadError(f"Ce modèle est incomplet : {' '.join(problems)}")
-        kind, content, source_epci = template.kind, template.content, template.source_epci
-        source_place = template.origin or "le kit de méthode"
-        source_label = f"Modèle « {template.title} »"
-        source_type, source_id = template.source_type, template.source_id
-    else:
-        raise SpreadError("Choisissez l'outil à essaimer.")
+    origin = _origin(user, source, template)
+    kind, content = origin.kind, origin.content
     if kind not in APPLICABLE:
         raise SpreadError(
             f"Un modèle « {KitKind(kind).label} » ne crée rien sur un territoire : imprimez sa fiche pour l'utiliser."
@@ -133,10 +113,11 @@ def spread(
         values["qpv"] = qpvs[0].name
     content = fill(content, values)
     on = spread_on or timezone.localdate()
+    source_place, source_label = origin.place, origin.label
     target, provisional = APPLIERS[kind](content, target_epci, qpvs, user, place, source_place, is_demo)
     lineage = Lineage.objects.create(
-        kind=kind, template=template, source_epci=source_epci, source_place=source_place,
-        source_type=source_type, source_id=source_id, source_label=source_label[:300],
+        kind=kind, template=template, source_epci=origin.epci, source_place=source_place,
+        source_type=origin.source_type, source_id=origin.source_id, source_label=source_label[:300],
         target_epci=target_epci, target_place=place[:200], target_type=target._meta.label_lower,
         target_id=target.pk, target_label=str(target)[:300], spread_on=on,
         note=(note.strip() or default_note(source_place, on))[:300], provisional=provisional,
@@ -147,6 +128,48 @@ def spread(
         after={"source": source_label, "vers": place, "note": lineage.note},
     )  # fmt: skip
     return lineage
+
+
+@dataclass
+class Origin:
+    kind: str
+    content: dict
+    epci: object
+    place: str
+    label: str
+    source_type: str
+    source_id: int | None
+
+
+def _origin(user, source, template) -> Origin:
+    """What is copied and where it comes from: an object of another app (read by extract.py, if the person may
+    read it) or a kit template (published, or the person's own draft, and complete)."""
+    if source is not None:
+        if not can_read_source(user, source.epci_id):
+            raise SpreadError("Vous n'avez pas accès à cet outil : demandez-en un modèle publié du kit.")
+        taken = extraction.extract(source)
+        return Origin(
+            taken.kind,
+            taken.content,
+            taken.epci,
+            taken.place,
+            taken.label,
+            source._meta.label_lower,
+            source.pk,
+        )
+    if template is None:
+        raise SpreadError("Choisissez l'outil à essaimer.")
+    if template.status != KitStatus.PUBLISHED and not (
+        is_platform_admin(user) or template.author_id == user.pk
+    ):
+        raise SpreadError("Ce modèle n'est pas publié : seul·e son auteur·rice peut l'utiliser.")
+    problems = content_errors(template.kind, template.content)
+    if problems:
+        raise SpreadError(f"Ce modèle est incomplet : {' '.join(problems)}")
+    return Origin(
+        template.kind, template.content, template.source_epci, template.origin or "le kit de méthode",
+        f"Modèle « {template.title} »", template.source_type, template.source_id,
+    )  # fmt: skip
 
 
 def _in_epci(qpv, epci) -> bool:
