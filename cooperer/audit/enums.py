@@ -25,3 +25,4 @@ class Action(models.TextChoices):
     ACCOUNT_UNLOCKED = "account_unlocked", "Connexion débloquée par un·e administrateur·rice"
     API_TOKEN_CREATED = "api_token_created", "Jeton d'accès à l'API créé"
     API_TOKEN_REVOKED = "api_token_revoked", "Jeton d'accès à l'API révoqué"
+    METHOD_SPREAD = "method_spread", "Essaimage d'un outil de la méthode vers un territoire"

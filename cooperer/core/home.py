@@ -63,3 +63,20 @@ def home_sections(user) -> list[Section]:
     if not user.is_authenticated:
         return []
     return [section for section in _offered("COOPERER_HOME_SECTIONS", user) if section is not None]
+
+
+@dataclass
+class Notice:
+    """A line that a higher app adds to a lower app's page (the copy's origin and what it still has to adapt, a
+    link to save it as a template): `warning` when it must be read before the object is used."""
+
+    text: str
+    url: str = ""
+    link: str = ""
+    warning: bool = False
+
+
+def object_notices(obj, user) -> list[Notice]:
+    """What the apps listed in settings.COOPERER_OBJECT_NOTICES say about a consultation, a call, a community or
+    a vision on its own pages: each function decides on the server what this person may see."""
+    return [notice for notices in _offered("COOPERER_OBJECT_NOTICES", obj, user) for notice in notices]

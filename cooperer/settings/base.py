@@ -181,6 +181,9 @@ COOPERER_QPV_LINKS = [
 ]
 # Partner suggestions offer to invite the structure into what these apps run (a community of action).
 COOPERER_PARTNER_INVITATIONS = ["cooperer.communities.home.invitations"]
+# A consultation's, call's, community's or vision's pages show what these apps say about it (a copy's origin
+# and what it still has to adapt, « Enregistrer comme modèle », « Essaimer », an open event of a community).
+COOPERER_OBJECT_NOTICES = ["cooperer.knowledge.hooks.notices"]
 
 # A worker that gives no sign of life for this long is dead: its running task is retried or failed (jobs/workers.py).
 COOPERER_WORKER_LEASE_SECONDS = env_int("COOPERER_WORKER_LEASE_SECONDS", 30)

@@ -6,6 +6,7 @@ from django.core.management import CommandError, call_command
 from cooperer.accounts.models import User
 from cooperer.actors.models import Structure
 from cooperer.communities.models import Community
+from cooperer.consultations.demo import TITLE as CONSULTATION_TITLE
 from cooperer.consultations.models import Consultation
 from cooperer.core import demo
 from cooperer.measurement import proof
@@ -40,7 +41,9 @@ def test_the_demo_loads_both_contracts_from_the_official_files_and_can_run_twice
         "Collectif Quartiers Sud-Est — Quartier à Impact Collectif",
         "Communauté d'action jeunesse de Mulhouse",
     ]
-    consultation = Consultation.objects.get(is_demo=True)  # replaced, not duplicated, by the second run
+    consultation = Consultation.objects.get(
+        is_demo=True, title=CONSULTATION_TITLE
+    )  # replaced, not duplicated
     sessions = Counter(consultation.sessions.values_list("audience", flat=True))
     assert sessions == {"habitants": 14, "professionnels": 14, "jeunes": 1}
     assert consultation.sessions.filter(audience="jeunes").get().qpv.code == "QN04215M"
@@ -95,6 +98,7 @@ def test_the_demo_loads_both_contracts_from_the_official_files_and_can_run_twice
     assert member.notifications.filter(
         subject__startswith="Décision du comité"
     ).exists()  # kept, not e-mailed
+    _the_method_kit_and_its_spread()
     _nothing_that_happened_is_in_the_future()
     out = capsys.readouterr().out
     assert demo.DEMO_PASSWORD in out and "animatrice.saint-etienne@demo.cooperer.fr" in out
@@ -104,6 +108,36 @@ def test_the_demo_loads_both_contracts_from_the_official_files_and_can_run_twice
 def test_the_demo_says_which_file_is_missing(tmp_path):
     with pytest.raises(CommandError, match="Fichier introuvable"):
         call_command("demo", reference_dir=str(tmp_path))
+
+
+def _the_method_kit_and_its_spread():
+    """Saint-Étienne's QIC design and call grid are published templates; Firminy (a commune of Saint-Étienne
+    Métropole itself) started from Saint-Étienne in September 2024; the grid went on to Mulhouse; Mulhouse's youth
+    community held its « Assises de la jeunesse » and one invited structure joined afterwards."""
+    from cooperer.knowledge import circle
+    from cooperer.knowledge.models import CircleEvent, KitTemplate, Lineage
+    from cooperer.knowledge.spreading import checklist, target_of
+
+    published = KitTemplate.objects.filter(is_demo=True, status="publie")
+    design = published.get(kind="concertation")  # not doubled by the second run
+    assert design.content["question"] == "Comment voulons-nous que notre quartier soit en 2030 ?"
+    assert (
+        design.content["audiences"][:2] == ["habitants", "professionnels"]
+        and design.source_place == "Saint-Étienne"
+    )
+    grid = published.get(kind="grille_appel")
+    assert sum(c["weight"] for c in grid.content["criteria"]) == 100 and "financeur" in grid.placeholders
+    firminy = Lineage.objects.get(is_demo=True, target_place="Firminy")
+    assert (
+        firminy.note == "inspiré de Saint-Étienne, septembre 2024" and firminy.source_place == "Saint-Étienne"
+    )
+    copy = target_of(firminy)
+    assert sorted(copy.qpvs.values_list("code", flat=True)) == ["QN04222N", "QN04223N"]
+    assert copy.status == "brouillon" and not copy.contributions.exists() and checklist(firminy)
+    assert Lineage.objects.get(is_demo=True, target_place="Mulhouse").kind == "grille_appel"
+    assises = CircleEvent.objects.get(is_demo=True)
+    assert assises.title == "Assises de la jeunesse" and assises.guests.count() >= 2
+    assert [j.structure for j in circle.joined_after(assises)] == ["Vélo Atelier Illzach"]
 
 
 def _nothing_that_happened_is_in_the_future():

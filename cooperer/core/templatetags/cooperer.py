@@ -40,3 +40,14 @@ def euros(value) -> str:
     if value in (None, ""):
         return "—"
     return f"{number_format(value, decimal_pos=2, force_grouping=True)}\u00a0€"
+
+
+@register.inclusion_tag("core/_notices.html", takes_context=True)
+def object_notices(context, obj):
+    """`{% object_notices consultation %}`: the notices of the apps above this one (core.home.object_notices)."""
+    from cooperer.core.home import object_notices as gather
+
+    saved = (
+        getattr(obj, "_meta", None) is not None and obj.pk is not None
+    )  # a creation form has no object yet
+    return {"notices": gather(obj, context["request"].user) if saved else []}

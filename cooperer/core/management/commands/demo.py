@@ -7,6 +7,7 @@ from cooperer.calls.demo import clear_demo_calls, load_demo_calls
 from cooperer.communities.demo import load_demo_communities
 from cooperer.consultations.demo import load_demo_consultation
 from cooperer.core import demo
+from cooperer.knowledge.demo import load_demo_knowledge
 from cooperer.measurement import importers
 from cooperer.measurement.demo import clear_demo_measurement, load_demo_measurement, load_demo_report
 from cooperer.territories.importers import ReferenceImportError
@@ -47,7 +48,8 @@ class Command(BaseCommand):
         clear_demo_visions()
         count = load_demo_directory()
         self.stdout.write(f"Annuaire : {count} structures fictives et leurs liens de coopération 2022–2026")
-        for community in load_demo_communities():
+        communities = load_demo_communities()
+        for community in communities:
             self.stdout.write(f"Communauté : {community.name}")
         consultation = load_demo_consultation()
         if consultation is not None:
@@ -86,6 +88,13 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"Données de contexte : {context} valeurs officielles des QPV des deux contrats "
                 f"({importers.DEMO_FILE.name})"
+            )
+        knowledge = load_demo_knowledge(consultation, calls, communities)
+        if knowledge:
+            self.stdout.write(
+                f"Kit de méthode : {len(knowledge['templates'])} modèles publiés ; essaimage : "
+                + " ; ".join(lineage.note + " → " + lineage.target_place for lineage in knowledge["lineages"])
+                + f" ; événement ouvert « {knowledge['event']} »"
             )
         report = load_demo_report()
         if report:
