@@ -114,3 +114,51 @@ def matched_terms(text: str, other: str) -> list[str]:
         if lemma in theirs and lemma not in seen:
             seen.append(lemma)
     return [display(lemma) for lemma in seen]
+
+
+# -- one text against many: « initiatives semblables ailleurs » ------------------------------------------------
+
+
+@dataclass
+class Match:
+    id: str
+    score: float
+    terms: list[str]  # the query's words the other text shares, most telling first
+
+
+def idf(term: str, frequency: dict[str, int], total: int) -> float:
+    """Inverse document frequency from a count over `total` texts (a sample is enough: it only weighs)."""
+    return math.log((1 + total) / (1 + frequency.get(term, 0))) + 1.0
+
+
+def salient(terms: list[str], frequency: dict[str, int], total: int, k: int = 8) -> list[str]:
+    """The `k` terms of a text that say most about it: the rarest in the corpus, ties in text order."""
+    unique = list(dict.fromkeys(terms))
+    return sorted(unique, key=lambda term: (-idf(term, frequency, total), unique.index(term)))[:k]
+
+
+def rank_against(
+    terms: list[str],
+    candidates: dict[str, set[str]],
+    frequency: dict[str, int],
+    total: int,
+    *,
+    limit: int = 5,
+    threshold: float = 0.05,
+) -> list[Match]:
+    """The candidates most similar to a text given by its `terms`: IDF-weighted cosine between the text's
+    terms and each candidate's set of terms, best first, with the shared terms (rarest first)."""
+    query = {term: idf(term, frequency, total) for term in dict.fromkeys(terms)}
+    query_norm = math.sqrt(sum(w * w for w in query.values())) or 1.0
+    found = []
+    for key, bag in candidates.items():
+        shared = [term for term in query if term in bag]
+        if not shared:
+            continue
+        bag_norm = math.sqrt(sum(idf(term, frequency, total) ** 2 for term in bag)) or 1.0
+        score = sum(query[term] ** 2 for term in shared) / (query_norm * bag_norm)
+        if score >= threshold:
+            shared.sort(key=lambda term: -query[term])
+            found.append(Match(id=key, score=round(score, 3), terms=shared))
+    found.sort(key=lambda match: (-match.score, match.id))
+    return found[:limit]

@@ -24,3 +24,5 @@ class Action(models.TextChoices):
     ACCOUNT_LOCKED = "account_locked", "Connexion bloquée après des échecs"
     ACCOUNT_UNLOCKED = "account_unlocked", "Connexion débloquée par un·e administrateur·rice"
     API_TOKEN_CREATED = "api_token_created", "Jeton d'accès à l'API créé"
+    RECORD_PUBLISHED = "record_published", "Publication d'une fiche d'expérience"
+    RECORD_RETURNED = "record_returned", "Fiche d'expérience renvoyée à ses rédacteurs"

@@ -63,3 +63,9 @@ def home_sections(user) -> list[Section]:
     if not user.is_authenticated:
         return []
     return [section for section in _offered("COOPERER_HOME_SECTIONS", user) if section is not None]
+
+
+def similar_elsewhere(obj, user) -> list[Entry]:
+    """What the apps listed in settings.COOPERER_SIMILAR_ELSEWHERE find like `obj` (an application, a
+    community, a vision element) in other territories: the capitalised initiatives, with the words shared."""
+    return [entry for entries in _offered("COOPERER_SIMILAR_ELSEWHERE", obj, user) for entry in entries]

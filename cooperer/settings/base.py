@@ -174,6 +174,8 @@ COOPERER_QPV_LINKS = [
 ]
 # Partner suggestions offer to invite the structure into what these apps run (a community of action).
 COOPERER_PARTNER_INVITATIONS = ["cooperer.communities.home.invitations"]
+# « Initiatives semblables ailleurs » on an application, a community and a vision element (core/home.py).
+COOPERER_SIMILAR_ELSEWHERE = ["cooperer.knowledge.similar.entries"]
 
 TASKS = {
     "default": {

@@ -1,0 +1,345 @@
+"""Pages of initiative records: the public list with search and filters, a record, its writing and review,
+the most-cited levers and obstacles, and the open exports."""
+
+import json
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch
+from django.http import HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from cooperer.accounts.permissions import community_role, is_platform_admin
+from cooperer.core.exports import csv_download, csv_text
+from cooperer.core.pagination import IdFirstPaginator
+from cooperer.knowledge import factors as factor_stats
+from cooperer.knowledge import permissions, services
+from cooperer.knowledge.enums import FactorKind
+from cooperer.knowledge.forms import RecordForm, ReturnForm, SearchForm, StartForm, factor_choices
+from cooperer.knowledge.models import Record, RecordFactor
+from cooperer.knowledge.opendata import HEADER, record_as_dict, record_row
+from cooperer.knowledge.services import RecordError
+
+PAGE = 20
+
+
+def filtered(form: SearchForm):
+    """Published records matching the search form: each filter an `IN (subquery)`, so that the list keeps a
+    constant number of queries and its id-first pagination."""
+    records = Record.objects.published()
+    if not form.is_valid():
+        return records
+    data = form.cleaned_data
+    if data["q"]:
+        records = records.matching(data["q"])
+    if data["theme"]:
+        records = records.filter(
+            pk__in=Record.themes.through.objects.filter(theme=data["theme"]).values("record_id")
+        )
+    if data["public"]:
+        records = records.filter(
+            pk__in=Record.publics.through.objects.filter(public=data["public"]).values("record_id")
+        )
+    if data["territoire"]:
+        records = records.filter(epci=data["territoire"])
+    for name, kind in (("levier", FactorKind.LEVER), ("frein", FactorKind.OBSTACLE)):
+        if data[name]:
+            chosen = RecordFactor.objects.filter(factor=data[name], kind=kind).values("record_id")
+            records = records.filter(pk__in=chosen)
+    return records
+
+
+def with_listing(records):
+    return (
+        records.select_related("epci")
+        .defer("search_text", "context", "method", "results", "lessons", "epci__search_text")
+        .prefetch_related(Prefetch("qpvs", to_attr="qpv_list"))
+    )
+
+
+def home(request):
+    """« Capitalisation »: the published records, searched and filtered, and the reader's own drafts."""
+    form = SearchForm(request.GET or None)
+    records = filtered(form).order_by("-published_at", "-id")
+    page = IdFirstPaginator(with_listing(records), PAGE).get_page(request.GET.get("page"))
+    drafts = []
+    if request.user.is_authenticated:
+        drafts = list(
+            permissions.drafts_visible_to(request.user, Record.objects.all())
+            .select_related("epci")
+            .only("pk", "title", "status", "epci__name", "updated_at")
+            .order_by("-updated_at", "-id")[:20]
+        )
+    return render(
+        request,
+        "knowledge/records/home.html",
+        {"form": form, "page": page, "drafts": drafts, "searched": form.is_bound, "nav": "knowledge",
+         "can_start": bool(request.user.is_authenticated and (permissions.writable_epci_ids(request.user)
+                                                               or is_platform_admin(request.user)))},
+    )  # fmt: skip
+
+
+def _record_context(request, record):
+    record = (
+        Record.objects.select_related("epci", "community", "application", "published_by")
+        .prefetch_related("qpvs", "themes", "publics", "actors", "steps", "bilans__application")
+        .get(pk=record.pk)
+    )
+    return {
+        "record": record,
+        "period": services.period_label(record),
+        "factors": services.factors_by_kind(record),
+        "levers_label": FactorKind.LEVER.label,
+        "can_write": permissions.can_write(request.user, record),
+        "can_review": permissions.can_review(request.user, record),
+        "is_writer": permissions.is_writer(request.user, record),
+        "problems": services.problems(record) if not record.is_published else [],
+        "nav": "knowledge",
+    }
+
+
+def record_detail(request, pk):
+    record = permissions.get_record_for(request, pk)
+    context = _record_context(request, record)
+    context["return_form"] = ReturnForm()
+    return render(request, "knowledge/records/detail.html", context)
+
+
+def record_print(request, pk):
+    """The printable sheet (the browser prints it; the PDF is the same content)."""
+    record = permissions.get_record_for(request, pk)
+    return render(request, "knowledge/records/print.html", _record_context(request, record))
+
+
+def record_pdf(request, pk):
+    from cooperer.knowledge.document import record_pdf as build
+
+    record = permissions.get_record_for(request, pk)
+    context = _record_context(request, record)
+    response = HttpResponse(
+        build(context["record"], context["factors"], context["period"]), content_type="application/pdf"
+    )
+    response["Content-Disposition"] = f'inline; filename="fiche-{record.pk}.pdf"'
+    return response
+
+
+def _startable_communities(user):
+    from cooperer.communities.models import Community
+
+    communities = Community.objects.select_related("epci").order_by("name")
+    if not is_platform_admin(user):
+        from django.db.models import Q
+
+        from cooperer.accounts.permissions import animated_epci_ids
+
+        communities = communities.filter(
+            Q(epci_id__in=animated_epci_ids(user))
+            | Q(memberships__user_id=user.pk, memberships__left_on__isnull=True)
+        ).distinct()
+    return communities
+
+
+def _startable_applications(user):
+    from django.db.models import Q
+
+    from cooperer.accounts.permissions import animated_epci_ids
+    from cooperer.calls.enums import Outcome
+    from cooperer.calls.models import Application
+    from cooperer.calls.permissions import member_structure_ids
+
+    funded = Application.objects.filter(decision__outcome__in=[Outcome.GRANTED, Outcome.PARTIAL])
+    if not is_platform_admin(user):
+        funded = funded.filter(
+            Q(call__epci_id__in=animated_epci_ids(user)) | Q(applicant_id__in=member_structure_ids(user))
+        )
+    return funded.select_related("applicant").order_by("title")
+
+
+@login_required
+def record_start(request):
+    """Start a record: from a community of action, from a funded action, or from scratch."""
+    epci_ids = permissions.writable_epci_ids(request.user)
+    if is_platform_admin(request.user):
+        from cooperer.territories.models import Epci
+
+        epci_ids = set(Epci.objects.values_list("pk", flat=True))
+    form = StartForm(request.POST or None, epci_ids=epci_ids)
+    if request.method == "POST" and form.is_valid():
+        record = services.start_blank(form.cleaned_data["epci"], request.user, form.cleaned_data["title"])
+        messages.success(request, "La fiche est créée en brouillon.")
+        return redirect("knowledge:edit", pk=record.pk)
+    return render(
+        request,
+        "knowledge/records/start.html",
+        {"form": form, "communities": _startable_communities(request.user),
+         "applications": _startable_applications(request.user), "nav": "knowledge"},
+    )  # fmt: skip
+
+
+@login_required
+@require_POST
+def start_from_community(request, community_pk):
+    from cooperer.communities.enums import MemberRole
+    from cooperer.communities.models import Community
+
+    community = get_object_or_404(Community.objects.select_related("epci"), pk=community_pk)
+    if community_role(request.user, community) not in (MemberRole.BACKBONE, MemberRole.MEMBER):
+        raise PermissionDenied(
+            "Seuls les membres et la fonction de soutien de la communauté écrivent sa fiche."
+        )
+    record = services.start_from_community(community, request.user)
+    messages.success(
+        request, "La fiche est pré-remplie à partir de la communauté : relisez-la et complétez-la."
+    )
+    return redirect("knowledge:edit", pk=record.pk)
+
+
+@login_required
+@require_POST
+def start_from_application(request, application_pk):
+    application = get_object_or_404(
+        _startable_applications(request.user).select_related("call"), pk=application_pk
+    )
+    record = services.start_from_application(application, request.user)
+    messages.success(
+        request, "La fiche est pré-remplie à partir de l'action financée : relisez-la et complétez-la."
+    )
+    return redirect("knowledge:edit", pk=record.pk)
+
+
+@login_required
+def record_edit(request, pk):
+    record = permissions.get_record_for(request, pk, write=True)
+    factors = services.available_factors()
+    form = RecordForm(request.POST or None, instance=record)
+    chosen = {(rf.factor_id, rf.kind): rf.comment for rf in record.factors.all()}
+    factor_errors = []
+    if request.method == "POST":
+        picked, factor_errors = factor_choices(request.POST, factors)
+        chosen = {(fid, kind): comment for fid, kind, comment in picked}
+        if form.is_valid() and not factor_errors:
+            record = form.save()
+            services.set_factors(record, picked)
+            services.refresh_search_text(record)
+            messages.success(request, "La fiche est enregistrée.")
+            return redirect("knowledge:record", pk=record.pk)
+    rows = [
+        {
+            "factor": f,
+            "lever": (f.pk, FactorKind.LEVER) in chosen,
+            "obstacle": (f.pk, FactorKind.OBSTACLE) in chosen,
+            "comment": chosen.get((f.pk, FactorKind.LEVER)) or chosen.get((f.pk, FactorKind.OBSTACLE)) or "",
+        }
+        for f in factors
+    ]
+    return render(
+        request,
+        "knowledge/records/form.html",
+        {
+            "form": form,
+            "record": record,
+            "factor_rows": rows,
+            "factor_errors": factor_errors,
+            "nav": "knowledge",
+        },
+    )
+
+
+def _act(request, pk, action, success: str):
+    record = get_object_or_404(Record.objects.select_related("epci"), pk=pk)
+    if not permissions.can_read(request.user, record):
+        raise PermissionDenied(permissions.NOT_WRITER)
+    try:
+        action(record)
+    except RecordError as error:
+        messages.error(request, error.message)
+        return redirect("knowledge:record", pk=pk)
+    messages.success(request, success)
+    return redirect("knowledge:record", pk=pk)
+
+
+@login_required
+@require_POST
+def record_submit(request, pk):
+    return _act(
+        request,
+        pk,
+        lambda r: services.submit(r, request.user),
+        "La fiche est soumise à la relecture de l'animation du territoire.",
+    )
+
+
+@login_required
+@require_POST
+def record_publish(request, pk):
+    return _act(
+        request,
+        pk,
+        lambda r: services.publish(r, request.user),
+        "La fiche est publiée : tout le monde peut la lire.",
+    )
+
+
+@login_required
+@require_POST
+def record_return(request, pk):
+    comment = request.POST.get("comment", "")
+    return _act(
+        request,
+        pk,
+        lambda r: services.return_for_changes(r, request.user, comment),
+        "La fiche est renvoyée à ses rédacteurs avec votre commentaire.",
+    )
+
+
+def factor_chart(request):
+    """The levers and obstacles the published records cite most, across territories: a chart and its table."""
+    rows = factor_stats.most_cited(limit=15)
+    return render(
+        request,
+        "knowledge/records/factors.html",
+        {"chart": factor_stats.chart(rows), "rows": rows, "nav": "knowledge"},
+    )
+
+
+# -- open data ------------------------------------------------------------------------------------------------
+
+
+def _export_queryset():
+    return (
+        Record.objects.published()
+        .order_by("pk")
+        .select_related("epci")
+        .prefetch_related("qpvs", "themes", "publics", "actors", "steps", "factors__factor")
+        .defer("search_text")
+    )
+
+
+def _chunks(queryset, size=500):
+    """Rows by chunks of primary keys, each chunk with its prefetches: a constant memory whatever the count."""
+    last = 0
+    while True:
+        chunk = list(queryset.filter(pk__gt=last)[:size])
+        if not chunk:
+            return
+        yield from chunk
+        last = chunk[-1].pk
+
+
+def export_json(request):
+    def stream():
+        yield '{"licence_des_donnees": "Licence Ouverte 2.0 ou CC BY-SA 4.0, selon chaque fiche", "fiches": ['
+        for i, record in enumerate(_chunks(_export_queryset())):
+            yield ("," if i else "") + json.dumps(record_as_dict(record, request), ensure_ascii=False)
+        yield "]}"
+
+    response = StreamingHttpResponse(stream(), content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="fiches.json"'
+    return response
+
+
+def export_csv(request):
+    rows = (record_row(record, request) for record in _chunks(_export_queryset()))
+    return csv_download(csv_text(HEADER, rows), "fiches.csv")
