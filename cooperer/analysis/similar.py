@@ -131,10 +131,13 @@ def idf(term: str, frequency: dict[str, int], total: int) -> float:
     return math.log((1 + total) / (1 + frequency.get(term, 0))) + 1.0
 
 
-def salient(terms: list[str], frequency: dict[str, int], total: int, k: int = 8) -> list[str]:
-    """The `k` terms of a text that say most about it: the rarest in the corpus, ties in text order."""
+def salient(terms: list[str], frequency: dict[str, int], total: int, k: int = 8, unseen: int = 4) -> list[str]:
+    """The terms of a text that say most about it: the `k` rarest of those the corpus (or its sample) holds,
+    then up to `unseen` it does not hold (rare enough to be missing from a sample, or absent), longest first."""
     unique = list(dict.fromkeys(terms))
-    return sorted(unique, key=lambda term: (-idf(term, frequency, total), unique.index(term)))[:k]
+    seen = sorted((t for t in unique if frequency.get(t)), key=lambda t: (frequency[t], unique.index(t)))
+    missing = sorted((t for t in unique if not frequency.get(t)), key=lambda t: (-len(t), unique.index(t)))
+    return seen[:k] + missing[:unseen]
 
 
 def rank_against(

@@ -4,8 +4,9 @@ an application, a community or a vision element, with the words they share.
 For 100,000 records within the page budget, nothing is compared with everything:
 1. document frequencies are counted once per process on a sample of published records (they only weigh
    words; the sample is re-read when the number of published records or the newest one changes);
-2. the text's most telling words (the rarest, `analysis.similar.salient`) retrieve candidates from the
-   full-text index (`core.fulltext`, any of the words), at most `CANDIDATES` of them;
+2. the text's most telling words (`analysis.similar.salient`: the rarest the corpus holds, and a few it
+   does not seem to) retrieve candidates from the full-text index (`core.fulltext`, any of the words), at
+   most `CANDIDATES` of them;
 3. `analysis.similar.rank_against` scores those candidates (IDF-weighted cosine) and keeps the best.
 
 Lower apps show the result without importing knowledge: `core.home.similar_elsewhere` calls the functions
@@ -31,7 +32,8 @@ _stats: dict = {}
 
 def _frequencies() -> tuple[Counter, int]:
     published = Record.objects.published().order_by()
-    signature = (published.count(), published.order_by("-pk").values_list("pk", flat=True).first())
+    newest = published.order_by("-pk").values_list("pk", "published_at").first()
+    signature = (published.count(), newest)
     with _lock:
         if _stats.get("signature") == signature:
             return _stats["frequency"], _stats["total"]
