@@ -131,7 +131,9 @@ def idf(term: str, frequency: dict[str, int], total: int) -> float:
     return math.log((1 + total) / (1 + frequency.get(term, 0))) + 1.0
 
 
-def salient(terms: list[str], frequency: dict[str, int], total: int, k: int = 8, unseen: int = 4) -> list[str]:
+def salient(
+    terms: list[str], frequency: dict[str, int], total: int, k: int = 8, unseen: int = 4
+) -> list[str]:
     """The terms of a text that say most about it: the `k` rarest of those the corpus (or its sample) holds,
     then up to `unseen` it does not hold (rare enough to be missing from a sample, or absent), longest first."""
     unique = list(dict.fromkeys(terms))

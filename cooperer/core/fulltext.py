@@ -87,32 +87,38 @@ def on_post_migrate(sender, using="default", **kwargs) -> None:
     install(using)
 
 
+def match_subquery(model, terms: list[tuple[str, ...]], vendor: str) -> tuple[str, list] | None:
+    """`SELECT <id> …` of the rows of `model` matching `terms`, self-contained, with its parameters; None
+    when the engine has no index (then `matching` filters with LIKE)."""
+    if vendor == "sqlite":
+        fts = _fts_table(model)
+        expression = " AND ".join(
+            "(" + " OR ".join(f'"{token}"*' for token in alternatives) + ")" for alternatives in terms
+        )
+        return f"SELECT rowid FROM {fts} WHERE {fts} MATCH %s", [expression]
+    if vendor == "postgresql":
+        expression = " & ".join(
+            "(" + " | ".join(f"{token}:*" for token in alternatives) + ")" for alternatives in terms
+        )
+        table = model._meta.db_table
+        # OFFSET 0 keeps the subquery apart: PostgreSQL reads the matches from the GIN index once
+        # and hashes them, instead of probing every row's vector along the name index.
+        return (
+            f"SELECT id FROM {table} WHERE search_vector @@ to_tsquery('simple'::regconfig, %s) OFFSET 0",
+            [expression],
+        )
+    return None
+
+
 def matching(queryset: models.QuerySet, terms: list[tuple[str, ...]]) -> models.QuerySet:
     """Rows whose search text has, for every term, a word starting with one of its alternatives.
 
     `terms` comes from `core.text.search_terms` (folded, alphanumeric words)."""
     if not terms:
         return queryset.none()
-    connection = connections[queryset.db]
-    if connection.vendor == "sqlite":
-        fts = _fts_table(queryset.model)
-        expression = " AND ".join(
-            "(" + " OR ".join(f'"{token}"*' for token in alternatives) + ")" for alternatives in terms
-        )
-        return queryset.filter(pk__in=RawSQL(f"SELECT rowid FROM {fts} WHERE {fts} MATCH %s", [expression]))
-    if connection.vendor == "postgresql":
-        expression = " & ".join(
-            "(" + " | ".join(f"{token}:*" for token in alternatives) + ")" for alternatives in terms
-        )
-        table = queryset.model._meta.db_table
-        return queryset.filter(
-            pk__in=RawSQL(
-                # OFFSET 0 keeps the subquery apart: PostgreSQL reads the matches from the GIN index once
-                # and hashes them, instead of probing every row's vector along the name index.
-                f"SELECT id FROM {table} WHERE search_vector @@ to_tsquery('simple'::regconfig, %s) OFFSET 0",
-                [expression],
-            )
-        )
+    subquery = match_subquery(queryset.model, terms, connections[queryset.db].vendor)
+    if subquery is not None:
+        return queryset.filter(pk__in=RawSQL(*subquery))
     for alternatives in terms:
         condition = models.Q()
         for token in alternatives:

@@ -1,8 +1,9 @@
 from django import forms
+from django.db.models import Exists, OuterRef
 
 from cooperer.actors.models import Public, Theme
 from cooperer.communities.enums import SDG_LABELS
-from cooperer.knowledge.enums import FactorKind, Licence
+from cooperer.knowledge.enums import FactorKind, Licence, RecordStatus
 from cooperer.knowledge.models import Factor, Record
 from cooperer.territories.models import Epci, Qpv
 
@@ -124,9 +125,12 @@ class SearchForm(forms.Form):
     public = forms.ModelChoiceField(
         label="Public", queryset=Public.objects.all(), required=False, empty_label="Tous"
     )
+    # The territories that have published records: one index probe per EPCI, not a scan of the records.
     territoire = forms.ModelChoiceField(
-        label="Territoire", queryset=Epci.objects.filter(knowledge_records__status="publiee").distinct().order_by("name"),
-        required=False, empty_label="Tous",
+        label="Territoire", required=False, empty_label="Tous",
+        queryset=Epci.objects.filter(
+            Exists(Record.objects.filter(epci=OuterRef("pk"), status=RecordStatus.PUBLISHED))
+        ).order_by("name"),
     )  # fmt: skip
     levier = forms.ModelChoiceField(
         label="Levier", queryset=Factor.objects.all(), required=False, empty_label="Tous"

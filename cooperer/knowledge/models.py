@@ -120,6 +120,9 @@ class Record(models.Model):
             # The public list walks published records newest first from this index alone.
             models.Index(fields=["status", "-published_at", "-id"], name="record_listing"),
             models.Index(fields=["epci", "status"], name="record_epci"),
+            # A match of the search or of a filter is checked (published?) and sorted from this index alone,
+            # without reading its row.
+            models.Index(fields=["id", "status", "published_at"], name="record_match"),
         ]
 
     def __str__(self):

@@ -23,4 +23,5 @@ urlpatterns = [
     path("leviers-et-freins/", records.factor_chart, name="factors"),
     path("donnees/fiches.json", records.export_json, name="export_json"),
     path("donnees/fiches.csv", records.export_csv, name="export_csv"),
+    path("importer/", records.record_import, name="import"),
 ]

@@ -95,7 +95,9 @@ def test_similar_elsewhere_finds_other_territories_with_the_words_that_matched(t
         lessons="Le local co-géré donne confiance.",
     )  # fmt: skip
     published(territory["m2a"], "Jardins partagés", "Des parcelles pour les familles.")
-    same_place = published(territory["sem"], "Local jeunes à Saint-Étienne", "Un local jeunes le soir, des animateurs.")
+    same_place = published(
+        territory["sem"], "Local jeunes à Saint-Étienne", "Un local jeunes le soir, des animateurs."
+    )
     found = similar.similar_records(
         "Ouvrir un local co-géré avec les jeunes, le soir et le week-end, avec des animateurs.",
         exclude_epci_id=territory["sem"].pk,
@@ -106,17 +108,23 @@ def test_similar_elsewhere_finds_other_territories_with_the_words_that_matched(t
 
 
 def test_the_instruction_page_shows_initiatives_elsewhere(client, application, users, territory):
-    mulhouse = published(territory["m2a"], "Un local jeunes ouvert le soir", "Les jeunes gèrent un local le soir.")
+    mulhouse = published(
+        territory["m2a"], "Un local jeunes ouvert le soir", "Les jeunes gèrent un local le soir."
+    )
     application.status, application.submitted_at = ApplicationStatus.SUBMITTED, timezone.now()
     application.save()
     client.force_login(users["state_instructor"])
-    html = client.get(reverse("calls:instruction", args=[application.call_id, application.pk])).content.decode()
+    html = client.get(
+        reverse("calls:instruction", args=[application.call_id, application.pk])
+    ).content.decode()
     assert "Initiatives semblables ailleurs" in html
     assert mulhouse.get_absolute_url() in html and "mots en commun" in html
 
 
 def test_the_community_page_shows_initiatives_elsewhere(client, community, users, territory):
-    sem = published(territory["sem"], "Engagement des jeunes à Montreynaud", "L'engagement des jeunes du quartier.")
+    sem = published(
+        territory["sem"], "Engagement des jeunes à Montreynaud", "L'engagement des jeunes du quartier."
+    )
     client.force_login(users["m2a_animator"])
     html = client.get(reverse("communities:detail", args=[community["community"].pk])).content.decode()
     assert sem.get_absolute_url() in html
@@ -130,15 +138,21 @@ def test_most_cited_levers_and_obstacles_count_records_and_territories(client, t
     draft = Record.objects.create(title="Brouillon", summary="x", epci=territory["sem"])
     RecordFactor.objects.create(record=draft, factor=turnover, kind=FactorKind.OBSTACLE)
     rows = factors.most_cited()
-    assert rows == [{"id": trust.pk, "name": "Confiance", "levers": 2, "obstacles": 0, "territories": 2, "total": 2}]
+    assert rows == [
+        {"id": trust.pk, "name": "Confiance", "levers": 2, "obstacles": 0, "territories": 2, "total": 2}
+    ]
     html = client.get(reverse("knowledge:factors")).content.decode()
     assert "<svg" in html and "<caption>Fiches publiées citant chaque levier" in html
     assert "Turnover" not in html
 
 
 def test_open_data_exports_published_records_only_and_formula_safe(client, territory):
-    record = published(territory["m2a"], "=HYPERLINK(\"http://x\")", "Résumé ; avec point-virgule", is_demo=True)
-    RecordFactor.objects.create(record=record, factor=factor("Confiance"), kind=FactorKind.LEVER, comment="Pas à pas")
+    record = published(
+        territory["m2a"], '=HYPERLINK("http://x")', "Résumé ; avec point-virgule", is_demo=True
+    )
+    RecordFactor.objects.create(
+        record=record, factor=factor("Confiance"), kind=FactorKind.LEVER, comment="Pas à pas"
+    )
     Record.objects.create(title="Brouillon", summary="x", epci=territory["m2a"])
     data = json.loads(b"".join(client.get(reverse("knowledge:export_json")).streaming_content))
     assert [f["titre"] for f in data["fiches"]] == ['=HYPERLINK("http://x")']
@@ -147,7 +161,7 @@ def test_open_data_exports_published_records_only_and_formula_safe(client, terri
     response = client.get(reverse("knowledge:export_csv"))
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
     assert rows[0][:3] == ["id", "titre", "resume"] and len(rows) == 2
-    assert rows[1][1] == "'=HYPERLINK(\"http://x\")"
+    assert rows[1][1] == '\'=HYPERLINK("http://x")'
     assert rows[1][15] == "Confiance : Pas à pas"
 
 

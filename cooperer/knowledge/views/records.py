@@ -6,14 +6,19 @@ import json
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch
+from django.db import connections
+from django.db.models import BooleanField, Prefetch
+from django.db.models.expressions import RawSQL
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.functional import cached_property
 from django.views.decorators.http import require_POST
 
-from cooperer.accounts.permissions import community_role, is_platform_admin
+from cooperer.accounts.permissions import animated_epci_ids, community_role, is_platform_admin
+from cooperer.core import fulltext
 from cooperer.core.exports import csv_download, csv_text
 from cooperer.core.pagination import IdFirstPaginator
+from cooperer.core.text import query_terms
 from cooperer.knowledge import factors as factor_stats
 from cooperer.knowledge import permissions, services
 from cooperer.knowledge.enums import FactorKind
@@ -25,30 +30,89 @@ from cooperer.knowledge.services import RecordError
 PAGE = 20
 
 
-def filtered(form: SearchForm):
-    """Published records matching the search form: each filter an `IN (subquery)`, so that the list keeps a
+def _id_in(records, subquery: tuple[str, list], walk: bool):
+    """`records` whose id is in a self-contained subquery. With `walk` (SQLite), the id is written `+id`: the
+    planner then walks the listing index in page order and stops at the page, instead of sorting every match
+    (docs/knowledge.md)."""
+    sql, params = subquery
+    plus = "+" if walk and connections[records.db].vendor == "sqlite" else ""
+    return records.filter(
+        RawSQL(f'{plus}"{Record._meta.db_table}"."id" IN ({sql})', params, output_field=BooleanField())
+    )
+
+
+def _sql(queryset) -> tuple[str, list]:
+    sql, params = queryset.order_by().query.sql_with_params()
+    return sql, list(params)
+
+
+def filtered(form: SearchForm, walk: bool = False):
+    """Published records matching the search form: each filter an `id IN (subquery)`, so that the list keeps a
     constant number of queries and its id-first pagination."""
     records = Record.objects.published()
     if not form.is_valid():
         return records
     data = form.cleaned_data
     if data["q"]:
-        records = records.matching(data["q"])
+        terms = query_terms(data["q"])
+        subquery = fulltext.match_subquery(Record, terms, connections[records.db].vendor) if terms else None
+        records = _id_in(records, subquery, walk) if subquery else records.matching(data["q"])
     if data["theme"]:
-        records = records.filter(
-            pk__in=Record.themes.through.objects.filter(theme=data["theme"]).values("record_id")
-        )
+        themes = Record.themes.through.objects.filter(theme=data["theme"]).values("record_id")
+        records = _id_in(records, _sql(themes), walk)
     if data["public"]:
-        records = records.filter(
-            pk__in=Record.publics.through.objects.filter(public=data["public"]).values("record_id")
-        )
+        publics = Record.publics.through.objects.filter(public=data["public"]).values("record_id")
+        records = _id_in(records, _sql(publics), walk)
     if data["territoire"]:
         records = records.filter(epci=data["territoire"])
     for name, kind in (("levier", FactorKind.LEVER), ("frein", FactorKind.OBSTACLE)):
         if data[name]:
             chosen = RecordFactor.objects.filter(factor=data[name], kind=kind).values("record_id")
-            records = records.filter(pk__in=chosen)
+            records = _id_in(records, _sql(chosen), walk)
     return records
+
+
+class CappedPaginator(IdFirstPaginator):
+    """Counts at most `CAP` + 1 matches: beyond, the page says « plus de 10 000 » and pages stop there; a
+    search that wide is refined, not read to its 500th page, and the count stays cheap whatever the data.
+
+    The count comes first, so the page's ids are read the cheaper way for what it found: few matches are
+    sorted (`object_list`), many are met walking the listing index in order (`walk_list`)."""
+
+    CAP = 10_000
+    WALK_FROM = 2_000
+
+    def __init__(self, object_list, per_page, walk_list=None, rows=None, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self.walk_list, self.rows = walk_list, rows
+
+    @cached_property
+    def count(self):
+        return self.object_list.order_by()[: self.CAP + 1].count()
+
+    @property
+    def capped(self) -> bool:
+        return self.count > self.CAP
+
+    @cached_property
+    def num_pages(self):
+        return super().num_pages if not self.capped else self.CAP // self.per_page
+
+    def page(self, number):
+        """The page's ids from the filtered list, then its rows by id alone (`rows`: with what the page shows),
+        so that the search is not evaluated a third time."""
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = min(bottom + self.per_page, self.count)
+        ordered = (
+            self.walk_list
+            if self.walk_list is not None and self.count >= self.WALK_FROM
+            else self.object_list
+        )
+        ids = list(ordered.prefetch_related(None).values_list("pk", flat=True)[bottom:top])
+        source = self.rows if self.rows is not None else self.object_list
+        found = {row.pk: row for row in source.filter(pk__in=ids).order_by()}
+        return self._get_page([found[pk] for pk in ids if pk in found], number, self)
 
 
 def with_listing(records):
@@ -62,8 +126,11 @@ def with_listing(records):
 def home(request):
     """« Capitalisation »: the published records, searched and filtered, and the reader's own drafts."""
     form = SearchForm(request.GET or None)
-    records = filtered(form).order_by("-published_at", "-id")
-    page = IdFirstPaginator(with_listing(records), PAGE).get_page(request.GET.get("page"))
+    order = ("-published_at", "-id")
+    records, walk = filtered(form).order_by(*order), filtered(form, walk=True).order_by(*order)
+    page = CappedPaginator(records, PAGE, walk_list=walk, rows=with_listing(Record.objects.all())).get_page(
+        request.GET.get("page")
+    )
     drafts = []
     if request.user.is_authenticated:
         drafts = list(
@@ -76,6 +143,8 @@ def home(request):
         request,
         "knowledge/records/home.html",
         {"form": form, "page": page, "drafts": drafts, "searched": form.is_bound, "nav": "knowledge",
+         "can_import": bool(request.user.is_authenticated and (is_platform_admin(request.user)
+                                                                or animated_epci_ids(request.user))),
          "can_start": bool(request.user.is_authenticated and (permissions.writable_epci_ids(request.user)
                                                                or is_platform_admin(request.user)))},
     )  # fmt: skip
@@ -132,8 +201,6 @@ def _startable_communities(user):
     if not is_platform_admin(user):
         from django.db.models import Q
 
-        from cooperer.accounts.permissions import animated_epci_ids
-
         communities = communities.filter(
             Q(epci_id__in=animated_epci_ids(user))
             | Q(memberships__user_id=user.pk, memberships__left_on__isnull=True)
@@ -144,7 +211,6 @@ def _startable_communities(user):
 def _startable_applications(user):
     from django.db.models import Q
 
-    from cooperer.accounts.permissions import animated_epci_ids
     from cooperer.calls.enums import Outcome
     from cooperer.calls.models import Application
     from cooperer.calls.permissions import member_structure_ids
@@ -343,3 +409,75 @@ def export_json(request):
 def export_csv(request):
     rows = (record_row(record, request) for record in _chunks(_export_queryset()))
     return csv_download(csv_text(HEADER, rows), "fiches.csv")
+
+
+# -- import ---------------------------------------------------------------------------------------------------
+
+
+@login_required
+def record_import(request):
+    """Import records from a table: preview of every row's problems (line, column, reason), then all or nothing.
+    For the animation of a territory (the records go to its review) and administrators."""
+    from pathlib import Path
+
+    from django import forms
+    from django.core import signing
+
+    from cooperer.core.uploads import check_upload, discard_upload, store_upload
+    from cooperer.knowledge import importers
+    from cooperer.territories.models import Epci
+
+    epcis = Epci.objects.order_by("name")
+    if not is_platform_admin(request.user):
+        epcis = epcis.filter(pk__in=animated_epci_ids(request.user))
+    if not epcis.exists():
+        raise PermissionDenied("L'import de fiches est réservé à l'animation d'un territoire.")
+
+    class ImportForm(forms.Form):
+        epci = forms.ModelChoiceField(label="Territoire des fiches", queryset=epcis)
+        file = forms.FileField(label="Fichier (CSV ou Excel .xlsx)", required=False)
+        token = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    form = ImportForm(request.POST or None, request.FILES or None)
+    context = {"form": form, "header": importers.TEMPLATE_HEADER, "nav": "knowledge"}
+    if request.method != "POST" or not form.is_valid():
+        return render(request, "knowledge/records/import.html", context)
+    epci, signer = form.cleaned_data["epci"], signing.Signer(salt="knowledge-import")
+    token, upload = form.cleaned_data["token"], form.cleaned_data["file"]
+    try:
+        if token:
+            owner, _, kept = signer.unsign(token).partition(":")
+            if owner != str(request.user.pk):
+                raise signing.BadSignature(owner)
+            path = Path(kept)
+        elif upload is not None:
+            check_upload(upload, (".csv", ".txt", ".xlsx"))
+            path = store_upload(upload, "knowledge")
+        else:
+            form.add_error("file", "Choisissez un fichier.")
+            return render(request, "knowledge/records/import.html", context)
+        result = importers.preview(path.name, path.read_bytes(), epci)
+    except (signing.BadSignature, FileNotFoundError):
+        form.add_error(None, "Ce fichier n'est plus disponible : déposez-le à nouveau.")
+        return render(request, "knowledge/records/import.html", context)
+    except forms.ValidationError as error:
+        form.add_error("file", error)
+        return render(request, "knowledge/records/import.html", context)
+    except importers.RecordImportError as error:
+        discard_upload(path)
+        context["refused"] = str(error)
+        return render(request, "knowledge/records/import.html", context)
+    if token and request.POST.get("commit") and not result.errors:
+        made = importers.commit(result, epci, request.user)
+        discard_upload(path)
+        messages.success(
+            request, f"{len(made)} fiche(s) importée(s), soumises à relecture avant publication."
+        )
+        return redirect("knowledge:home")
+    if result.errors:
+        discard_upload(path)
+    context.update(
+        preview=result, token=signer.sign(f"{request.user.pk}:{path}") if not result.errors else "", epci=epci,
+        errors=[e.as_dict() for e in result.errors],
+    )  # fmt: skip
+    return render(request, "knowledge/records/import.html", context)
