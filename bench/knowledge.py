@@ -130,6 +130,7 @@ class Generator:
         from cooperer.core.text import search_document
         from cooperer.knowledge.enums import FactorKind, RecordStatus
         from cooperer.knowledge.models import Record, RecordFactor
+        from cooperer.knowledge.services import filter_tokens
 
         rng, now = self.rng, timezone.now()
         for start in range(0, count, 2000):
@@ -142,6 +143,7 @@ class Generator:
                 summary = f"Comment {subject} a réuni les acteurs de {place}. {methods[0]}"
                 factors = rng.sample(self.factors, 3)
                 kinds = [FactorKind.LEVER, FactorKind.LEVER, FactorKind.OBSTACLE]
+                chosen, public = rng.sample(self.themes, 2), rng.choice(self.publics)
                 record = Record(
                     title=title, summary=summary, method=" ".join(methods), lessons=" ".join(lessons),
                     epci=rng.choice(self.epcis), status=RecordStatus.PUBLISHED,
@@ -151,9 +153,9 @@ class Generator:
                 record.search_text = search_document(
                     title, f"Comment {subject} a réuni les acteurs de", place, *methods, *lessons,
                     record.epci.name, *(f.name for f in factors),
-                )  # fmt: skip
+                ) + filter_tokens([t.pk for t in chosen], [public.pk], [f.pk for f in factors[:2]], [factors[2].pk])  # fmt: skip
                 batch.append(record)
-                extras.append((factors, kinds, rng.sample(self.themes, 2), rng.choice(self.publics)))
+                extras.append((factors, kinds, chosen, public))
             with transaction.atomic():
                 Record.objects.bulk_create(batch, batch_size=1000)
                 rows, themes, publics = [], [], []

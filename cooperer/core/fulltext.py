@@ -87,18 +87,23 @@ def on_post_migrate(sender, using="default", **kwargs) -> None:
     install(using)
 
 
-def match_subquery(model, terms: list[tuple[str, ...]], vendor: str) -> tuple[str, list] | None:
-    """`SELECT <id> …` of the rows of `model` matching `terms`, self-contained, with its parameters; None
-    when the engine has no index (then `matching` filters with LIKE)."""
+def match_subquery(
+    model, terms: list[tuple[str, ...]], vendor: str, exact: tuple[str, ...] = ()
+) -> tuple[str, list] | None:
+    """`SELECT <id> …` of the rows of `model` matching `terms` (word prefixes) and every word of `exact` as a
+    whole word (tokens a model adds to its search text, such as a filter key), self-contained, with its
+    parameters; None when the engine has no index (then `matching` filters with LIKE)."""
     if vendor == "sqlite":
         fts = _fts_table(model)
         expression = " AND ".join(
-            "(" + " OR ".join(f'"{token}"*' for token in alternatives) + ")" for alternatives in terms
+            ["(" + " OR ".join(f'"{token}"*' for token in alternatives) + ")" for alternatives in terms]
+            + [f'"{token}"' for token in exact]
         )
         return f"SELECT rowid FROM {fts} WHERE {fts} MATCH %s", [expression]
     if vendor == "postgresql":
         expression = " & ".join(
-            "(" + " | ".join(f"{token}:*" for token in alternatives) + ")" for alternatives in terms
+            ["(" + " | ".join(f"{token}:*" for token in alternatives) + ")" for alternatives in terms]
+            + list(exact)
         )
         table = model._meta.db_table
         # OFFSET 0 keeps the subquery apart: PostgreSQL reads the matches from the GIN index once
@@ -110,15 +115,20 @@ def match_subquery(model, terms: list[tuple[str, ...]], vendor: str) -> tuple[st
     return None
 
 
-def matching(queryset: models.QuerySet, terms: list[tuple[str, ...]]) -> models.QuerySet:
-    """Rows whose search text has, for every term, a word starting with one of its alternatives.
+def matching(
+    queryset: models.QuerySet, terms: list[tuple[str, ...]], exact: tuple[str, ...] = ()
+) -> models.QuerySet:
+    """Rows whose search text has, for every term, a word starting with one of its alternatives, and every
+    word of `exact` as a whole word.
 
     `terms` comes from `core.text.search_terms` (folded, alphanumeric words)."""
-    if not terms:
+    if not terms and not exact:
         return queryset.none()
-    subquery = match_subquery(queryset.model, terms, connections[queryset.db].vendor)
+    subquery = match_subquery(queryset.model, terms, connections[queryset.db].vendor, exact)
     if subquery is not None:
         return queryset.filter(pk__in=RawSQL(*subquery))
+    for token in exact:
+        queryset = queryset.filter(search_text__contains=f" {token} ")
     for alternatives in terms:
         condition = models.Q()
         for token in alternatives:

@@ -50,6 +50,13 @@ class RecordQuerySet(models.QuerySet):
         return super().bulk_create(objs, *args, **kwargs)
 
 
+def filter_token(kind: str, pk: int) -> str:
+    """A word of the search text that stands for a filter value (`t` theme, `p` public, `l` lever, `f`
+    obstacle): the search and every filter are then one query of the full-text index, which intersects them
+    (docs/knowledge.md). No French word starts with « zzk »."""
+    return f"zzk{kind}{pk}"
+
+
 class Record(models.Model):
     """What a community or an action learnt, written to be read elsewhere: context, method, results, levers,
     obstacles and lessons. A draft is read by its writers and the animation of its territory; the animation
@@ -119,7 +126,7 @@ class Record(models.Model):
         indexes = [
             # The public list walks published records newest first from this index alone.
             models.Index(fields=["status", "-published_at", "-id"], name="record_listing"),
-            models.Index(fields=["epci", "status"], name="record_epci"),
+            models.Index(fields=["epci", "status", "-published_at", "-id"], name="record_epci"),
             # A match of the search or of a filter is checked (published?) and sorted from this index alone,
             # without reading its row.
             models.Index(fields=["id", "status", "published_at"], name="record_match"),

@@ -10,7 +10,7 @@ from cooperer.audit.services import record as journal
 from cooperer.core.typography import long_date, number
 from cooperer.knowledge import permissions
 from cooperer.knowledge.enums import FactorKind, Origin, RecordStatus
-from cooperer.knowledge.models import Factor, Record, RecordActor, RecordFactor, RecordStep
+from cooperer.knowledge.models import Factor, Record, RecordActor, RecordFactor, RecordStep, filter_token
 
 
 class RecordError(Exception):
@@ -30,11 +30,23 @@ def refresh_search_text(record: Record) -> None:
     extra += [t.name for t in record.themes.all()] + [p.name for p in record.publics.all()]
     extra += [f"{a.name} {a.role}" for a in record.actors.all()]
     extra += [f"{s.title} {s.description} {s.tools}" for s in record.steps.all()]
-    extra += [f"{f.factor.name} {f.comment}" for f in record.factors.select_related("factor")]
-    text = record.own_search_text(*extra)
+    factors = list(record.factors.select_related("factor"))
+    extra += [f"{f.factor.name} {f.comment}" for f in factors]
+    text = record.own_search_text(*extra) + filter_tokens(
+        [t.pk for t in record.themes.all()], [p.pk for p in record.publics.all()],
+        [f.factor_id for f in factors if f.kind == FactorKind.LEVER],
+        [f.factor_id for f in factors if f.kind == FactorKind.OBSTACLE],
+    )  # fmt: skip
     if text != record.search_text:
         record.search_text = text
         Record.objects.filter(pk=record.pk).update(search_text=text)
+
+
+def filter_tokens(themes, publics, levers, obstacles) -> str:
+    """The filter keys appended to a record's search text (`models.filter_token`), each followed by a space."""
+    tokens = [filter_token("t", pk) for pk in themes] + [filter_token("p", pk) for pk in publics]
+    tokens += [filter_token("l", pk) for pk in levers] + [filter_token("f", pk) for pk in obstacles]
+    return "".join(f"{token} " for token in dict.fromkeys(tokens))
 
 
 def problems(record: Record) -> list[str]:

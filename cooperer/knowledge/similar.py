@@ -30,6 +30,11 @@ _lock = threading.Lock()
 _stats: dict = {}
 
 
+def _bag(search_text: str) -> set[str]:
+    """The words of a stored search text, without the filter keys (`models.filter_token`)."""
+    return {token for token in search_text.split() if not token.startswith("zzk")}
+
+
 def _frequencies() -> tuple[Counter, int]:
     published = Record.objects.published().order_by()
     newest = published.order_by("-pk").values_list("pk", "published_at").first()
@@ -47,7 +52,7 @@ def _frequencies() -> tuple[Counter, int]:
         texts = published.values_list("search_text", flat=True)
     frequency, total = Counter(), 0
     for text in texts.iterator(chunk_size=1000):
-        frequency.update(set(text.split()))
+        frequency.update(_bag(text))
         total += 1
     with _lock:
         _stats.update(signature=signature, frequency=frequency, total=total)
@@ -86,7 +91,7 @@ def similar_records(text: str, *, exclude_epci_id=None, limit: int = 5) -> list[
             :CANDIDATES
         ]
     )
-    bags = {str(pk): set(search.split()) for pk, _, _, search in rows}
+    bags = {str(pk): _bag(search) for pk, _, _, search in rows}
     about = {str(pk): (title, epci) for pk, title, epci, _ in rows}
     matches = rank_against(terms, bags, frequency, total, limit=limit)
     return [

@@ -57,6 +57,8 @@ def test_filters_by_theme_territory_lever_and_obstacle(client, territory):
     RecordFactor.objects.create(record=a, factor=trust, kind=FactorKind.LEVER)
     RecordFactor.objects.create(record=b, factor=trust, kind=FactorKind.OBSTACLE)
     RecordFactor.objects.create(record=b, factor=turnover, kind=FactorKind.OBSTACLE)
+    for record in (a, b):  # what every writing path does once the record's lists change
+        services.refresh_search_text(record)
 
     def listed(**params):
         return {r.title for r in client.get(reverse("knowledge:home"), params).context["page"]}
@@ -67,6 +69,7 @@ def test_filters_by_theme_territory_lever_and_obstacle(client, territory):
     assert listed(levier=trust.pk) == {"A"}
     assert listed(frein=trust.pk) == {"B"}
     assert listed(frein=turnover.pk, territoire=territory["m2a"].pk) == set()
+    assert listed(q="deuxième", frein=trust.pk) == {"B"} and listed(q="premier", frein=trust.pk) == set()
 
 
 def _count_queries(client, url):
@@ -172,3 +175,26 @@ def test_a_record_prints_as_html_and_pdf(client, territory, users):
     assert response["Content-Type"] == "application/pdf" and response.content.startswith(b"%PDF")
     draft = Record.objects.create(title="Brouillon", summary="x", epci=territory["m2a"])
     assert client.get(reverse("knowledge:pdf", args=[draft.pk])).status_code == 403
+
+
+def test_a_vision_element_shows_initiatives_elsewhere(client, sud_est_vision, users, territory):
+    from cooperer.visions import services as visions
+
+    version = visions.current_version(sud_est_vision)
+    element = visions.add_element(
+        version, "Les jeunes ont des lieux à eux et des adultes en qui ils ont confiance."
+    )
+    mulhouse = published(
+        territory["m2a"],
+        "Un lieu à eux pour les jeunes",
+        "Des adultes de confiance, un lieu pour les jeunes.",
+    )
+    published(territory["sem"], "Un lieu jeunes à Saint-Étienne", "Un lieu pour les jeunes.")
+    client.force_login(users["se_animator"])
+    detail = client.get(reverse("visions:detail", args=[sud_est_vision.pk])).content.decode()
+    url = reverse("visions:elsewhere", args=[sud_est_vision.pk, element.pk])
+    assert url in detail
+    html = client.get(url).content.decode()
+    assert mulhouse.get_absolute_url() in html and "Un lieu jeunes à Saint-Étienne" not in html
+    client.force_login(users["m2a_animator"])
+    assert client.get(url).status_code == 403

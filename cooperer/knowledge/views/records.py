@@ -23,7 +23,7 @@ from cooperer.knowledge import factors as factor_stats
 from cooperer.knowledge import permissions, services
 from cooperer.knowledge.enums import FactorKind
 from cooperer.knowledge.forms import RecordForm, ReturnForm, SearchForm, StartForm, factor_choices
-from cooperer.knowledge.models import Record, RecordFactor
+from cooperer.knowledge.models import Record, filter_token
 from cooperer.knowledge.opendata import HEADER, record_as_dict, record_row
 from cooperer.knowledge.services import RecordError
 
@@ -41,34 +41,27 @@ def _id_in(records, subquery: tuple[str, list], walk: bool):
     )
 
 
-def _sql(queryset) -> tuple[str, list]:
-    sql, params = queryset.order_by().query.sql_with_params()
-    return sql, list(params)
-
-
 def filtered(form: SearchForm, walk: bool = False):
-    """Published records matching the search form: each filter an `id IN (subquery)`, so that the list keeps a
-    constant number of queries and its id-first pagination."""
+    """Published records matching the search form. The words searched and the theme, public, lever and
+    obstacle chosen are one query of the full-text index (the filters are keys of the search text,
+    `models.filter_token`), which intersects them; the territory is a column. Constant queries, id-first pages."""
     records = Record.objects.published()
     if not form.is_valid():
         return records
     data = form.cleaned_data
-    if data["q"]:
-        terms = query_terms(data["q"])
-        subquery = fulltext.match_subquery(Record, terms, connections[records.db].vendor) if terms else None
-        records = _id_in(records, subquery, walk) if subquery else records.matching(data["q"])
-    if data["theme"]:
-        themes = Record.themes.through.objects.filter(theme=data["theme"]).values("record_id")
-        records = _id_in(records, _sql(themes), walk)
-    if data["public"]:
-        publics = Record.publics.through.objects.filter(public=data["public"]).values("record_id")
-        records = _id_in(records, _sql(publics), walk)
+    terms = query_terms(data["q"]) if data["q"] else []
+    if data["q"] and not terms:  # only grammar words: nothing to look for
+        return records.none()
+    exact = tuple(
+        filter_token(kind, data[name].pk)
+        for name, kind in (("theme", "t"), ("public", "p"), ("levier", "l"), ("frein", "f"))
+        if data[name]
+    )
+    if terms or exact:
+        subquery = fulltext.match_subquery(Record, terms, connections[records.db].vendor, exact)
+        records = _id_in(records, subquery, walk) if subquery else fulltext.matching(records, terms, exact)
     if data["territoire"]:
         records = records.filter(epci=data["territoire"])
-    for name, kind in (("levier", FactorKind.LEVER), ("frein", FactorKind.OBSTACLE)):
-        if data[name]:
-            chosen = RecordFactor.objects.filter(factor=data[name], kind=kind).values("record_id")
-            records = _id_in(records, _sql(chosen), walk)
     return records
 
 
