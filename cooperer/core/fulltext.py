@@ -101,10 +101,7 @@ def match_subquery(
         )
         return f"SELECT rowid FROM {fts} WHERE {fts} MATCH %s", [expression]
     if vendor == "postgresql":
-        expression = " & ".join(
-            ["(" + " | ".join(f"{token}:*" for token in alternatives) + ")" for alternatives in terms]
-            + list(exact)
-        )
+        expression = _tsquery(terms, exact)
         table = model._meta.db_table
         # OFFSET 0 keeps the subquery apart: PostgreSQL reads the matches from the GIN index once
         # and hashes them, instead of probing every row's vector along the name index.
@@ -113,6 +110,21 @@ def match_subquery(
             [expression],
         )
     return None
+
+
+def _tsquery(terms: list[tuple[str, ...]], exact: tuple[str, ...] = ()) -> str:
+    return " & ".join(
+        ["(" + " | ".join(f"{token}:*" for token in alternatives) + ")" for alternatives in terms]
+        + list(exact)
+    )
+
+
+def vector_condition(model, terms: list[tuple[str, ...]], exact: tuple[str, ...] = ()) -> tuple[str, list]:
+    """PostgreSQL only: the match as a condition on the row's own vector. For a list sorted by an index of its
+    own, the planner then chooses from its estimate of the matches: walk that index and check each row's vector
+    when they are many (it stops at the page), read the GIN index when they are few."""
+    table = model._meta.db_table
+    return f'"{table}"."search_vector" @@ to_tsquery(\'simple\'::regconfig, %s)', [_tsquery(terms, exact)]
 
 
 def matching(

@@ -57,8 +57,12 @@ def filtered(form: SearchForm, walk: bool = False):
         for name, kind in (("theme", "t"), ("public", "p"), ("levier", "l"), ("frein", "f"))
         if data[name]
     )
-    if terms or exact:
-        subquery = fulltext.match_subquery(Record, terms, connections[records.db].vendor, exact)
+    vendor = connections[records.db].vendor
+    if (terms or exact) and vendor == "postgresql":
+        sql, params = fulltext.vector_condition(Record, terms, exact)
+        records = records.filter(RawSQL(sql, params, output_field=BooleanField()))
+    elif terms or exact:
+        subquery = fulltext.match_subquery(Record, terms, vendor, exact)
         records = _id_in(records, subquery, walk) if subquery else fulltext.matching(records, terms, exact)
     if data["territoire"]:
         records = records.filter(epci=data["territoire"])
