@@ -5,8 +5,8 @@ For 100,000 records within the page budget, nothing is compared with everything:
 1. document frequencies are counted once per process on a sample of published records (they only weigh
    words; the sample is re-read when the number of published records or the newest one changes);
 2. the text's most telling words (`analysis.similar.salient`: the rarest the corpus holds, and a few it
-   does not seem to) retrieve candidates from the full-text index (`core.fulltext`, any of the words), at
-   most `CANDIDATES` of them;
+   does not seem to) retrieve at most `CANDIDATES` candidates from the full-text index (`knowledge.search`):
+   those sharing the two most telling words, widened to any of the words when they are fewer than `ENOUGH`;
 3. `analysis.similar.rank_against` scores those candidates (IDF-weighted cosine) and keeps the best.
 
 Lower apps show the result without importing knowledge: `core.home.similar_elsewhere` calls the functions
@@ -14,16 +14,19 @@ listed in settings.COOPERER_SIMILAR_ELSEWHERE, such as `entries` below."""
 
 import re
 import threading
+import time
 from collections import Counter
 
 from cooperer.analysis.similar import rank_against, salient
-from cooperer.core import fulltext
 from cooperer.core.home import Entry
 from cooperer.core.text import search_terms
+from cooperer.knowledge import search
 from cooperer.knowledge.models import Record
 
 SAMPLE = 5000
 CANDIDATES = 300
+ENOUGH = 20  # candidates sharing the two most telling words: enough, no need to widen to any of the words
+RECHECK_SECONDS = 60  # how often a process checks whether the published records changed
 SALIENT_WORDS = 8
 _WORD = re.compile(r"\w+")
 _lock = threading.Lock()
@@ -37,10 +40,14 @@ def _bag(search_text: str) -> set[str]:
 
 def _frequencies() -> tuple[Counter, int]:
     published = Record.objects.published().order_by()
+    with _lock:
+        if _stats and time.monotonic() - _stats["checked"] < RECHECK_SECONDS:
+            return _stats["frequency"], _stats["total"]
     newest = published.order_by("-pk").values_list("pk", "published_at").first()
     signature = (published.count(), newest)
     with _lock:
         if _stats.get("signature") == signature:
+            _stats["checked"] = time.monotonic()
             return _stats["frequency"], _stats["total"]
     count = signature[0]
     step = max(1, count // SAMPLE)
@@ -55,7 +62,7 @@ def _frequencies() -> tuple[Counter, int]:
         frequency.update(_bag(text))
         total += 1
     with _lock:
-        _stats.update(signature=signature, frequency=frequency, total=total)
+        _stats.update(signature=signature, frequency=frequency, total=total, checked=time.monotonic())
     return frequency, total
 
 
@@ -86,11 +93,15 @@ def similar_records(text: str, *, exclude_epci_id=None, limit: int = 5) -> list[
     queryset = Record.objects.published().order_by()
     if exclude_epci_id is not None:
         queryset = queryset.exclude(epci_id=exclude_epci_id)
+    columns = ("pk", "title", "epci__name", "search_text")
+    # First the records sharing the two most telling words; when they are too few, those sharing any of them.
     rows = list(
-        fulltext.matching(queryset, [tuple(words)]).values_list("pk", "title", "epci__name", "search_text")[
-            :CANDIDATES
-        ]
+        search.matching(queryset, [(w,) for w in words[:2]], walk=True).values_list(*columns)[:CANDIDATES]
     )
+    if len(rows) < ENOUGH and len(words) > 2:
+        seen = {row[0] for row in rows}
+        wider = search.matching(queryset, [tuple(words)]).values_list(*columns)[:CANDIDATES]
+        rows += [row for row in wider if row[0] not in seen]
     bags = {str(pk): _bag(search) for pk, _, _, search in rows}
     about = {str(pk): (title, epci) for pk, title, epci, _ in rows}
     matches = rank_against(terms, bags, frequency, total, limit=limit)

@@ -6,21 +6,18 @@ import json
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db import connections
-from django.db.models import BooleanField, Prefetch
-from django.db.models.expressions import RawSQL
+from django.db.models import Prefetch
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.functional import cached_property
 from django.views.decorators.http import require_POST
 
 from cooperer.accounts.permissions import animated_epci_ids, community_role, is_platform_admin
-from cooperer.core import fulltext
 from cooperer.core.exports import csv_download, csv_text
 from cooperer.core.pagination import IdFirstPaginator
 from cooperer.core.text import query_terms
 from cooperer.knowledge import factors as factor_stats
-from cooperer.knowledge import permissions, services
+from cooperer.knowledge import permissions, search, services
 from cooperer.knowledge.enums import FactorKind
 from cooperer.knowledge.forms import RecordForm, ReturnForm, SearchForm, StartForm, factor_choices
 from cooperer.knowledge.models import Record, filter_token
@@ -28,17 +25,6 @@ from cooperer.knowledge.opendata import HEADER, record_as_dict, record_row
 from cooperer.knowledge.services import RecordError
 
 PAGE = 20
-
-
-def _id_in(records, subquery: tuple[str, list], walk: bool):
-    """`records` whose id is in a self-contained subquery. With `walk` (SQLite), the id is written `+id`: the
-    planner then walks the listing index in page order and stops at the page, instead of sorting every match
-    (docs/knowledge.md)."""
-    sql, params = subquery
-    plus = "+" if walk and connections[records.db].vendor == "sqlite" else ""
-    return records.filter(
-        RawSQL(f'{plus}"{Record._meta.db_table}"."id" IN ({sql})', params, output_field=BooleanField())
-    )
 
 
 def filtered(form: SearchForm, walk: bool = False):
@@ -57,13 +43,7 @@ def filtered(form: SearchForm, walk: bool = False):
         for name, kind in (("theme", "t"), ("public", "p"), ("levier", "l"), ("frein", "f"))
         if data[name]
     )
-    vendor = connections[records.db].vendor
-    if (terms or exact) and vendor == "postgresql":
-        sql, params = fulltext.vector_condition(Record, terms, exact)
-        records = records.filter(RawSQL(sql, params, output_field=BooleanField()))
-    elif terms or exact:
-        subquery = fulltext.match_subquery(Record, terms, vendor, exact)
-        records = _id_in(records, subquery, walk) if subquery else fulltext.matching(records, terms, exact)
+    records = search.matching(records, terms, exact, walk=walk)
     if data["territoire"]:
         records = records.filter(epci=data["territoire"])
     return records
