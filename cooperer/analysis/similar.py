@@ -153,17 +153,25 @@ def rank_against(
 ) -> list[Match]:
     """The candidates most similar to a text given by its `terms`: IDF-weighted cosine between the text's
     terms and each candidate's set of terms, best first, with the shared terms (rarest first)."""
-    query = {term: idf(term, frequency, total) for term in dict.fromkeys(terms)}
-    query_norm = math.sqrt(sum(w * w for w in query.values())) or 1.0
+    weights: dict[str, float] = {}  # idf squared, once per distinct term of all the candidates
+
+    def weight(term: str) -> float:
+        value = weights.get(term)
+        if value is None:
+            value = weights[term] = idf(term, frequency, total) ** 2
+        return value
+
+    query = list(dict.fromkeys(terms))
+    query_norm = math.sqrt(sum(weight(term) for term in query)) or 1.0
     found = []
     for key, bag in candidates.items():
         shared = [term for term in query if term in bag]
         if not shared:
             continue
-        bag_norm = math.sqrt(sum(idf(term, frequency, total) ** 2 for term in bag)) or 1.0
-        score = sum(query[term] ** 2 for term in shared) / (query_norm * bag_norm)
+        bag_norm = math.sqrt(sum(weight(term) for term in bag)) or 1.0
+        score = sum(weight(term) for term in shared) / (query_norm * bag_norm)
         if score >= threshold:
-            shared.sort(key=lambda term: -query[term])
+            shared.sort(key=lambda term: -weight(term))
             found.append(Match(id=key, score=round(score, 3), terms=shared))
     found.sort(key=lambda match: (-match.score, match.id))
     return found[:limit]

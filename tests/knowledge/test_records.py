@@ -199,3 +199,27 @@ def test_the_start_page_lists_the_readers_communities(client, community, users):
         reverse("knowledge:start"), {"epci": community["other"].epci_id, "title": "Ailleurs"}
     )
     assert response.status_code == 200 and not Record.objects.filter(title="Ailleurs").exists()
+
+
+def test_starting_from_a_funded_action_needs_to_carry_or_animate_it(client, funded, users, territory):
+    from cooperer.accounts.enums import Role
+    from cooperer.accounts.models import RoleAssignment
+
+    application = (
+        funded["bilan"].application if isinstance(funded, dict) else funded.bilans.first().application
+    )
+    url = reverse("knowledge:start_application", args=[application.pk])
+    for who in ("m2a_animator", "state_instructor", "member"):
+        client.force_login(users[who])
+        assert client.post(url).status_code == 403
+    RoleAssignment.objects.filter(user=users["member"], role=Role.STRUCTURE_MEMBER).update(
+        structure=application.applicant
+    )
+    client.force_login(users["member"])
+    response = client.post(url)
+    record = Record.objects.get()
+    assert (
+        response.status_code == 302
+        and record.application == application
+        and record.origin == Origin.APPLICATION
+    )

@@ -50,26 +50,29 @@ def filtered(form: SearchForm, walk: bool = False):
 
 
 class CappedPaginator(IdFirstPaginator):
-    """Counts at most `CAP` + 1 matches: beyond, the page says « plus de 10 000 » and pages stop there; a
-    search that wide is refined, not read to its 500th page, and the count stays cheap whatever the data.
+    """A search or a filter counts at most `CAP` + 1 matches: beyond, the page says « plus de 1 000 » and pages
+    stop at the 50th; a search that wide is refined, not read to its 500th page, and its count stays cheap
+    whatever the data (the whole list, unfiltered, is counted exactly from the status index: `exact`).
 
     The count comes first, so the page's ids are read the cheaper way for what it found: few matches are
     sorted (`object_list`), many are met walking the listing index in order (`walk_list`)."""
 
-    CAP = 10_000
-    WALK_FROM = 2_000
+    CAP = 1_000
+    WALK_FROM = 500
 
-    def __init__(self, object_list, per_page, walk_list=None, rows=None, **kwargs):
+    def __init__(self, object_list, per_page, walk_list=None, rows=None, exact=False, **kwargs):
         super().__init__(object_list, per_page, **kwargs)
-        self.walk_list, self.rows = walk_list, rows
+        self.walk_list, self.rows, self.exact = walk_list, rows, exact
 
     @cached_property
     def count(self):
+        if self.exact:
+            return self.object_list.order_by().count()
         return self.object_list.order_by()[: self.CAP + 1].count()
 
     @property
     def capped(self) -> bool:
-        return self.count > self.CAP
+        return not self.exact and self.count > self.CAP
 
     @cached_property
     def num_pages(self):
@@ -105,7 +108,9 @@ def home(request):
     form = SearchForm(request.GET or None)
     order = ("-published_at", "-id")
     records, walk = filtered(form).order_by(*order), filtered(form, walk=True).order_by(*order)
-    page = CappedPaginator(records, PAGE, walk_list=walk, rows=with_listing(Record.objects.all())).get_page(
+    narrowed = form.is_valid() and any(form.cleaned_data.values())
+    rows = with_listing(Record.objects.all())
+    page = CappedPaginator(records, PAGE, walk_list=walk, rows=rows, exact=not narrowed).get_page(
         request.GET.get("page")
     )
     drafts = []
@@ -242,9 +247,16 @@ def start_from_community(request, community_pk):
 @login_required
 @require_POST
 def start_from_application(request, application_pk):
+    from cooperer.calls.models import Application
+
     application = get_object_or_404(
-        _startable_applications(request.user).select_related("call"), pk=application_pk
+        Application.objects.select_related("call", "applicant"), pk=application_pk
     )
+    if not _startable_applications(request.user).filter(pk=application.pk).exists():
+        raise PermissionDenied(
+            "Seuls les membres de la structure porteuse et l'animation du territoire écrivent la fiche d'une "
+            "action financée."
+        )
     record = services.start_from_application(application, request.user)
     messages.success(
         request, "La fiche est pré-remplie à partir de l'action financée : relisez-la et complétez-la."
