@@ -162,7 +162,9 @@ def test_open_data_exports_published_records_only_and_formula_safe(client, terri
     assert data["fiches"][0]["leviers"] == [{"nom": "Confiance", "commentaire": "Pas à pas"}]
     assert data["fiches"][0]["fictive"] is True
     response = client.get(reverse("knowledge:export_csv"))
-    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+    content = b"".join(response.streaming_content).decode("utf-8")
+    assert content.startswith("\ufeff") and response["Content-Type"].startswith("text/csv")
+    rows = list(csv.reader(io.StringIO(content.removeprefix("\ufeff")), delimiter=";"))
     assert rows[0][:3] == ["id", "titre", "resume"] and len(rows) == 2
     assert rows[1][1] == '\'=HYPERLINK("http://x")'
     assert rows[1][15] == "Confiance : Pas à pas"
@@ -198,3 +200,25 @@ def test_a_vision_element_shows_initiatives_elsewhere(client, sud_est_vision, us
     assert mulhouse.get_absolute_url() in html and "Un lieu jeunes à Saint-Étienne" not in html
     client.force_login(users["m2a_animator"])
     assert client.get(url).status_code == 403
+
+
+def test_writing_pages_need_an_account(client, territory):
+    record = published(territory["m2a"], "Publiée", "Résumé")
+    for url in (
+        reverse("knowledge:start"),
+        reverse("knowledge:import"),
+        reverse("knowledge:edit", args=[record.pk]),
+    ):
+        assert client.get(url).status_code == 302  # to the login page
+    assert client.post(reverse("knowledge:publish", args=[record.pk])).status_code == 302
+    assert Record.objects.get(pk=record.pk).published_by is None
+
+
+def test_the_chart_counts_in_one_grouped_query_whatever_the_records(territory, django_assert_num_queries):
+    trust = factor("Confiance")
+    for i in range(5):
+        record = published(territory["m2a"], f"Fiche {i}", "Résumé")
+        RecordFactor.objects.create(record=record, factor=trust, kind=FactorKind.LEVER)
+    with django_assert_num_queries(1):
+        rows = factors.most_cited()
+    assert rows[0]["levers"] == 5

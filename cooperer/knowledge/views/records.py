@@ -13,7 +13,7 @@ from django.utils.functional import cached_property
 from django.views.decorators.http import require_POST
 
 from cooperer.accounts.permissions import animated_epci_ids, community_role, is_platform_admin
-from cooperer.core.exports import csv_download, csv_text
+from cooperer.core.exports import safe_cell
 from cooperer.core.pagination import IdFirstPaginator
 from cooperer.core.text import query_terms
 from cooperer.knowledge import factors as factor_stats
@@ -395,9 +395,27 @@ def export_json(request):
     return response
 
 
+class _Echo:
+    """A file that hands back what is written: the CSV writer's lines, streamed as they come."""
+
+    def write(self, value):
+        return value
+
+
 def export_csv(request):
-    rows = (record_row(record, request) for record in _chunks(_export_queryset()))
-    return csv_download(csv_text(HEADER, rows), "fiches.csv")
+    """The same fields as the JSON, one row per record, streamed (UTF-8 with BOM, `;`, formula-safe cells)."""
+    import csv
+
+    writer = csv.writer(_Echo(), delimiter=";")
+
+    def stream():
+        yield "\ufeff" + writer.writerow([safe_cell(cell) for cell in HEADER])
+        for record in _chunks(_export_queryset()):
+            yield writer.writerow([safe_cell(cell) for cell in record_row(record, request)])
+
+    response = StreamingHttpResponse(stream(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="fiches.csv"'
+    return response
 
 
 # -- import ---------------------------------------------------------------------------------------------------
