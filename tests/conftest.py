@@ -16,6 +16,7 @@ pytest_plugins = [
     "tests.visions.fixtures",
     "tests.calls.fixtures",
     "tests.measurement.fixtures",
+    "tests.knowledge.records_fixtures",
 ]
 
 SHARED_DATA = Path(

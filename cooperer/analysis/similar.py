@@ -114,3 +114,64 @@ def matched_terms(text: str, other: str) -> list[str]:
         if lemma in theirs and lemma not in seen:
             seen.append(lemma)
     return [display(lemma) for lemma in seen]
+
+
+# -- one text against many: « initiatives semblables ailleurs » ------------------------------------------------
+
+
+@dataclass
+class Match:
+    id: str
+    score: float
+    terms: list[str]  # the query's words the other text shares, most telling first
+
+
+def idf(term: str, frequency: dict[str, int], total: int) -> float:
+    """Inverse document frequency from a count over `total` texts (a sample is enough: it only weighs)."""
+    return math.log((1 + total) / (1 + frequency.get(term, 0))) + 1.0
+
+
+def salient(
+    terms: list[str], frequency: dict[str, int], total: int, k: int = 8, unseen: int = 4
+) -> list[str]:
+    """The terms of a text that say most about it: the `k` rarest of those the corpus (or its sample) holds,
+    then up to `unseen` it does not hold (rare enough to be missing from a sample, or absent), longest first."""
+    unique = list(dict.fromkeys(terms))
+    seen = sorted((t for t in unique if frequency.get(t)), key=lambda t: (frequency[t], unique.index(t)))
+    missing = sorted((t for t in unique if not frequency.get(t)), key=lambda t: (-len(t), unique.index(t)))
+    return seen[:k] + missing[:unseen]
+
+
+def rank_against(
+    terms: list[str],
+    candidates: dict[str, set[str]],
+    frequency: dict[str, int],
+    total: int,
+    *,
+    limit: int = 5,
+    threshold: float = 0.05,
+) -> list[Match]:
+    """The candidates most similar to a text given by its `terms`: IDF-weighted cosine between the text's
+    terms and each candidate's set of terms, best first, with the shared terms (rarest first)."""
+    weights: dict[str, float] = {}  # idf squared, once per distinct term of all the candidates
+
+    def weight(term: str) -> float:
+        value = weights.get(term)
+        if value is None:
+            value = weights[term] = idf(term, frequency, total) ** 2
+        return value
+
+    query = list(dict.fromkeys(terms))
+    query_norm = math.sqrt(sum(weight(term) for term in query)) or 1.0
+    found = []
+    for key, bag in candidates.items():
+        shared = [term for term in query if term in bag]
+        if not shared:
+            continue
+        bag_norm = math.sqrt(sum(weight(term) for term in bag)) or 1.0
+        score = sum(weight(term) for term in shared) / (query_norm * bag_norm)
+        if score >= threshold:
+            shared.sort(key=lambda term: -weight(term))
+            found.append(Match(id=key, score=round(score, 3), terms=shared))
+    found.sort(key=lambda match: (-match.score, match.id))
+    return found[:limit]

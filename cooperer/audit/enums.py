@@ -26,3 +26,5 @@ class Action(models.TextChoices):
     API_TOKEN_CREATED = "api_token_created", "Jeton d'accès à l'API créé"
     API_TOKEN_REVOKED = "api_token_revoked", "Jeton d'accès à l'API révoqué"
     METHOD_SPREAD = "method_spread", "Essaimage d'un outil de la méthode vers un territoire"
+    RECORD_PUBLISHED = "record_published", "Publication d'une fiche d'expérience"
+    RECORD_RETURNED = "record_returned", "Fiche d'expérience renvoyée à ses rédacteurs"

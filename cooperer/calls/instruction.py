@@ -24,6 +24,7 @@ from cooperer.calls.models import (
     Review,
 )
 from cooperer.calls.services import CallError
+from cooperer.core.home import similar_elsewhere
 from cooperer.core.typography import count_of
 
 COMMITTEE_PAGE = 30
@@ -83,6 +84,7 @@ def instruction_page(request, call_pk, pk):
             "grants": Grant.objects.filter(decision__application=application).select_related("call_funder"),
             "verdicts": Verdict.choices,
             "can_decide": True,
+            "elsewhere": similar_elsewhere(application, request.user),
             "nav": "calls",
         },
     )

@@ -38,6 +38,7 @@ from cooperer.communities.forms import (
 from cooperer.communities.links import url_for_each
 from cooperer.communities.models import Community, Idea, Meeting, Membership, PlannedAction, RoadmapVersion
 from cooperer.communities.network import member_network_svg
+from cooperer.core.home import similar_elsewhere
 from cooperer.core.params import id_param
 from cooperer.core.typography import of
 from cooperer.territories.models import Epci
@@ -145,6 +146,7 @@ def community_detail(request, pk):
         "workshops": community.workshops.all()[:5],
         "roadmaps": community.roadmaps.select_related("adopted_by"),
         "missions": [(m, done) for m, done in (community.backbone_missions or {}).items()],
+        "elsewhere": similar_elsewhere(community, request.user),
         "nav": "communities",
     }
     return render(request, "communities/detail.html", context)

@@ -101,38 +101,68 @@ class _RowMatches(models.Expression):
         return f"{alias}.search_vector @@ to_tsquery('simple'::regconfig, %s)", [self.tsquery]
 
 
+def match_subquery(
+    model, terms: list[tuple[str, ...]], vendor: str, exact: tuple[str, ...] = ()
+) -> tuple[str, list] | None:
+    """`SELECT <id> …` of the rows of `model` matching `terms` (word prefixes) and every word of `exact` as a
+    whole word (tokens a model adds to its search text, such as a filter key), self-contained, with its
+    parameters; None when the engine has no index (then `matching` filters with LIKE)."""
+    if vendor == "sqlite":
+        fts = _fts_table(model)
+        expression = " AND ".join(
+            ["(" + " OR ".join(f'"{token}"*' for token in alternatives) + ")" for alternatives in terms]
+            + [f'"{token}"' for token in exact]
+        )
+        return f"SELECT rowid FROM {fts} WHERE {fts} MATCH %s", [expression]
+    if vendor == "postgresql":
+        expression = _tsquery(terms, exact)
+        table = model._meta.db_table
+        # OFFSET 0 keeps the subquery apart: PostgreSQL reads the matches from the GIN index once
+        # and hashes them, instead of probing every row's vector along the name index.
+        return (
+            f"SELECT id FROM {table} WHERE search_vector @@ to_tsquery('simple'::regconfig, %s) OFFSET 0",
+            [expression],
+        )
+    return None
+
+
+def _tsquery(terms: list[tuple[str, ...]], exact: tuple[str, ...] = ()) -> str:
+    return " & ".join(
+        ["(" + " | ".join(f"{token}:*" for token in alternatives) + ")" for alternatives in terms]
+        + list(exact)
+    )
+
+
+def vector_condition(model, terms: list[tuple[str, ...]], exact: tuple[str, ...] = ()) -> tuple[str, list]:
+    """PostgreSQL only: the match as a condition on the row's own vector. For a list sorted by an index of its
+    own, the planner then chooses from its estimate of the matches: walk that index and check each row's vector
+    when they are many (it stops at the page), read the GIN index when they are few."""
+    table = model._meta.db_table
+    return f'"{table}"."search_vector" @@ to_tsquery(\'simple\'::regconfig, %s)', [_tsquery(terms, exact)]
+
+
 def matching(
-    queryset: models.QuerySet, terms: list[tuple[str, ...]], row_wise: bool = False
+    queryset: models.QuerySet,
+    terms: list[tuple[str, ...]],
+    exact: tuple[str, ...] = (),
+    row_wise: bool = False,
 ) -> models.QuerySet:
-    """Rows whose search text has, for every term, a word starting with one of its alternatives.
+    """Rows whose search text has, for every term, a word starting with one of its alternatives, and every
+    word of `exact` as a whole word.
 
     `terms` comes from `core.text.search_terms` (folded, alphanumeric words). `row_wise` (PostgreSQL) tests
     each row's stored vector instead of reading every match first: right for a list walked along its ordering
     index that stops after a page, where a common word's thousands of matches would be read for nothing."""
-    if not terms:
+    if not terms and not exact:
         return queryset.none()
-    connection = connections[queryset.db]
-    if connection.vendor == "sqlite":
-        fts = _fts_table(queryset.model)
-        expression = " AND ".join(
-            "(" + " OR ".join(f'"{token}"*' for token in alternatives) + ")" for alternatives in terms
-        )
-        return queryset.filter(pk__in=RawSQL(f"SELECT rowid FROM {fts} WHERE {fts} MATCH %s", [expression]))
-    if connection.vendor == "postgresql":
-        expression = " & ".join(
-            "(" + " | ".join(f"{token}:*" for token in alternatives) + ")" for alternatives in terms
-        )
-        if row_wise:
-            return queryset.filter(_RowMatches(expression))
-        table = queryset.model._meta.db_table
-        return queryset.filter(
-            pk__in=RawSQL(
-                # OFFSET 0 keeps the subquery apart: PostgreSQL reads the matches from the GIN index once
-                # and hashes them, instead of probing every row's vector along the name index.
-                f"SELECT id FROM {table} WHERE search_vector @@ to_tsquery('simple'::regconfig, %s) OFFSET 0",
-                [expression],
-            )
-        )
+    vendor = connections[queryset.db].vendor
+    if row_wise and vendor == "postgresql":
+        return queryset.filter(_RowMatches(_tsquery(terms, exact)))
+    subquery = match_subquery(queryset.model, terms, vendor, exact)
+    if subquery is not None:
+        return queryset.filter(pk__in=RawSQL(*subquery))
+    for token in exact:
+        queryset = queryset.filter(search_text__contains=f" {token} ")
     for alternatives in terms:
         condition = models.Q()
         for token in alternatives:

@@ -80,3 +80,9 @@ def object_notices(obj, user) -> list[Notice]:
     """What the apps listed in settings.COOPERER_OBJECT_NOTICES say about a consultation, a call, a community or
     a vision on its own pages: each function decides on the server what this person may see."""
     return [notice for notices in _offered("COOPERER_OBJECT_NOTICES", obj, user) for notice in notices]
+
+
+def similar_elsewhere(obj, user) -> list[Entry]:
+    """What the apps listed in settings.COOPERER_SIMILAR_ELSEWHERE find like `obj` (an application, a
+    community, a vision element) in other territories: the capitalised initiatives, with the words shared."""
+    return [entry for entries in _offered("COOPERER_SIMILAR_ELSEWHERE", obj, user) for entry in entries]

@@ -28,12 +28,6 @@ class KitStatus(models.TextChoices):
     PUBLISHED = "publie", "Publié"
 
 
-class Licence(models.TextChoices):
-    OPEN = "etalab-2.0", "Licence Ouverte 2.0 (Etalab)"
-    CC_BY_SA = "cc-by-sa-4.0", "Creative Commons BY-SA 4.0"
-    CC_BY = "cc-by-4.0", "Creative Commons BY 4.0"
-
-
 PLACEHOLDER = re.compile(r"\{\{\s*([a-z_]+)\s*\}\}")
 PLACEHOLDER_LABELS = {
     "date": "une date",

@@ -1,14 +1,225 @@
 """Capitalisation and spreading of the method: initiative records (« fiches d'expérience ») with their levers,
 obstacles and lessons; the method kit's templates; copies of a proven territory's tools to another (lineage)."""
 
-# --- Kit de méthode et essaimage ---
-
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
-from cooperer.knowledge.kit import KitKind, KitStatus, Licence, content_errors, placeholders_in
+from cooperer.actors.models import Public, Structure, Theme
+from cooperer.core import fulltext
+from cooperer.core.text import query_terms, search_document
+from cooperer.knowledge.enums import FactorKind, Licence, Origin, RecordStatus
+from cooperer.knowledge.kit import KitKind, KitStatus, content_errors, placeholders_in
+from cooperer.territories.models import Epci, Qpv
+
+# -- initiative records (« fiches d'expérience ») --------------------------------------------------------------
+
+
+class Factor(models.Model):
+    """A lever or an obstacle of the shared taxonomy (« confiance », « turnover des professionnels »…): the
+    same word across territories, so that what helps and what hinders can be counted and compared."""
+
+    name = models.CharField("nom", max_length=120, unique=True)
+    description = models.CharField("description", max_length=300, blank=True, default="")
+    is_national = models.BooleanField("proposé par défaut", default=False)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "levier ou frein"
+        verbose_name_plural = "leviers et freins"
+
+    def __str__(self):
+        return self.name
+
+
+class RecordQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=RecordStatus.PUBLISHED)
+
+    def matching(self, query: str):
+        """The directory's French search: every word must start a word of the record, as written, lemmatised
+        or stemmed to its family."""
+        return fulltext.matching(self, query_terms(query))
+
+    def bulk_create(self, objs, *args, **kwargs):
+        # bulk_create skips save(): the search text is computed here for imports, the demo and the bench.
+        for record in objs:
+            if not record.search_text:
+                record.search_text = record.own_search_text()
+        return super().bulk_create(objs, *args, **kwargs)
+
+
+def filter_token(kind: str, pk: int) -> str:
+    """A word of the search text that stands for a filter value (`t` theme, `p` public, `l` lever, `f`
+    obstacle): the search and every filter are then one query of the full-text index, which intersects them
+    (docs/knowledge.md). No French word starts with « zzk »."""
+    return f"zzk{kind}{pk}"
+
+
+class Record(models.Model):
+    """What a community or an action learnt, written to be read elsewhere: context, method, results, levers,
+    obstacles and lessons. A draft is read by its writers and the animation of its territory; the animation
+    publishes it after review, and a published record is public."""
+
+    title = models.CharField("titre", max_length=200)
+    summary = models.TextField(
+        "résumé", help_text="En quelques phrases : ce qui a été fait et ce qu'on en retient."
+    )
+    epci = models.ForeignKey(
+        Epci, on_delete=models.PROTECT, related_name="knowledge_records", verbose_name="territoire (EPCI)"
+    )
+    qpvs = models.ManyToManyField(Qpv, blank=True, related_name="knowledge_records", verbose_name="QPV")
+    starts_on = models.DateField("début", null=True, blank=True)
+    ends_on = models.DateField("fin", null=True, blank=True)
+    context = models.TextField("contexte", blank=True, default="")
+    method = models.TextField("méthode", blank=True, default="", help_text="Comment vous vous y êtes pris.")
+    results = models.TextField("résultats", blank=True, default="")
+    lessons = models.TextField(
+        "enseignements", blank=True, default="", help_text="Ce qu'il faut retenir pour refaire ailleurs."
+    )
+    sdgs = models.JSONField("objectifs de développement durable (ODD)", default=list, blank=True)
+    licence = models.CharField("licence", max_length=20, choices=Licence.choices, default=Licence.OPEN)
+    status = models.CharField("état", max_length=20, choices=RecordStatus.choices, default=RecordStatus.DRAFT)
+    origin = models.CharField(
+        "point de départ", max_length=20, choices=Origin.choices, default=Origin.SCRATCH
+    )
+    community = models.ForeignKey(
+        "communities.Community", on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="knowledge_records", verbose_name="communauté d'action",
+    )  # fmt: skip
+    application = models.ForeignKey(
+        "calls.Application", on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="knowledge_records", verbose_name="action financée",
+    )  # fmt: skip
+    themes = models.ManyToManyField(
+        Theme, blank=True, related_name="knowledge_records", verbose_name="thématiques"
+    )
+    publics = models.ManyToManyField(
+        Public, blank=True, related_name="knowledge_records", verbose_name="publics"
+    )
+    bilans = models.ManyToManyField(
+        "measurement.Bilan", blank=True, related_name="knowledge_records", verbose_name="bilans cités"
+    )
+    review_comment = models.TextField("commentaire de relecture", blank=True, default="")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name="rédigée par",
+    )  # fmt: skip
+    created_at = models.DateTimeField("créée le", default=timezone.now, editable=False)
+    updated_at = models.DateTimeField("modifiée le", auto_now=True)
+    submitted_at = models.DateTimeField("soumise le", null=True, blank=True)
+    published_at = models.DateTimeField("publiée le", null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name="publiée par",
+    )  # fmt: skip
+    is_demo = models.BooleanField("donnée de démonstration (fictive)", default=False)
+    search_text = models.TextField(blank=True, default="", editable=False)
+
+    objects = RecordQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-id"]
+        verbose_name = "fiche d'expérience"
+        verbose_name_plural = "fiches d'expérience"
+        indexes = [
+            # The public list walks published records newest first from this index alone.
+            models.Index(fields=["status", "-published_at", "-id"], name="record_listing"),
+            models.Index(fields=["epci", "status", "-published_at", "-id"], name="record_epci"),
+            # A match of the search or of a filter is checked (published?) and sorted from this index alone,
+            # without reading its row.
+            models.Index(fields=["id", "status", "published_at"], name="record_match"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("knowledge:record", args=[self.pk])
+
+    def clean(self):
+        bad = [n for n in self.sdgs or [] if not isinstance(n, int) or not 1 <= n <= 17]
+        if bad:
+            raise ValidationError({"sdgs": "Les ODD sont numérotés de 1 à 17."})
+        if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
+            raise ValidationError({"ends_on": "La fin de la période précède son début."})
+
+    def own_search_text(self, *extra: str) -> str:
+        return search_document(
+            self.title, self.summary, self.context, self.method, self.results, self.lessons, *extra
+        )
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == RecordStatus.PUBLISHED
+
+
+class RecordActor(models.Model):
+    """Who took part and in what role; a structure of the directory when there is one, else a name."""
+
+    record = models.ForeignKey(Record, on_delete=models.CASCADE, related_name="actors")
+    structure = models.ForeignKey(
+        Structure,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="structure",
+    )
+    name = models.CharField("nom", max_length=250)
+    role = models.CharField("rôle", max_length=200, blank=True, default="")
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = "acteur de la fiche"
+
+    def __str__(self):
+        return self.name
+
+
+class RecordStep(models.Model):
+    """One step of the method, with the tools it used (a charter, a shared definition, a grid…)."""
+
+    record = models.ForeignKey(Record, on_delete=models.CASCADE, related_name="steps")
+    title = models.CharField("étape", max_length=200)
+    description = models.TextField("description", blank=True, default="")
+    tools = models.CharField("outils", max_length=300, blank=True, default="")
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = "étape de la méthode"
+
+    def __str__(self):
+        return self.title
+
+
+class RecordFactor(models.Model):
+    """A lever or an obstacle the record names, from the shared taxonomy, with what it meant here."""
+
+    record = models.ForeignKey(Record, on_delete=models.CASCADE, related_name="factors")
+    factor = models.ForeignKey(
+        Factor, on_delete=models.PROTECT, related_name="uses", verbose_name="levier ou frein"
+    )
+    kind = models.CharField("levier ou frein", max_length=10, choices=FactorKind.choices)
+    comment = models.CharField("en quelques mots", max_length=300, blank=True, default="")
+
+    class Meta:
+        ordering = ["kind", "factor__name"]
+        verbose_name = "levier ou frein cité"
+        constraints = [
+            models.UniqueConstraint(fields=["record", "factor", "kind"], name="record_factor_once"),
+        ]
+        indexes = [models.Index(fields=["factor", "kind", "record"], name="record_factor_lookup")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} : {self.factor}"
+
+
+# --- Kit de méthode et essaimage ---
 
 
 class KitTemplateQuerySet(models.QuerySet):

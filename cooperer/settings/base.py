@@ -185,6 +185,9 @@ COOPERER_PARTNER_INVITATIONS = ["cooperer.communities.home.invitations"]
 # and what it still has to adapt, « Enregistrer comme modèle », « Essaimer », an open event of a community).
 COOPERER_OBJECT_NOTICES = ["cooperer.knowledge.hooks.notices"]
 
+# « Initiatives semblables ailleurs » on an application, a community and a vision element (core/home.py).
+COOPERER_SIMILAR_ELSEWHERE = ["cooperer.knowledge.similar.entries"]
+
 # A worker that gives no sign of life for this long is dead: its running task is retried or failed (jobs/workers.py).
 COOPERER_WORKER_LEASE_SECONDS = env_int("COOPERER_WORKER_LEASE_SECONDS", 30)
 WORKER_HEARTBEAT = True  # off in the test settings, where workers run inside a test's transaction

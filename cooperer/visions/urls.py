@@ -22,4 +22,5 @@ urlpatterns = [
     path("<int:pk>/reviser/", views.revise, name="revise"),
     path("<int:pk>/comparer/", views.compare, name="compare"),
     path("<int:pk>/assembler/", views.assemble, name="assemble"),
+    path("<int:pk>/elements/<int:element_pk>/ailleurs/", views.element_elsewhere, name="elsewhere"),
 ]

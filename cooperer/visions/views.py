@@ -126,6 +126,28 @@ def vision_detail(request, pk):
 
 
 @login_required
+def element_elsewhere(request, pk, element_pk):
+    """One element of the vision and the initiatives of other territories that resemble it (the apps listed in
+    settings.COOPERER_SIMILAR_ELSEWHERE: the capitalised records)."""
+    from cooperer.core.home import similar_elsewhere
+
+    vision = permissions.get_vision(request, pk)
+    element = get_object_or_404(
+        Element.objects.select_related("version__vision"), pk=element_pk, version__vision=vision
+    )
+    return render(
+        request,
+        "visions/elsewhere.html",
+        {
+            "vision": vision,
+            "element": element,
+            "elsewhere": similar_elsewhere(element, request.user),
+            "nav": "visions",
+        },
+    )
+
+
+@login_required
 def draft(request, pk):
     """The statement and the elements of the draft."""
     vision = permissions.get_vision(request, pk, permissions.can_edit)

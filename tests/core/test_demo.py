@@ -99,8 +99,17 @@ def test_the_demo_loads_both_contracts_from_the_official_files_and_can_run_twice
         subject__startswith="Décision du comité"
     ).exists()  # kept, not e-mailed
     _the_method_kit_and_its_spread()
+    from cooperer.knowledge.models import Record
+
+    records = Record.objects.filter(is_demo=True)  # replaced, not doubled, by the second run
+    assert sorted(records.values_list("community__name", "status")) == [
+        ("Collectif Quartiers Sud-Est — Quartier à Impact Collectif", "publiee"),
+        ("Communauté d'action jeunesse de Mulhouse", "publiee"),
+    ]
+    assert all("(fiche fictive)" in title for title in records.values_list("title", flat=True))
     _nothing_that_happened_is_in_the_future()
     out = capsys.readouterr().out
+    assert "Capitalisation : 2 fiches d'expérience fictives publiées" in out
     assert demo.DEMO_PASSWORD in out and "animatrice.saint-etienne@demo.cooperer.fr" in out
     assert "Données de contexte : 324 valeurs officielles" in out
 

@@ -7,7 +7,7 @@ from cooperer.calls.demo import clear_demo_calls, load_demo_calls
 from cooperer.communities.demo import load_demo_communities
 from cooperer.consultations.demo import load_demo_consultation
 from cooperer.core import demo
-from cooperer.knowledge.demo import load_demo_knowledge
+from cooperer.knowledge.demo import load_demo_knowledge, load_demo_records
 from cooperer.measurement import importers
 from cooperer.measurement.demo import clear_demo_measurement, load_demo_measurement, load_demo_report
 from cooperer.territories.importers import ReferenceImportError
@@ -99,6 +99,9 @@ class Command(BaseCommand):
         report = load_demo_report()
         if report:
             self.stdout.write(f"Rapport : {report}")
+        records = load_demo_records()
+        if records:
+            self.stdout.write(f"Capitalisation : {len(records)} fiches d'expérience fictives publiées")
         self.stdout.write(
             self.style.SUCCESS(f"\nComptes de démonstration (mot de passe : {demo.DEMO_PASSWORD})")
         )
