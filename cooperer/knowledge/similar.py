@@ -14,7 +14,6 @@ listed in settings.COOPERER_SIMILAR_ELSEWHERE, such as `entries` below."""
 
 import re
 import threading
-import time
 from collections import Counter
 
 from cooperer.analysis.similar import rank_against, salient
@@ -26,7 +25,6 @@ from cooperer.knowledge.models import Record
 SAMPLE = 5000
 CANDIDATES = 300
 ENOUGH = 20  # candidates sharing the two most telling words: enough, no need to widen to any of the words
-RECHECK_SECONDS = 60  # how often a process checks whether the published records changed
 SALIENT_WORDS = 8
 _WORD = re.compile(r"\w+")
 _lock = threading.Lock()
@@ -40,14 +38,11 @@ def _bag(search_text: str) -> set[str]:
 
 def _frequencies() -> tuple[Counter, int]:
     published = Record.objects.published().order_by()
-    with _lock:
-        if _stats and time.monotonic() - _stats["checked"] < RECHECK_SECONDS:
-            return _stats["frequency"], _stats["total"]
+    # The memo is kept under what the database says now (every process reads the same): never stale.
     newest = published.order_by("-pk").values_list("pk", "published_at").first()
     signature = (published.count(), newest)
     with _lock:
         if _stats.get("signature") == signature:
-            _stats["checked"] = time.monotonic()
             return _stats["frequency"], _stats["total"]
     count = signature[0]
     step = max(1, count // SAMPLE)
@@ -62,7 +57,7 @@ def _frequencies() -> tuple[Counter, int]:
         frequency.update(_bag(text))
         total += 1
     with _lock:
-        _stats.update(signature=signature, frequency=frequency, total=total, checked=time.monotonic())
+        _stats.update(signature=signature, frequency=frequency, total=total)
     return frequency, total
 
 
