@@ -1,7 +1,8 @@
 """Daily work with no cron to set up: the retention commands run as one job, started at most once a day.
 
-Every process checks, at most once every CHECK_SECONDS, whether today's run is due (DueJobsMiddleware); the
-claim is one conditional UPDATE of the DailyRun row, so among all processes and machines only one starts it.
+Every web process (DueJobsMiddleware) and every worker (its heartbeat, jobs/workers.py) checks, at most once every
+CHECK_SECONDS, whether today's run is due, so a day without any request still gets its run; the claim is one
+conditional UPDATE of the DailyRun row, so among all processes and machines only one starts it.
 The job runs in `cooperer db_worker`, like every other job, and its outcome is recorded in the journal."""
 
 import io

@@ -13,6 +13,7 @@ import logging
 import os
 import socket
 import threading
+import time
 from datetime import timedelta
 
 from django.conf import settings
@@ -21,6 +22,7 @@ from django.utils import timezone
 from django_tasks.base import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
+from cooperer.jobs import schedule
 from cooperer.jobs.enums import JobStatus
 from cooperer.jobs.models import Job, WorkerBeat
 
@@ -99,19 +101,28 @@ class Heartbeat(threading.Thread):
         super().__init__(name="cooperer-heartbeat", daemon=True)
         self.worker_id = worker_id
         self.stopped = threading.Event()
+        self.next_daily_check = 0.0
 
     def run(self) -> None:
         every = max(0.5, settings.COOPERER_WORKER_LEASE_SECONDS / 6)
         while not self.stopped.is_set():
             try:
                 close_old_connections()
-                beat(self.worker_id)
-                reap()
+                self.beat_once()
             except DatabaseError:
                 logger.warning("Signe de vie de l'exécuteur non écrit (base injoignable), nouvel essai")
                 connection.close()
             self.stopped.wait(every)
         connection.close()
+
+    def beat_once(self) -> None:
+        """A sign of life, the reaping of dead workers' tasks, and, at most once every `schedule.CHECK_SECONDS`,
+        today's retention job if it has not started: a day without any page viewed still gets its run."""
+        beat(self.worker_id)
+        reap()
+        if settings.DAILY_JOBS and time.monotonic() >= self.next_daily_check:
+            self.next_daily_check = time.monotonic() + schedule.CHECK_SECONDS
+            schedule.start_if_due()
 
     def stop(self) -> None:
         self.stopped.set()

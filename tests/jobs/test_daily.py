@@ -1,6 +1,7 @@
 import datetime
 
 import pytest
+from django.utils import timezone
 
 from cooperer.actors.enums import LegalForm
 from cooperer.actors.models import Person, Structure
@@ -54,3 +55,14 @@ def test_every_retention_command_is_in_the_register_and_the_readme():
         command = name.replace("_", "-")
         assert f"`{command}`" in register and f"cooperer {command}" in readme, command
     assert "docs/rgpd.md" in readme
+
+
+def test_a_worker_starts_the_day_s_run_even_when_no_page_is_viewed(db, settings):
+    from cooperer.jobs.workers import Heartbeat
+
+    settings.DAILY_JOBS = True
+    heartbeat = Heartbeat("exécuteur-nuit")  # not started: one beat, as its thread does
+    heartbeat.beat_once()
+    heartbeat.beat_once()  # the next check waits for schedule.CHECK_SECONDS, and the day is taken anyway
+    assert Job.objects.filter(kind=RETENTION).count() == 1
+    assert DailyRun.objects.get(name=RETENTION).last_run_on == timezone.localdate()
