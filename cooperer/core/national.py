@@ -274,7 +274,7 @@ class NationalDataset:
 
     def _fast_writes(self, on: bool) -> None:
         with connection.cursor() as cursor:
-            if connection.vendor == "sqlite":
+            if connection.vendor == "sqlite" and not connection.in_atomic_block:  # (not inside a test's transaction)
                 cursor.execute("PRAGMA synchronous=OFF" if on else "PRAGMA synchronous=NORMAL")
                 if on:
                     cursor.execute("PRAGMA cache_size=-200000")
@@ -451,10 +451,12 @@ class NationalDataset:
     def contract_for(self, rng) -> dict:
         return rng.choices(self.contracts, weights=self.weights)[0]
 
-    def split(self, total: int) -> list[int]:
-        """`total` shared among the contracts in proportion to their QPVs (largest remainders)."""
-        weight = sum(self.weights)
-        exact = [total * w / weight for w in self.weights]
+    def split(self, total: int, among: set[int] | None = None) -> list[int]:
+        """`total` shared among the contracts (`among`: only these indices) in proportion to their QPVs (largest
+        remainders)."""
+        weights = [w if among is None or i in among else 0 for i, w in enumerate(self.weights)]
+        weight = sum(weights)
+        exact = [total * w / weight for w in weights]
         parts = [int(x) for x in exact]
         order = sorted(range(len(exact)), key=lambda i: (-(exact[i] - parts[i]), i))
         for i in order[: total - sum(parts)]:
@@ -462,8 +464,9 @@ class NationalDataset:
         return parts
 
     def share(self, total: int, least: int = 3) -> list[int]:
-        """`split`, but the share of a contract with fewer than `least` structures goes to the largest one."""
-        parts = self.split(total)
+        """`split` among the active contracts, but the share of one with fewer than `least` structures goes to the
+        largest one."""
+        parts = self.split(total, self.active)
         for index, part in enumerate(parts):
             if index and len(self.structures_of[index]) < least:
                 parts[0] += part
@@ -566,6 +569,9 @@ class NationalDataset:
                         "is_demo", "search_text", "created_at", "updated_at"], rows,
         )  # fmt: skip
         self.writer.insert(Structure.qpvs.through, ["structure_id", "qpv_id"], qpv_rows)
+        # The contracts where something happens (all of them at the national scale; the largest ones at small
+        # scales): they get a consultation, visions and calls.
+        self.active = {index for index in range(len(self.contracts)) if self.structures_of[index]} | {0}
         self.counts["structures"] = written
 
     def links(self) -> None:
@@ -633,15 +639,17 @@ class NationalDataset:
         from cooperer.consultations.services import add_default_themes
 
         rng = self.rng
+        active = sorted(self.active)
+        contracts = [self.contracts[i] for i in active]
         consultations = Consultation.objects.bulk_create(
             Consultation(title=f"Quartiers 2030 (fictive) n° {i + 1}", epci_id=c["epci"], contract_id=c["id"],
                          starts_on=datetime.date(2024, 1, 15), ends_on=datetime.date(2026, 12, 31), status="ouverte",
                          is_demo=True)
-            for i, c in enumerate(self.contracts)
+            for i, c in zip(active, contracts, strict=True)
         )  # fmt: skip
         Consultation.qpvs.through.objects.bulk_create(
             Consultation.qpvs.through(consultation_id=s.pk, qpv_id=q)
-            for s, c in zip(consultations, self.contracts, strict=True)
+            for s, c in zip(consultations, contracts, strict=True)
             for q in c["qpvs"]
         )
         for consultation in consultations:
@@ -651,7 +659,7 @@ class NationalDataset:
             [Session(consultation=s, qpv_id=q, audience=a, format=rng.choice(["atelier", "stand", "porte_a_porte"]),
                      date=datetime.date(2024, 3, 1) + datetime.timedelta(days=rng.randrange(600)),
                      place="Lieu fictif", is_demo=True)
-             for s, c in zip(consultations, self.contracts, strict=True) for q in c["qpvs"] for a in audiences],
+             for s, c in zip(consultations, contracts, strict=True) for q in c["qpvs"] for a in audiences],
             batch_size=2000,
         )  # fmt: skip
         by_consultation = defaultdict(list)
@@ -659,7 +667,11 @@ class NationalDataset:
             by_consultation[session.consultation_id].append(session)
         self.consultation_ids = [s.pk for s in consultations]
         self.sessions = {s.pk: (s.qpv_id, s.audience) for s in sessions}
-        parts = self.split(self.sizes["contributions"])
+        parts = [
+            part
+            for i, part in enumerate(self.split(self.sizes["contributions"], self.active))
+            if i in self.active
+        ]
         start = self.next_id(Contribution)
 
         def rows():
@@ -691,7 +703,8 @@ class NationalDataset:
     def visions(self) -> None:
         from cooperer.visions.models import Element, Vision, VisionVersion
 
-        contracts = self.contracts
+        active = sorted(self.active)
+        contracts = [self.contracts[i] for i in active]
         qpv_visions = Vision.objects.bulk_create(
             Vision(title=f"{self.qpv_names[q]} en 2030 (vision fictive)", scope_kind="qpv", epci_id=c["epci"],
                    qpv_id=q, contract_id=c["id"], is_demo=True)
@@ -718,12 +731,12 @@ class NationalDataset:
         qpv_elements = {}
         for number, vision in enumerate(qpv_visions):
             qpv_elements[vision.qpv_id] = element_ids[number * per : (number + 1) * per]
-        self.contract_elements = []
+        self.contract_elements = {}
         gathers = []
         offset = len(qpv_visions) * per
-        for number, contract in enumerate(contracts):
+        for number, (index, contract) in enumerate(zip(active, contracts, strict=True)):
             own = element_ids[offset + number * per : offset + (number + 1) * per]
-            self.contract_elements.append(own)
+            self.contract_elements[index] = own
             for position, parent in enumerate(own):
                 gathers.extend((parent, qpv_elements[q][position]) for q in contract["qpvs"])
         self.writer.insert(Element.gathers.through, ["from_element_id", "to_element_id"], gathers)
@@ -737,9 +750,11 @@ class NationalDataset:
 
         rng = self.rng
         editions = [(2024, 0.3), (2025, 0.3), (2026, 0.4)]
-        calls, funders = [], []
-        for index, contract in enumerate(self.contracts):
-            for year, _share in editions:
+        calls, funders, call_of = [], [], {}
+        for index in sorted(self.active):
+            contract = self.contracts[index]
+            for edition, (year, _share) in enumerate(editions):
+                call_of[(index, edition)] = len(calls)
                 calls.append(Call(
                     name=f"Appel à projets politique de la ville {year} n° {index + 1} (fictif)", epci_id=contract["epci"],
                     contract_id=contract["id"], carrier_name="Porteur fictif", opens_on=datetime.date(year - 1, 9, 1),
@@ -748,9 +763,9 @@ class NationalDataset:
                 ))  # fmt: skip
         calls = Call.objects.bulk_create(calls)
         Call.elements.through.objects.bulk_create(
-            Call.elements.through(call_id=call.pk, element_id=e)
-            for number, call in enumerate(calls)
-            for e in self.contract_elements[number // len(editions)]
+            Call.elements.through(call_id=calls[number].pk, element_id=e)
+            for (index, _edition), number in call_of.items()
+            for e in self.contract_elements[index]
         )
         for call in calls:
             for funder, name in FUNDERS:
@@ -774,7 +789,7 @@ class NationalDataset:
                 position = rng.random()
                 edition = 0 if position < 0.3 else 1 if position < 0.6 else 2
                 year = editions[edition][0]
-                call = calls[index * len(editions) + edition]
+                call = calls[call_of[(index, edition)]]
                 pk = start + len(rows)
                 action = rng.choice(ACTIONS)
                 status = "decided" if edition < 2 else rng.choice(["submitted", "reviewed", "decided"])
@@ -814,7 +829,7 @@ class NationalDataset:
             Decision, ["id", "application_id", "outcome", "motivation", "committee", "decided_on"], decisions
         )
         self.calls_made = [c.pk for c in calls]
-        self.bench_call = calls[len(editions) - 1].pk  # the 2026 call of the largest contract
+        self.bench_call = calls[call_of[(0, len(editions) - 1)]].pk  # the 2026 call of the largest contract
 
     @staticmethod
     def _applicant(rows, pk):
@@ -882,8 +897,11 @@ class NationalDataset:
                     "participants", "submitted_at", "is_demo"], bilans,
         )  # fmt: skip
         self.writer.insert(Obligation, ["bilan_id", "indicator_id", "target_text"], obligations)
-        wanted = max(0, self.sizes["measurements"] - self.counts.get("context_values", 0))
         funded = len(self.funded) or 1
+        # At least a year of monthly values per funded action, even where the context values alone reach the size.
+        wanted = max(
+            self.sizes["measurements"] - self.counts.get("context_values", 0), funded * len(indicators) * 12
+        )
         months = max(1, min(36, math.ceil(wanted / (funded * len(indicators)))))
         epci_of = [c["epci"] for c in self.contracts]
 
