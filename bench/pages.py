@@ -39,6 +39,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 PUBLIC_GOAL, PAGE_GOAL, P99_GOAL_MS = 0.5, 0.2, 300
+TIMEOUT_S = 60  # a request without an answer after this long counts as a failure (status 599)
 FORM_TEXT = "Un banc pour les anciens près de l'arrêt de bus (contribution fictive du banc d'essai)."
 
 
@@ -196,8 +197,8 @@ async def drive(port: int, raw: bytes, connections: int, duration: float, warmup
             while time.perf_counter() < stop["at"]:
                 began = time.perf_counter()
                 try:
-                    status, _headers, _body = await connection.request(raw)
-                except (ConnectionError, asyncio.IncompleteReadError):
+                    status, _headers, _body = await asyncio.wait_for(connection.request(raw), TIMEOUT_S)
+                except (ConnectionError, asyncio.IncompleteReadError, TimeoutError):
                     connection.close()
                     status = 599
                 ended = time.perf_counter()

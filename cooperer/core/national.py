@@ -19,7 +19,6 @@ import random
 import time
 from collections import defaultdict
 from decimal import Decimal
-from functools import lru_cache
 from pathlib import Path
 
 from django.apps import apps
@@ -158,11 +157,6 @@ def square(lon: float, lat: float, size: float = 0.01) -> str:
     return json.dumps({"type": "Polygon", "coordinates": [ring]})
 
 
-@lru_cache(maxsize=200_000)
-def _document(text: str) -> str:
-    return search_document(text)
-
-
 def is_empty() -> bool:
     """No territory, structure, user, consultation or application yet."""
     names = [
@@ -274,7 +268,9 @@ class NationalDataset:
 
     def _fast_writes(self, on: bool) -> None:
         with connection.cursor() as cursor:
-            if connection.vendor == "sqlite" and not connection.in_atomic_block:  # (not inside a test's transaction)
+            if (
+                connection.vendor == "sqlite" and not connection.in_atomic_block
+            ):  # (not inside a test's transaction)
                 cursor.execute("PRAGMA synchronous=OFF" if on else "PRAGMA synchronous=NORMAL")
                 if on:
                     cursor.execute("PRAGMA cache_size=-200000")
@@ -360,6 +356,7 @@ class NationalDataset:
         )  # fmt: skip
         self.qpv_names = {pk: name for pk, _code, name in qpvs}
         self.qpv_codes = {pk: code for pk, code, _name in qpvs}
+        self.qpv_order = lambda pk: self.qpv_codes[pk]  # Qpv.Meta.ordering
         self.commune_names = dict(
             Commune.objects.filter(pk__in={m for c in self.contracts for m in c["communes"]}).values_list(
                 "pk", "name"
@@ -545,8 +542,9 @@ class NationalDataset:
                 commune = rng.choice(contract["communes"])
                 commune_name = self.commune_names.get(commune, "")
                 qpvs = rng.sample(contract["qpvs"], min(len(contract["qpvs"]), rng.choice([1, 1, 1, 2])))
-                name = rng.choice(patterns[form]).format(w=rng.choice(WORDS), c=commune_name or "Quartier")
-                name = f"{name} n° {number} (fictive)"[:250]
+                base = rng.choice(patterns[form]).format(w=rng.choice(WORDS), c=commune_name or "Quartier")
+                suffix = f"n° {number} (fictive)"
+                name = f"{base} {suffix}"
                 siret = fictional_siret(number) if form != "collectif_habitants" else ""
                 departement = self.qpv_codes[qpvs[0]][2:5].lstrip("0")
                 is_association = form == "association"
@@ -554,9 +552,10 @@ class NationalDataset:
                     form = "association_droit_local"
                 rna = f"W{number:09d}" if is_association and form == "association" else ""
                 court = f"Tribunal judiciaire, vol. {number}" if form == "association_droit_local" else ""
-                text = search_document(
-                    name, "", "", "", commune_name,
-                    " ".join(f"{self.qpv_names[q]} {self.qpv_codes[q]}" for q in qpvs), labels.get(form, ""),
+                text = search_document(  # as actors.services.refresh_search_text, the name in two cached parts
+                    base, suffix, "", "", "", commune_name,
+                    " ".join(f"{self.qpv_names[q]} {self.qpv_codes[q]}" for q in sorted(qpvs, key=self.qpv_order)),
+                    labels.get(form, ""),
                 )  # fmt: skip
                 rows.append(
                     (pk, name, form, siret, rna, court, commune, rng.random() < 0.6, True, text, NOW, NOW)
@@ -667,29 +666,31 @@ class NationalDataset:
             by_consultation[session.consultation_id].append(session)
         self.consultation_ids = [s.pk for s in consultations]
         self.sessions = {s.pk: (s.qpv_id, s.audience) for s in sessions}
-        parts = [
-            part
-            for i, part in enumerate(self.split(self.sizes["contributions"], self.active))
+        shares = [
+            share
+            for i, share in enumerate(self.split(self.sizes["contributions"], self.active))
             if i in self.active
         ]
         start = self.next_id(Contribution)
 
         def rows():
             number = 0
-            for consultation, wanted in zip(consultations, parts, strict=True):
+            for consultation, wanted in zip(consultations, shares, strict=True):
                 own = by_consultation[consultation.pk]
                 weights = [rng.lognormvariate(0, 0.8) for _ in own]
                 for session in rng.choices(own, weights=weights, k=wanted):
-                    text = f"{rng.choice(OPENINGS)} {rng.choice(SUBJECTS)}{rng.choice(ENDINGS)}"
+                    parts = [rng.choice(OPENINGS), rng.choice(SUBJECTS), rng.choice(ENDINGS)]
+                    text = f"{parts[0]} {parts[1]}{parts[2]}"
                     if rng.random() < 0.35:
-                        text += f" {rng.choice(OPENINGS)} aussi {rng.choice(SUBJECTS)}."
+                        parts += [rng.choice(OPENINGS), "aussi", rng.choice(SUBJECTS), "."]
+                        text += f" {parts[3]} aussi {parts[5]}."
                     created = NOW - datetime.timedelta(seconds=rng.randrange(900 * 86400))
                     hidden = rng.random() < 0.01
                     yield (start + number, consultation.pk, session.pk, session.qpv_id, session.audience,
                            rng.choice(["constat", "aspiration", "proposition", "ressource"]), text,
                            rng.choice(["formulaire", "saisie_assistee", "import"]), created,
                            created if hidden else None, "Propos injurieux (fictif)" if hidden else "", True,
-                           _document(text))  # fmt: skip
+                           search_document(*parts))  # fmt: skip
                     number += 1
 
         self.counts["contributions"] = self.writer.insert(

@@ -6,11 +6,12 @@ from django.db.models import Sum
 
 from cooperer.accounts.models import User
 from cooperer.actors.models import CooperationLink, Structure
+from cooperer.actors.services import refresh_search_text
 from cooperer.calls.models import Application, ExternalGrant, Grant
 from cooperer.communities.models import Community
 from cooperer.consultations.models import Contribution
 from cooperer.core import fulltext, national
-from cooperer.core.text import search_terms
+from cooperer.core.text import search_document, search_terms
 from cooperer.core.validators import luhn_ok
 from cooperer.measurement.models import Measurement, Rollup
 from cooperer.territories.models import Qpv
@@ -70,9 +71,15 @@ def its_running_totals_are_those_of_the_measurements():
 
 
 def its_search_indexes_find_the_generated_rows():
+    # The search texts, computed from the phrases' parts, are those the application computes from the text.
+    for contribution in Contribution.objects.order_by("pk")[:300]:
+        assert contribution.search_text == search_document(contribution.text)
     word = "jardin"
     found = fulltext.matching(Contribution.objects.all(), search_terms(word)).count()
     assert found == Contribution.objects.filter(search_text__contains=f" {word}").count() > 0
+    sample = list(Structure.objects.order_by("pk").values_list("pk", "search_text")[:100])
+    refresh_search_text([pk for pk, _text in sample])
+    assert list(Structure.objects.order_by("pk").values_list("pk", "search_text")[:100]) == sample
     structure = Structure.objects.order_by("pk").first()
     matches = fulltext.matching(Structure.objects.all(), search_terms(structure.name.split()[0]))
     assert matches.filter(pk=structure.pk).exists()
