@@ -313,6 +313,7 @@ class NationalDataset:
     def territories(self) -> None:
         from cooperer.territories.models import Commune, ContratDeVille, Epci, Qpv
 
+        self.fictional_epcis = set()
         if self.reference_dir:
             self._reference_territories()
         else:
@@ -345,14 +346,14 @@ class NationalDataset:
             for c in contracts
             for commune_id in sorted({m for q in by_epci[c.pilot_epci_id] for m in commune_of[q]})
         )
-        # Each contract: its EPCI, its QPVs and their communes (ordered by size, the largest first).
+        # Each contract: its EPCI, its QPVs and their communes; the largest real EPCI's first (the benchmarks' one).
         self.contracts = sorted(
             [
                 {"id": c.pk, "epci": c.pilot_epci_id, "qpvs": by_epci[c.pilot_epci_id],
                  "communes": sorted({m for q in by_epci[c.pilot_epci_id] for m in commune_of[q]})}
                 for c in contracts
             ],
-            key=lambda c: (-len(c["qpvs"]), c["id"]),
+            key=lambda c: (c["epci"] in self.fictional_epcis, -len(c["qpvs"]), c["id"]),
         )  # fmt: skip
         self.qpv_names = {pk: name for pk, _code, name in qpvs}
         self.qpv_codes = {pk: code for pk, code, _name in qpvs}
@@ -405,6 +406,7 @@ class NationalDataset:
                 )
             commune.epci = made[departement]
             commune.save(update_fields=["epci"])
+        self.fictional_epcis |= {epci.pk for epci in made.values()}
 
     def _square_territories(self) -> None:
         from cooperer.territories.models import Commune, Departement, Epci, Qpv, Region
