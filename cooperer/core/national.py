@@ -18,6 +18,7 @@ import math
 import random
 import time
 from collections import defaultdict
+from contextlib import contextmanager
 from decimal import Decimal
 from pathlib import Path
 
@@ -169,6 +170,20 @@ def is_empty() -> bool:
     return not any(apps.get_model(name).objects.exists() for name in names)
 
 
+@contextmanager
+def immediate_constraints():
+    """PostgreSQL refuses to alter or index a table with deferred foreign-key checks pending (rows written earlier in
+    the same transaction, as in a test): they are checked now, and deferred again after."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    yield
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+
+
 class Writer:
     """Inserts rows (tuples in the order of `columns`) fast: COPY on PostgreSQL, executemany on SQLite. The
     columns not given take their field's default, computed once."""
@@ -282,7 +297,7 @@ class NationalDataset:
     def _drop_search_indexes(self) -> None:
         from cooperer.core import fulltext
 
-        with connection.cursor() as cursor:
+        with connection.cursor() as cursor, immediate_constraints():
             for model in fulltext._REGISTRY:
                 table = model._meta.db_table
                 if connection.vendor == "sqlite":
@@ -295,7 +310,8 @@ class NationalDataset:
         """Full-text indexes rebuilt once; PostgreSQL sequences moved past the ids chosen here; statistics."""
         from cooperer.core import fulltext
 
-        fulltext.install()
+        with immediate_constraints():
+            fulltext.install()
         if connection.vendor == "postgresql":
             models = [m for m in apps.get_models() if m._meta.app_label in APP_LABELS]
             with connection.cursor() as cursor:
