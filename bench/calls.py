@@ -81,6 +81,8 @@ import tracemalloc
 from decimal import Decimal
 from pathlib import Path
 
+from common import database_version, median_ms, percentile, refuse_unless_empty, setup_django
+
 # The vocabulary of the applications: the 37 actions and the sentence pools of the screening benchmark.
 from instruction import (
     ACTIONS,
@@ -234,28 +236,17 @@ def parse_args() -> argparse.Namespace:
     return args
 
 
-def setup_django(var_dir: str) -> None:
-    os.environ["COOPERER_VAR_DIR"] = var_dir  # the SQLite file goes there unless DATABASE_URL is set
-    os.environ["DJANGO_SETTINGS_MODULE"] = "cooperer.settings.test"
-    import django
-
-    django.setup()
-
-
 def check_empty_database() -> None:
     from cooperer.accounts.models import User
     from cooperer.actors.models import Structure
     from cooperer.calls.models import Application, Call
     from cooperer.territories.models import Commune, Epci
 
-    if any(model.objects.exists() for model in (Structure, User, Commune, Epci, Call, Application)):
-        print(
-            "La base indiquée par DATABASE_URL contient déjà des données (structures, comptes, territoires, "
-            "appels ou demandes) : pointez-la vers une base jetable vide (par exemple CREATE DATABASE "
-            "cooperer_bench_calls).",
-            file=sys.stderr,
-        )
-        sys.exit(2)
+    refuse_unless_empty(
+        (Structure, User, Commune, Epci, Call, Application),
+        "structures, comptes, territoires, appels ou demandes",
+        "cooperer_bench_calls",
+    )
 
 
 def fictional_siret(number: int) -> str:
@@ -860,14 +851,6 @@ class Builder:
 # --- Measures -----------------------------------------------------------------------------------------
 
 
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    position = (len(ordered) - 1) * share
-    low = int(position)
-    high = min(low + 1, len(ordered) - 1)
-    return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
-
-
 def captured_get(client, url: str) -> tuple[object, list[dict], float]:
     """One request under CaptureQueriesContext: the response, its queries ({"ms", "sql"}) and its wall time."""
     from django.db import connection
@@ -911,15 +894,6 @@ def measure_page(client, name: str, url: str, repeat: int) -> dict:
     log(f"  {name}: p50 {result['p50_ms']} ms, p95 {result['p95_ms']} ms, {result['queries']} requêtes SQL "
         f"({result['sql_ms']} ms), {result['kb']} ko")  # fmt: skip
     return result
-
-
-def median_ms(function, runs: int = 10) -> float:
-    times = []
-    for _ in range(runs):
-        began = time.perf_counter()
-        function()
-        times.append((time.perf_counter() - began) * 1000)
-    return round(percentile(times, 0.5), 1)
 
 
 def read_report(html: str) -> dict:
@@ -1245,17 +1219,6 @@ def measure_scdl(builder: Builder, args, folder: Path) -> dict:
         and result.written == builder.counts["scdl_grants"]
     )
     return result_json
-
-
-def database_version(connection) -> str:
-    if connection.vendor == "sqlite":
-        import sqlite3
-
-        return sqlite3.sqlite_version
-    if connection.vendor == "postgresql":
-        version = connection.pg_version
-        return f"{version // 10000}.{version % 10000}"
-    return ""
 
 
 def main() -> None:

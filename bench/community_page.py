@@ -42,6 +42,8 @@ import sys
 import tempfile
 import time
 
+from common import median_ms, percentile, refuse_unless_empty, setup_django
+
 TARGET_MS = 100
 LARGE = {
     "members": 200,
@@ -110,26 +112,14 @@ def parse_args() -> argparse.Namespace:
     return args
 
 
-def setup_django(var_dir: str) -> None:
-    os.environ["COOPERER_VAR_DIR"] = var_dir  # the SQLite file goes there unless DATABASE_URL is set
-    os.environ["DJANGO_SETTINGS_MODULE"] = "cooperer.settings.test"
-    import django
-
-    django.setup()
-
-
 def check_empty_database() -> None:
     from cooperer.accounts.models import User
     from cooperer.actors.models import Structure
     from cooperer.territories.models import Commune, Epci
 
-    if any(model.objects.exists() for model in (Structure, User, Commune, Epci)):
-        print(
-            "La base indiquée par DATABASE_URL contient déjà des données (structures, comptes ou territoires) : "
-            "pointez-la vers une base jetable vide (par exemple CREATE DATABASE cooperer_bench_comm).",
-            file=sys.stderr,
-        )
-        sys.exit(2)
+    refuse_unless_empty(
+        (Structure, User, Commune, Epci), "structures, comptes ou territoires", "cooperer_bench_comm"
+    )
 
 
 def at_evening(day: datetime.date, hour: int = 18):
@@ -414,14 +404,6 @@ def pages(community, meeting) -> list[tuple[str, str, dict, dict]]:
     ]
 
 
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    position = (len(ordered) - 1) * share
-    low = int(position)
-    high = min(low + 1, len(ordered) - 1)
-    return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
-
-
 def captured_get(client, url: str, params: dict, headers: dict) -> tuple[object, list[float], str]:
     """One request under CaptureQueriesContext: the response, each query's time (ms), the slowest query."""
     from django.db import connection
@@ -498,15 +480,6 @@ def check_pages(client, large: dict) -> dict:
         "timeline_events": timeline.count("<time "),
         "timeline_older_link": older.group(1) if older else None,
     }
-
-
-def median_ms(function, runs: int = 10) -> float:
-    times = []
-    for _ in range(runs):
-        began = time.perf_counter()
-        function()
-        times.append((time.perf_counter() - began) * 1000)
-    return round(percentile(times, 0.5), 1)
 
 
 def detail_parts(community) -> dict:

@@ -286,36 +286,11 @@ class Builder:
         return {"contract": contract, "call": call, "vision": vision, "funded": funded, "elements": elements}
 
     def rollups(self):
-        from collections import defaultdict
-
-        from cooperer.measurement.models import Measurement, Rollup
-        from cooperer.measurement.services import application_scopes
+        from cooperer.core.national import rebuild_rollups
 
         started = time.perf_counter()
-        ids = list(Measurement.objects.filter(application__isnull=False).values_list("application_id", flat=True)
-                   .distinct())  # fmt: skip
-        scopes = {}
-        for start in range(0, len(ids), 2000):
-            scopes.update(application_scopes(ids[start : start + 2000]))
-        totals = defaultdict(lambda: [Decimal(0), 0])
-        rows = (
-            Measurement.objects.filter(application__isnull=False, validated=True)
-            .values_list("application_id", "indicator_id", "period_end", "value")
-            .iterator(chunk_size=20000)
-        )
-        for application_id, indicator_id, end, value in rows:
-            for scope in scopes.get(application_id, ()):
-                cell = totals[(scope, indicator_id, end.year)]
-                cell[0] += value
-                cell[1] += 1
-        Rollup.objects.bulk_create(
-            (
-                Rollup(scope=s, indicator_id=i, year=y, total=t, count=c)
-                for (s, i, y), (t, c) in totals.items()
-            ),
-            batch_size=5000,
-        )
-        log(f"totaux cumulés : {len(totals)} en {time.perf_counter() - started:.1f} s")
+        written = rebuild_rollups()
+        log(f"totaux cumulés : {written} en {time.perf_counter() - started:.1f} s")
 
 
 def measure_page(client, url, repeat):

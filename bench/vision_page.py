@@ -54,6 +54,8 @@ import tempfile
 import time
 from collections import Counter, defaultdict
 
+from common import database_version, median_ms, percentile, refuse_unless_empty, setup_django
+
 TARGET_MS = 200
 DETAIL_PAGES = ("contract_detail", "qpv_detail")
 DEEP_PAGE = 100
@@ -257,28 +259,17 @@ def parse_args() -> argparse.Namespace:
     return args
 
 
-def setup_django(var_dir: str) -> None:
-    os.environ["COOPERER_VAR_DIR"] = var_dir  # the SQLite file goes there unless DATABASE_URL is set
-    os.environ["DJANGO_SETTINGS_MODULE"] = "cooperer.settings.test"
-    import django
-
-    django.setup()
-
-
 def check_empty_database() -> None:
     from cooperer.accounts.models import User
     from cooperer.actors.models import Structure
     from cooperer.territories.models import Commune, Epci
     from cooperer.visions.models import Vision
 
-    if any(model.objects.exists() for model in (Structure, User, Commune, Epci, Vision)):
-        print(
-            "La base indiquée par DATABASE_URL contient déjà des données (structures, comptes, territoires "
-            "ou visions) : pointez-la vers une base jetable vide (par exemple CREATE DATABASE "
-            "cooperer_bench_vision).",
-            file=sys.stderr,
-        )
-        sys.exit(2)
+    refuse_unless_empty(
+        (Structure, User, Commune, Epci, Vision),
+        "structures, comptes, territoires ou visions",
+        "cooperer_bench_vision",
+    )
 
 
 def contour(lon: float, lat: float, size: float = 0.01, vertices: int = 150) -> str:
@@ -644,14 +635,6 @@ def public_page(data: dict) -> tuple[str, str, dict]:
     return ("public_vision", reverse("public_vision", args=[data["qpv"].code]), {})
 
 
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    position = (len(ordered) - 1) * share
-    low = int(position)
-    high = min(low + 1, len(ordered) - 1)
-    return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
-
-
 def captured_get(client, url: str, params: dict) -> tuple[object, list[dict]]:
     """One request under CaptureQueriesContext: the response and its queries ({"ms", "sql"})."""
     from django.db import connection
@@ -758,15 +741,6 @@ def check_pages(client, data: dict) -> dict:
     }
 
 
-def median_ms(function, runs: int = 10) -> float:
-    times = []
-    for _ in range(runs):
-        began = time.perf_counter()
-        function()
-        times.append((time.perf_counter() - began) * 1000)
-    return round(percentile(times, 0.5), 1)
-
-
 def detail_parts(data: dict) -> dict:
     """Median time of the steps of the contract's pages, called directly (the rest is the template)."""
     from cooperer.analysis.similar import Item, group_similar
@@ -789,17 +763,6 @@ def detail_parts(data: dict) -> dict:
         "group_similar_all_children_ms": median_ms(lambda: group_similar(items), runs=5),
         "children_elements": len(children),
     }
-
-
-def database_version(connection) -> str:
-    if connection.vendor == "sqlite":
-        import sqlite3
-
-        return sqlite3.sqlite_version
-    if connection.vendor == "postgresql":
-        version = connection.pg_version
-        return f"{version // 10000}.{version % 10000}"
-    return ""
 
 
 def main() -> None:

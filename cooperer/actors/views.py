@@ -41,6 +41,7 @@ from cooperer.analysis.graph_export import to_gexf, to_graphml
 from cooperer.analysis.network import as_dict
 from cooperer.audit.enums import Action
 from cooperer.audit.services import record
+from cooperer.core.caching import public_page
 from cooperer.core.exports import csv_download, csv_text
 from cooperer.core.home import partner_invitations
 from cooperer.core.pagination import IdFirstPaginator
@@ -417,6 +418,7 @@ def network_graph_export(request, fmt):
     return response
 
 
+@public_page
 def public_directory(request, siren):
     epci = get_object_or_404(Epci, siren=siren)
     structures = (

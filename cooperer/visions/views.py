@@ -7,6 +7,7 @@ from django.views.decorators.http import require_POST
 
 from cooperer.analysis.similar import Item, group_similar
 from cooperer.consultations.home import qpv_links as consultation_links
+from cooperer.core.caching import public_page
 from cooperer.core.params import id_param
 from cooperer.territories.models import Qpv
 from cooperer.visions import permissions, reading, services
@@ -438,6 +439,7 @@ def diagram_export(request, pk, fmt):
     return response
 
 
+@public_page
 def public_vision(request, code):
     """« Notre quartier en 2030 »: the adopted vision of a QPV, for everyone, in plain French."""
     qpv = get_object_or_404(Qpv.objects.only("pk", "code", "name"), code=code.upper())
