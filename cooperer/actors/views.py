@@ -15,6 +15,7 @@ from cooperer.accounts.permissions import (
     can_manage_directory,
     can_see_people,
     has_any_role,
+    roles_of,
 )
 from cooperer.actors import importers
 from cooperer.actors.duplicates import duplicate_candidates
@@ -27,6 +28,7 @@ from cooperer.actors.forms import (
     StructureForm,
     ThemeForm,
     UploadForm,
+    epcis_with_structures,
 )
 from cooperer.actors.models import CooperationLink, Structure, Theme
 from cooperer.actors.network import current_metrics, drawing, evolution_chart, load_network, yearly_metrics
@@ -344,6 +346,19 @@ def merge(request):
 
 
 def _network_filters(request):
+    """The filters of the network page and its exports. Opened with no filter, it shows the person's own territory
+    (their first EPCI by name): that is where they work, and the whole country's graph is not read for nothing;
+    « Tous » chosen in the form shows everything."""
+    if not request.GET:
+        epci_ids = {a.epci_id for a in roles_of(request.user) if a.epci_id}
+        own = epcis_with_structures().filter(pk__in=epci_ids).order_by("name").first() if epci_ids else None
+        if own is not None:
+            return NetworkFilterForm(initial={"epci": own.pk}), {
+                "epci": own,
+                "theme": None,
+                "kind": "",
+                "year": None,
+            }
     form = NetworkFilterForm(request.GET or None)
     filters = {}
     if form.is_valid():

@@ -182,11 +182,11 @@ def test_members_may_not_merge(client, directory):
 
 def test_the_network_page_shows_metrics_and_their_evolution(client, users, directory):
     client.force_login(users["se_animator"])
-    html = client.get(reverse("actors:network")).content.decode()
+    html = client.get(reverse("actors:network"), {"epci": ""}).content.decode()  # « Tous »
     assert "Structures charnières" in html
     assert html.count('class="net-node') == 4
     assert '<th scope="row">2025</th>' in html
-    yearly = client.get(reverse("actors:network_metrics_csv")).content.decode().splitlines()
+    yearly = client.get(reverse("actors:network_metrics_csv"), {"epci": ""}).content.decode().splitlines()
     assert yearly[0].lstrip("\ufeff").startswith("periode;structures;liens")
     assert [line.split(";")[2] for line in yearly if line.startswith(("2023", "2025"))] == ["1", "2"]
 
@@ -196,6 +196,17 @@ def test_the_graph_exports_are_valid_xml(client, users, directory, fmt):
     client.force_login(users["se_animator"])
     root = ET.fromstring(client.get(reverse("actors:network_export", args=[fmt])).content)
     assert "Centre social des Quartiers Sud-Est" in ET.tostring(root, encoding="unicode")
+
+
+def test_the_network_opens_on_the_person_s_territory_and_all_territories_on_request(
+    client, users, directory, territory
+):
+    client.force_login(users["se_animator"])
+    own = client.get(reverse("actors:network"))
+    assert own.context["form"].initial["epci"] == territory["sem"].pk
+    assert "Carré des associations" not in own.content.decode()  # in Mulhouse
+    everything = client.get(reverse("actors:network"), {"epci": ""}).content.decode()
+    assert "Carré des associations" in everything
 
 
 def test_the_network_can_be_filtered_to_a_year(client, users, directory):
