@@ -127,12 +127,23 @@ def run_jobs():
 
 @pytest.fixture(autouse=True)
 def empty_cache():
-    """Each test starts with an empty cache: ids are reused from one test to the next, cached values must not be."""
+    """Each test starts with an empty cache and empty process memos: ids are reused from one test to the next
+    (rolled back), so a key made of a count and a last id can come back with other data behind it."""
     from django.core.cache import cache
 
-    cache.clear()
+    from cooperer.calls import report
+    from cooperer.knowledge import similar
+    from cooperer.territories import services
+
+    def empty():
+        cache.clear()
+        report._INDEXES.clear()
+        services._locator_cache.clear()
+        similar._stats.clear()
+
+    empty()
     yield
-    cache.clear()
+    empty()
 
 
 def run_together(count: int, work) -> None:
