@@ -133,14 +133,6 @@ def _tsquery(terms: list[tuple[str, ...]], exact: tuple[str, ...] = ()) -> str:
     )
 
 
-def vector_condition(model, terms: list[tuple[str, ...]], exact: tuple[str, ...] = ()) -> tuple[str, list]:
-    """PostgreSQL only: the match as a condition on the row's own vector. For a list sorted by an index of its
-    own, the planner then chooses from its estimate of the matches: walk that index and check each row's vector
-    when they are many (it stops at the page), read the GIN index when they are few."""
-    table = model._meta.db_table
-    return f'"{table}"."search_vector" @@ to_tsquery(\'simple\'::regconfig, %s)', [_tsquery(terms, exact)]
-
-
 def matching(
     queryset: models.QuerySet,
     terms: list[tuple[str, ...]],

@@ -2,7 +2,7 @@
 « semblables ailleurs »: both keep a page (20 records, 300 candidates) out of possibly tens of thousands of
 matches, in an order of their own.
 
-- PostgreSQL: the match is a condition on the row's own vector (`fulltext.vector_condition`); from its estimate
+- PostgreSQL: the match is a condition on the row's own vector (`fulltext.matching(row_wise=True)`); from its estimate
   of the matches, the planner walks the ordering index and checks each row (many matches: it stops at the page)
   or reads the GIN index (few matches).
 - SQLite: `id IN (SELECT rowid FROM <fts> …)`. With `walk`, the id is written `+id`, which keeps the planner from
@@ -23,8 +23,7 @@ def matching(records, terms: list[tuple[str, ...]], exact: tuple[str, ...] = (),
         return records
     vendor = connections[records.db].vendor
     if vendor == "postgresql":
-        sql, params = fulltext.vector_condition(Record, terms, exact)
-        return records.filter(RawSQL(sql, params, output_field=BooleanField()))
+        return fulltext.matching(records, terms, exact, row_wise=True)
     subquery = fulltext.match_subquery(Record, terms, vendor, exact)
     if subquery is None:
         return fulltext.matching(records, terms, exact)
