@@ -109,8 +109,10 @@ class ApplicationForm(forms.ModelForm):
             if autosave and name in AUTOSAVED:
                 said = f"id_{self.prefix}-{name}-enregistrement"
                 notes = [f"id_{self.prefix}-{name}-compteur"] if "maxlength" in field.widget.attrs else []
+                # Not « input changed »: htmx takes the value it finds when it sets the field up as already sent,
+                # so words typed before the page's scripts were ready would never be saved.
                 field.widget.attrs.update(
-                    {"hx-post": autosave(name), "hx-trigger": "input changed delay:600ms", "hx-target": f"#{said}",
+                    {"hx-post": autosave(name), "hx-trigger": "input delay:600ms", "hx-target": f"#{said}",
                      "hx-swap": "innerHTML", "data-autosave": "", "aria-describedby": " ".join([*notes, said])}
                 )  # fmt: skip
 
