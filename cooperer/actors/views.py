@@ -46,6 +46,7 @@ from cooperer.audit.services import record
 from cooperer.core.caching import public_page
 from cooperer.core.exports import csv_download, csv_text
 from cooperer.core.home import partner_invitations
+from cooperer.core.pagecache import cached_page, cached_value
 from cooperer.core.pagination import IdFirstPaginator
 from cooperer.core.params import id_param
 from cooperer.jobs.models import Job
@@ -82,6 +83,7 @@ def _filtered_structures(form):
 
 
 @login_required
+@cached_page()
 def directory(request):
     _require_role(request)
     form = DirectoryFilterForm(request.GET or None)
@@ -372,25 +374,35 @@ def _network_filters(request):
 
 
 @login_required
+@cached_page()
 def network(request):
     _require_role(request)
     form, filters = _network_filters(request)
+    chosen = ":".join(str(getattr(value, "pk", value)) for value in filters.values())
+    key = f"reseau:{datetime.date.today().isoformat()}:{chosen}"  # the evolution runs to the current year
+    figures = cached_value(NETWORK_DATA, key, lambda: _network_figures(filters))
+    context = {**figures, "form": form, "query_string": request.GET.urlencode(), "nav": "network"}
+    return render(request, "actors/network.html", context)
+
+
+NETWORK_DATA = ("actors", "territories")
+
+
+def _network_figures(filters) -> dict:
+    """What the network page draws and counts: the same for everyone who opens it with these filters, so it is
+    computed once per change of the directory and kept for every process (metrics and layout of a few thousand
+    structures take seconds)."""
     data = load_network(**filters)
     metrics = current_metrics(data)
     evolution = yearly_metrics(load_network(**{**filters, "year": None})) if data.nodes else []
-    brokers = [(data.names[pk], pk, score) for pk, score in metrics.brokers]
-    context = {
-        "form": form,
+    return {
         "metrics": metrics,
         "evolution": evolution,
         "chart": evolution_chart(evolution),
-        "brokers": brokers,
+        "brokers": [(data.names[pk], pk, score) for pk, score in metrics.brokers],
         "drawing": drawing(data),
         "isolated": [(data.names[pk], pk) for pk in metrics.isolated[:50]],
-        "query_string": request.GET.urlencode(),
-        "nav": "network",
     }
-    return render(request, "actors/network.html", context)
 
 
 @login_required
@@ -434,6 +446,7 @@ def network_graph_export(request, fmt):
 
 
 @public_page
+@cached_page()
 def public_directory(request, siren):
     epci = get_object_or_404(Epci, siren=siren)
     structures = (

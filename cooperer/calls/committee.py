@@ -19,6 +19,7 @@ from cooperer.calls.forms import CommitteeFilterForm, CommitteeSessionForm, Deci
 from cooperer.calls.instruction import COMPLEMENTS_NEEDED, complement_request, instructed_application
 from cooperer.calls.models import Application, BudgetLine, CommitteeSession, Grant, Review, ServedElement
 from cooperer.calls.services import DecisionRefused
+from cooperer.core.pagecache import cached_page
 from cooperer.core.pagination import IdFirstPaginator
 from cooperer.jobs.models import Job
 from cooperer.jobs.services import start_job
@@ -97,6 +98,7 @@ def _totals(call, funders, shown) -> list[tuple]:
 
 
 @login_required
+@cached_page()
 def committee(request, call_pk):
     """The submitted applications the filters keep, 30 a page, with their amounts per funder; a constant number
     of queries whatever the data."""

@@ -25,6 +25,7 @@ from cooperer.calls.models import (
 )
 from cooperer.calls.services import CallError
 from cooperer.core.home import similar_elsewhere
+from cooperer.core.pagecache import cached_page
 from cooperer.core.typography import count_of
 
 COMMITTEE_PAGE = 30
@@ -52,6 +53,7 @@ def complement_request(request) -> tuple[str, datetime.date | None]:
 
 
 @login_required
+@cached_page()
 def instruction_page(request, call_pk, pk):
     application = instructed_application(request, call_pk, pk)
     call = application.call

@@ -39,6 +39,7 @@ from cooperer.communities.links import url_for_each
 from cooperer.communities.models import Community, Idea, Meeting, Membership, PlannedAction, RoadmapVersion
 from cooperer.communities.network import member_network_svg
 from cooperer.core.home import similar_elsewhere
+from cooperer.core.pagecache import cached_page
 from cooperer.core.params import id_param
 from cooperer.core.typography import of
 from cooperer.territories.models import Epci
@@ -121,6 +122,7 @@ def _member_page(request, community):
 
 
 @login_required
+@cached_page()
 def community_detail(request, pk):
     """A constant number of queries; the network drawing comes apart (community_network, through htmx)."""
     community = get_community_for(request, pk, OBSERVER)

@@ -13,6 +13,7 @@ from cooperer.consultations.forms import ContributionFilterForm
 from cooperer.consultations.models import ContributionTag, Theme
 from cooperer.consultations.services import ConsultationError, hide_many, set_theme_many
 from cooperer.consultations.views import NOT_ANIMATOR, _back_to_contributions, _consultation
+from cooperer.core.pagecache import cached_page
 from cooperer.core.pagination import CappedCountPaginator, IdFirstPaginator
 from cooperer.core.params import id_param
 from cooperer.visions.reading import contributions_feeding
@@ -45,6 +46,7 @@ def filtered(consultation, data: dict):
 
 
 @login_required
+@cached_page()
 def contributions(request, pk):
     consultation = _consultation(request, pk)
     can_manage = permissions.can_manage(request.user, consultation)

@@ -8,6 +8,7 @@ import subprocess
 from pathlib import Path
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connections
 from django.utils import timezone
 
@@ -81,6 +82,9 @@ def restore(path: Path, force: bool = False, alias: str = "default") -> None:
             "la restauration",
             database_flag="--dbname",
         )
+    # The stamps went back with the database: pages and values kept under stamps it had after the backup would be
+    # found again under the same numbers, with other data behind them.
+    cache.clear()
 
 
 def _run(command: list[str], alias: str, what: str, database_flag: str = "") -> None:

@@ -3,11 +3,10 @@
 `bump(name)` raises the stamp inside the writer's transaction: a reader sees the new stamp exactly when it sees
 the new data. `cached(name, key, compute)` reads the stamp (one small query) and returns the value cached under
 `key` and that stamp, computing it on a miss. A time limit bounds what a write that bypasses the signals (a bulk
-insert) can leave unseen."""
+insert) can leave unseen. `pagecache.py` raises one stamp per application from the writes themselves."""
 
 from django.core.cache import cache
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import connection
 
 from cooperer.core.models import Stamp
 
@@ -19,13 +18,14 @@ def current(name: str) -> int:
 
 
 def bump(name: str) -> None:
-    if Stamp.objects.filter(name=name).update(value=F("value") + 1):
-        return
-    try:
-        with transaction.atomic():
-            Stamp.objects.create(name=name, value=1)
-    except IntegrityError:
-        Stamp.objects.filter(name=name).update(value=F("value") + 1)
+    """One statement, no savepoint: it may run while another statement's rows are still being read (a write's
+    RETURNING clause, when `pagecache` raises a stamp right after that write)."""
+    table = connection.ops.quote_name(Stamp._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (name, value) VALUES (%s, 1) ON CONFLICT (name) DO UPDATE SET value = {table}.value + 1",
+            [name],
+        )
 
 
 def cached(name: str, key: str, compute, timeout: int = TIMEOUT):

@@ -9,9 +9,11 @@ from django.views.decorators.http import require_safe
 from cooperer.accounts.permissions import roles_of
 from cooperer.core import cache as shared_cache
 from cooperer.core.home import home_sections
+from cooperer.core.pagecache import cached_page
 from cooperer.territories.models import ContratDeVille, Qpv
 
 
+@cached_page()
 def home(request):
     """Everyone sees the contracts; after login, each role starts from its own work (core/home.py)."""
     sections = home_sections(request.user)

@@ -188,6 +188,8 @@ COOPERER_OBJECT_NOTICES = ["cooperer.knowledge.hooks.notices"]
 # « Initiatives semblables ailleurs » on an application, a community and a vision element (core/home.py).
 COOPERER_SIMILAR_ELSEWHERE = ["cooperer.knowledge.similar.entries"]
 
+# Key pages answered from the shared cache until the data they read changes (cooperer/core/pagecache.py).
+COOPERER_PAGE_CACHE = env_bool("COOPERER_PAGE_CACHE", True)
 # A worker that gives no sign of life for this long is dead: its running task is retried or failed (jobs/workers.py).
 COOPERER_WORKER_LEASE_SECONDS = env_int("COOPERER_WORKER_LEASE_SECONDS", 30)
 WORKER_HEARTBEAT = True  # off in the test settings, where workers run inside a test's transaction

@@ -15,6 +15,7 @@ from cooperer.accounts.permissions import (
     roles_of,
 )
 from cooperer.core.home import qpv_links
+from cooperer.core.pagecache import cached_page
 from cooperer.jobs.services import start_upload_job
 from cooperer.territories.forms import ContractForm, ReferenceFileForm, TargetAreaForm
 from cooperer.territories.models import (
@@ -173,6 +174,7 @@ def _acting_in(user, qpv) -> dict:
     }
 
 
+@cached_page()
 def qpv_detail(request, code):
     qpv = get_object_or_404(
         Qpv.objects.select_related("departement__region").defer("search_text"), code=code.upper()

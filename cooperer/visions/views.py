@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST
 from cooperer.analysis.similar import Item, group_similar
 from cooperer.consultations.home import qpv_links as consultation_links
 from cooperer.core.caching import public_page
+from cooperer.core.pagecache import cached_page
 from cooperer.core.params import id_param
 from cooperer.territories.models import Qpv
 from cooperer.visions import permissions, reading, services
@@ -97,6 +98,7 @@ def vision_edit(request, pk):
 
 
 @login_required
+@cached_page()
 def vision_detail(request, pk):
     vision = permissions.get_vision(request, pk)
     versions = list(vision.versions.order_by("-number"))
@@ -440,6 +442,7 @@ def diagram_export(request, pk, fmt):
 
 
 @public_page
+@cached_page()
 def public_vision(request, code):
     """« Notre quartier en 2030 »: the adopted vision of a QPV, for everyone, in plain French."""
     qpv = get_object_or_404(Qpv.objects.only("pk", "code", "name"), code=code.upper())

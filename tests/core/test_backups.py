@@ -30,6 +30,20 @@ def test_a_restore_brings_back_what_was_saved(territory, tmp_path):
     assert Region.objects.filter(code="84").exists()
 
 
+def test_after_a_restore_nothing_kept_under_the_restored_stamps_is_served(territory, tmp_path):
+    from cooperer.core import pagecache
+
+    path = tmp_path / "sauvegarde.bin"
+    call_command("backup", "--output", str(path), stdout=io.StringIO())
+    Epci.objects.filter(siren="244200770").update(name="Nom changé après la sauvegarde")
+    seen = pagecache.cached_value(("territories",), "nom", lambda: Epci.objects.get(siren="244200770").name)
+    assert seen == "Nom changé après la sauvegarde"
+    call_command("restore", str(path), "--force", stdout=io.StringIO())
+    Region.objects.create(code="11", name="Île-de-France")  # the territories' stamp is back to the number it had
+    again = pagecache.cached_value(("territories",), "nom", lambda: Epci.objects.get(siren="244200770").name)
+    assert again == "Saint-Étienne Métropole"
+
+
 def test_a_restore_into_a_database_with_tables_is_refused_unless_forced(territory, tmp_path):
     path = tmp_path / "sauvegarde.bin"
     call_command("backup", "--output", str(path), stdout=io.StringIO())

@@ -1,0 +1,213 @@
+"""Pages kept ready in the shared cache, and the write tracking that keeps them from ever being served stale.
+
+Writes. Every INSERT, UPDATE or DELETE that Django sends to a table of the product, whatever the process (web,
+worker, command) and the path (a model's `save`, `bulk_create`, a queryset's `update`, raw SQL on Django's cursor),
+raises the stamp `écrit:<application>` of that table (`core.stamps`) once per transaction, when the transaction
+commits. Tables that say nothing a page shows (sessions, the stamps themselves, rate counters, the journal, the
+workers' heartbeats) are not tracked.
+
+Pages. A view decorated with `cached_page("actors", "territories", …)` (by default: every tracked application)
+stores its answer in Django's cache (Redis in production, shared by every web process) under a key made of the
+view, the path with its query, who asks (the session and its CSRF cookie: a page holds that browser's token, and
+what its account may see), the HTMX headers, the day, and the current stamps of the applications it reads. The next
+identical request is answered from the cache, until any process writes to one of those applications: the stamps are
+read from the database at each request (one small query), so no process serves what another has already changed.
+
+Nothing is stored for a request that carries messages to show, an answer other than a 200 HTML page, an answer that
+sets a cookie, a page holding a CSRF token made for a browser that sent none (or any token, for an anonymous
+visitor: every visitor shares one key), or a view that wrote to the database while answering (its writes must
+happen each time). What a page says about the time (a deadline passed) may lag by at most `TIMEOUT`.
+"""
+
+import datetime
+import functools
+import hashlib
+import re
+
+from django.apps import apps
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection as default_connection
+from django.http import HttpResponse
+
+from cooperer.core.models import Stamp
+
+TRACKED_APPS = (
+    "accounts", "auth", "territories", "actors", "communities", "consultations", "visions", "calls", "measurement",
+    "knowledge", "jobs", "api",
+)  # fmt: skip
+UNTRACKED_TABLES = frozenset({"jobs_workerbeat", "jobs_dailyrun"})
+PREFIX = "écrit:"
+TIMEOUT = 600  # a page a bulk load outside Django's cursor (psql, COPY) could leave unseen lives no longer than this
+_WRITE = re.compile(r"\s*(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|UPDATE|DELETE\s+FROM)\s+[\"`]?(\w+)", re.IGNORECASE)
+_tables: dict[str, str] | None = None
+_migrating = False
+
+
+def stamp_name(app: str) -> str:
+    return PREFIX + app
+
+
+def tables() -> dict[str, str]:
+    """db_table → application label, for every tracked table (many-to-many tables included)."""
+    global _tables
+    if _tables is None:
+        _tables = {
+            model._meta.db_table: model._meta.app_label
+            for model in apps.get_models(include_auto_created=True)
+            if model._meta.app_label in TRACKED_APPS and model._meta.db_table not in UNTRACKED_TABLES
+        }
+    return _tables
+
+
+class _Bump:
+    """Raises one application's stamp when the transaction that wrote to it commits."""
+
+    def __init__(self, app: str):
+        self.app = app
+
+    def __call__(self):
+        from cooperer.core import stamps
+
+        stamps.bump(stamp_name(self.app))
+
+
+def _counts_now(connection) -> bool:
+    """Outside a transaction the write is already committed. Inside the transaction a test case opens (rolled back
+    at its end, never committed, so its commit hooks never run) the write counts at once, as it would in production
+    once the view's own transaction commits."""
+    return not connection.in_atomic_block or connection.atomic_blocks[0]._from_testcase
+
+
+def wrote(connection, app: str) -> None:
+    connection.cooperer_writes = getattr(connection, "cooperer_writes", 0) + 1
+    if _counts_now(connection):
+        _Bump(app)()
+    elif not any(isinstance(f, _Bump) and f.app == app for _ids, f, _robust in connection.run_on_commit):
+        connection.on_commit(_Bump(app), robust=True)
+
+
+def track(execute, sql, params, many, context):
+    result = execute(sql, params, many, context)
+    if not _migrating:
+        match = _WRITE.match(sql)
+        if match:
+            app = tables().get(match.group(1))
+            if app:
+                wrote(context["connection"], app)
+    return result
+
+
+def install(sender, connection, **kwargs):
+    """`connection_created`: every new connection of every process tracks its writes."""
+    if track not in connection.execute_wrappers:
+        connection.execute_wrappers.append(track)
+
+
+def migrating(sender, **kwargs):
+    """`pre_migrate`: the stamps table may not exist yet, and a schema change is not a page's data."""
+    global _migrating, _tables
+    _migrating, _tables = True, None
+
+
+def migrated(sender, **kwargs):
+    global _migrating
+    _migrating = False
+
+
+def current(names) -> tuple:
+    values = dict(Stamp.objects.filter(name__in=names).values_list("name", "value"))
+    return tuple(values.get(name, 0) for name in names)
+
+
+def cached_value(depends_on: tuple, key: str, compute):
+    """A value computed from the data of `depends_on` (application labels), shared by every process and every
+    person who may see it, until one of those applications is written to."""
+    names = tuple(stamp_name(app) for app in depends_on)
+    full_key = f"valeur:{key}:{'.'.join(str(value) for value in current(names))}"
+    value = cache.get(full_key)
+    if value is None:
+        value = compute()
+        cache.set(full_key, value, TIMEOUT)
+    return value
+
+
+def _who(request) -> str:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return "-"
+    seen = f"{request.session.session_key}|{request.COOKIES.get(settings.CSRF_COOKIE_NAME, '')}"
+    return hashlib.sha256(seen.encode()).hexdigest()[:24]
+
+
+def _has_messages(request) -> bool:
+    storage = getattr(request, "_messages", None)
+    return bool(storage is not None and (storage._queued_messages or storage._loaded_messages))
+
+
+def _token_kept(request) -> bool:
+    """A page holding a CSRF token may be kept only for the browser whose cookie made it: signed in, if the token
+    comes from the cookie the browser sent (part of the key), not from a secret just made for a browser that had
+    none; anonymous (one key for every visitor), never."""
+    if not request.user.is_authenticated:
+        return not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")  # set by every `{% csrf_token %}` rendered
+    secret = request.META.get("CSRF_COOKIE")
+    return secret is None or secret == request.COOKIES.get(settings.CSRF_COOKIE_NAME)
+
+
+def _key(request, view_name: str, names: tuple) -> str:
+    asked = "|".join(
+        [request.get_full_path(), request.headers.get("HX-Request", ""), request.headers.get("HX-Target", ""),
+         request.headers.get("HX-Trigger", ""), request.method]
+    )  # fmt: skip
+    stamps = ".".join(str(value) for value in current(names))
+    digest = hashlib.sha256(asked.encode()).hexdigest()[:24]
+    return f"page:{view_name}:{digest}:{_who(request)}:{datetime.date.today().isoformat()}:{stamps}"
+
+
+def cached_page(*depends_on: str):
+    """Answers the view from the cache while none of `depends_on` (application labels; every tracked application
+    if none is named) was written to, for the same request of the same session."""
+    names = tuple(stamp_name(app) for app in (depends_on or TRACKED_APPS))
+    unknown = set(depends_on) - set(TRACKED_APPS)
+    if unknown:
+        raise ValueError(f"Applications non suivies : {', '.join(sorted(unknown))}")
+
+    def decorator(view):
+        view_name = f"{view.__module__}.{view.__qualname__}"
+
+        @functools.wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if (
+                not settings.COOPERER_PAGE_CACHE
+                or request.method not in ("GET", "HEAD")
+                or _has_messages(request)
+            ):
+                return view(request, *args, **kwargs)
+            key = _key(request, view_name, names)
+            kept = cache.get(key)
+            if kept is not None:
+                headers, content = kept
+                response = HttpResponse(content, headers=headers)
+                response["X-Page-Cache"] = "hit"
+                return response
+            connection = default_connection
+            writes = getattr(connection, "cooperer_writes", 0)
+            response = view(request, *args, **kwargs)
+            if hasattr(response, "render") and not getattr(response, "is_rendered", True):
+                response.render()
+            if (
+                response.status_code == 200
+                and not response.streaming
+                and not response.cookies
+                and _token_kept(request)
+                and getattr(connection, "cooperer_writes", 0) == writes
+                and response.get("Content-Type", "").startswith("text/html")
+            ):
+                cache.set(key, (dict(response.headers), response.content), TIMEOUT)  # the view's own headers
+                response["X-Page-Cache"] = "miss"
+            return response
+
+        return wrapper
+
+    return decorator
