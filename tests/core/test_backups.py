@@ -39,7 +39,8 @@ def test_after_a_restore_nothing_kept_under_the_restored_stamps_is_served(territ
     seen = pagecache.cached_value(("territories",), "nom", lambda: Epci.objects.get(siren="244200770").name)
     assert seen == "Nom changé après la sauvegarde"
     call_command("restore", str(path), "--force", stdout=io.StringIO())
-    Region.objects.create(code="11", name="Île-de-France")  # the territories' stamp is back to the number it had
+    # One write: the territories' stamp is back to the number it had when the changed name was kept.
+    Region.objects.create(code="11", name="Île-de-France")
     again = pagecache.cached_value(("territories",), "nom", lambda: Epci.objects.get(siren="244200770").name)
     assert again == "Saint-Étienne Métropole"
 
