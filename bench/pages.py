@@ -331,6 +331,9 @@ async def run_load(args, page_list, accounts: dict, password: str) -> dict:
         status, headers, body = await fetch(args.port, "GET", path, cookies)
         check = {"status": status, "kb": round(len(body) / 1024, 1), "etag": bool(headers.get("etag")),
                  "cache_control": ", ".join(headers.get("cache-control", []))}  # fmt: skip
+        if kind in ("page", "public"):  # asked again: answered from the shared cache (core/pagecache.py)?
+            _s, again_headers, _b = await fetch(args.port, "GET", path, cookies)
+            check["page_cache"] = ", ".join(again_headers.get("x-page-cache", [])) or "non"
         if kind == "public" and headers.get("etag"):
             again, _h, _b = await fetch(
                 args.port, "GET", path, {}, extra={"If-None-Match": headers["etag"][0]}

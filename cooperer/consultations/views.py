@@ -44,6 +44,7 @@ from cooperer.consultations.services import (
 )
 from cooperer.consultations.synthesis import latest_run, pair, synthesis_context
 from cooperer.core.exports import csv_text, xlsx_bytes
+from cooperer.core.pagecache import cached_page
 from cooperer.core.params import id_param
 from cooperer.jobs.models import Job
 from cooperer.jobs.services import start_job, start_upload_job
@@ -313,8 +314,12 @@ def post_its(request, pk, session_pk):
     )
 
 
+@cached_page(form=True)
 def public_form(request, token):
-    session = get_object_or_404(Session.objects.select_related("consultation", "qpv"), token=token)
+    sessions = Session.objects.select_related("consultation", "qpv").defer(
+        "qpv__geometry", "qpv__commune_codes", "qpv__search_text"
+    )  # the contour of the neighbourhood is not drawn here: not read at each contribution
+    session = get_object_or_404(sessions, token=token)
     consultation = session.consultation
     form = PublicContributionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

@@ -29,6 +29,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import connection as default_connection
 from django.http import HttpResponse
+from django.middleware.csrf import get_token
 
 from cooperer.core.models import Stamp
 
@@ -115,8 +116,15 @@ def migrated(sender, **kwargs):
     _migrating = False
 
 
-def current(names) -> tuple:
-    values = dict(Stamp.objects.filter(name__in=names).values_list("name", "value"))
+def current(names: tuple) -> tuple:
+    """The stamps of `names`, in one query written out (read at every request of a kept page: the ORM would
+    cost more than the database)."""
+    table = default_connection.ops.quote_name(Stamp._meta.db_table)
+    with default_connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT name, value FROM {table} WHERE name IN ({', '.join(['%s'] * len(names))})", names
+        )
+        values = dict(cursor.fetchall())
     return tuple(values.get(name, 0) for name in names)
 
 
@@ -165,9 +173,21 @@ def _key(request, view_name: str, names: tuple) -> str:
     return f"page:{view_name}:{digest}:{_who(request)}:{datetime.date.today().isoformat()}:{stamps}"
 
 
-def cached_page(*depends_on: str):
+_TOKEN = re.compile(r'(name="csrfmiddlewaretoken" value=")[^"]*(")')
+_PLACE = "\x00jeton\x00"
+
+
+def _keep_form(content: bytes) -> bytes | None:
+    """The page with its CSRF token replaced by a mark, or None if it holds none."""
+    kept, found = _TOKEN.subn(rf"\g<1>{_PLACE}\g<2>", content.decode())
+    return kept.encode() if found else None
+
+
+def cached_page(*depends_on: str, form: bool = False):
     """Answers the view from the cache while none of `depends_on` (application labels; every tracked application
-    if none is named) was written to, for the same request of the same session."""
+    if none is named) was written to, for the same request of the same session. `form=True`: an anonymous page
+    holding a form (a consultation's public form) is kept once for every visitor with its CSRF token taken out,
+    and served with the visitor's own token put back."""
     names = tuple(stamp_name(app) for app in (depends_on or TRACKED_APPS))
     unknown = set(depends_on) - set(TRACKED_APPS)
     if unknown:
@@ -184,10 +204,13 @@ def cached_page(*depends_on: str):
                 or _has_messages(request)
             ):
                 return view(request, *args, **kwargs)
-            key = _key(request, view_name, names)
+            shared_form = form and not request.user.is_authenticated
+            key = _key(request, view_name + (":formulaire" if shared_form else ""), names)
             kept = cache.get(key)
             if kept is not None:
                 headers, content = kept
+                if shared_form:
+                    content = content.replace(_PLACE.encode(), get_token(request).encode())
                 response = HttpResponse(content, headers=headers)
                 response["X-Page-Cache"] = "hit"
                 return response
@@ -200,12 +223,14 @@ def cached_page(*depends_on: str):
                 response.status_code == 200
                 and not response.streaming
                 and not response.cookies
-                and _token_kept(request)
+                and (shared_form or _token_kept(request))
                 and getattr(connection, "cooperer_writes", 0) == writes
                 and response.get("Content-Type", "").startswith("text/html")
             ):
-                cache.set(key, (dict(response.headers), response.content), TIMEOUT)  # the view's own headers
-                response["X-Page-Cache"] = "miss"
+                content = _keep_form(response.content) if shared_form else response.content
+                if content is not None:
+                    cache.set(key, (dict(response.headers), content), TIMEOUT)  # with the view's own headers
+                    response["X-Page-Cache"] = "miss"
             return response
 
         return wrapper

@@ -1,5 +1,7 @@
 """Write tracking and the pages kept in the shared cache (cooperer/core/pagecache.py)."""
 
+import re
+
 import pytest
 from django.contrib.sessions.models import Session as BrowserSession
 from django.db import connection, transaction
@@ -212,3 +214,38 @@ def test_the_headers_a_view_sets_come_back_with_the_kept_page(client, territory)
     assert kept["X-Page-Cache"] == "hit"
     assert kept["Content-Type"] == first["Content-Type"] and kept["ETag"] == first["ETag"]
     assert kept["Cache-Control"] == "public, max-age=300"
+
+
+def test_the_public_form_is_kept_once_and_each_visitor_posts_with_their_own_token(consultation):
+    from django.test import Client
+
+    from cooperer.consultations.models import Contribution, Session
+
+    session = Session.objects.create(
+        consultation=consultation, qpv=consultation.qpvs.first(), audience="habitants", format="atelier",
+        date=consultation.starts_on,
+    )  # fmt: skip
+    url = reverse("public_form", args=[session.token])
+    browsers, tokens = [], []
+    for visitor in range(3):
+        browser = Client(enforce_csrf_checks=True)
+        page = browser.get(url)
+        assert page.status_code == 200 and "csrftoken" in page.cookies  # a cookie of each visitor's own
+        assert page["X-Page-Cache"] == ("miss" if visitor == 0 else "hit")
+        assert "\x00" not in page.content.decode()
+        browsers.append(browser)
+        tokens.append(re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.content.decode())[1])
+    for visitor, (browser, token) in enumerate(zip(browsers, tokens, strict=True)):
+        sent = browser.post(url, {
+            "csrfmiddlewaretoken": token, "kind": "proposition", "anonymous": "on", "consent": "on", "website": "",
+            "text": f"Des bancs à l'ombre près de l'école, visiteur {visitor} (fictif).",
+        })  # fmt: skip
+        assert sent.status_code == 200, sent.content.decode()[:300]
+    assert len(set(tokens)) == 3
+    assert Contribution.objects.filter(session=session, text__contains="visiteur").count() == 3
+    stranger = Client(enforce_csrf_checks=True)
+    stranger.get(url)
+    refused = stranger.post(
+        url, {"csrfmiddlewaretoken": tokens[0], "kind": "proposition", "text": "Autre (fictif)."}
+    )
+    assert refused.status_code == 403  # another visitor's token is no good with this cookie
