@@ -132,6 +132,7 @@ def empty_cache():
     from django.core.cache import cache
 
     from cooperer.calls import report
+    from cooperer.core import pagecache
     from cooperer.knowledge import similar
     from cooperer.territories import services
 
@@ -140,6 +141,7 @@ def empty_cache():
         report._INDEXES.clear()
         services._locator_cache.clear()
         similar._stats.clear()
+        pagecache._recent.clear()
 
     empty()
     yield

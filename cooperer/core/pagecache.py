@@ -23,6 +23,7 @@ import datetime
 import functools
 import hashlib
 import re
+import time
 
 from django.apps import apps
 from django.conf import settings
@@ -116,6 +117,18 @@ def migrated(sender, **kwargs):
     _migrating = False
 
 
+_recent: dict[tuple, tuple[float, tuple]] = {}
+
+
+def recent(names: tuple, lag: float) -> tuple:
+    """The stamps as this process read them less than `lag` seconds ago (read again past that)."""
+    now = time.monotonic()
+    seen = _recent.get(names)
+    if seen is None or seen[0] <= now:
+        seen = _recent[names] = (now + lag, current(names))
+    return seen[1]
+
+
 def current(names: tuple) -> tuple:
     """The stamps of `names`, in one query written out (read at every request of a kept page: the ORM would
     cost more than the database)."""
@@ -163,12 +176,13 @@ def _token_kept(request) -> bool:
     return secret is None or secret == request.COOKIES.get(settings.CSRF_COOKIE_NAME)
 
 
-def _key(request, view_name: str, names: tuple) -> str:
+def _key(request, view_name: str, names: tuple, lag: float = 0) -> str:
     asked = "|".join(
         [request.get_full_path(), request.headers.get("HX-Request", ""), request.headers.get("HX-Target", ""),
          request.headers.get("HX-Trigger", ""), request.method]
     )  # fmt: skip
-    stamps = ".".join(str(value) for value in current(names))
+    values = recent(names, lag) if lag > 0 else current(names)
+    stamps = ".".join(str(value) for value in values)
     digest = hashlib.sha256(asked.encode()).hexdigest()[:24]
     return f"page:{view_name}:{digest}:{_who(request)}:{datetime.date.today().isoformat()}:{stamps}"
 
@@ -183,11 +197,13 @@ def _keep_form(content: bytes) -> bytes | None:
     return kept.encode() if found else None
 
 
-def cached_page(*depends_on: str, form: bool = False):
+def cached_page(*depends_on: str, form: bool = False, public: bool = False):
     """Answers the view from the cache while none of `depends_on` (application labels; every tracked application
     if none is named) was written to, for the same request of the same session. `form=True`: an anonymous page
     holding a form (a consultation's public form) is kept once for every visitor with its CSRF token taken out,
-    and served with the visitor's own token put back."""
+    and served with the visitor's own token put back. `public=True`: a page that browsers and proxies may already
+    keep for minutes (`core.caching.public_page`) reads the stamps, for anonymous visitors, as this process saw them
+    within `COOPERER_PUBLIC_PAGE_LAG_SECONDS` (1 s by default; 0 reads them at every request); signed in, never."""
     names = tuple(stamp_name(app) for app in (depends_on or TRACKED_APPS))
     unknown = set(depends_on) - set(TRACKED_APPS)
     if unknown:
@@ -204,8 +220,10 @@ def cached_page(*depends_on: str, form: bool = False):
                 or _has_messages(request)
             ):
                 return view(request, *args, **kwargs)
-            shared_form = form and not request.user.is_authenticated
-            key = _key(request, view_name + (":formulaire" if shared_form else ""), names)
+            anonymous = not request.user.is_authenticated
+            shared_form = form and anonymous
+            lag = settings.COOPERER_PUBLIC_PAGE_LAG_SECONDS if public and anonymous else 0
+            key = _key(request, view_name + (":formulaire" if shared_form else ""), names, lag)
             kept = cache.get(key)
             if kept is not None:
                 headers, content = kept

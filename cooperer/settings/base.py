@@ -6,7 +6,7 @@ import dj_database_url
 
 from cooperer.core.limits import ReadLimits
 from cooperer.core.logs import logging_config
-from cooperer.settings.env import env_bool, env_int, env_list, env_str
+from cooperer.settings.env import env_bool, env_float, env_int, env_list, env_str
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 VAR_DIR = Path(env_str("COOPERER_VAR_DIR", str(PROJECT_DIR / "var")))
@@ -190,6 +190,9 @@ COOPERER_SIMILAR_ELSEWHERE = ["cooperer.knowledge.similar.entries"]
 
 # Key pages answered from the shared cache until the data they read changes (cooperer/core/pagecache.py).
 COOPERER_PAGE_CACHE = env_bool("COOPERER_PAGE_CACHE", True)
+# How long a public page (already cacheable 5 minutes by browsers and proxies) may lag the data at the origin for
+# an anonymous visitor: the stamps are read again by each process after this many seconds.
+COOPERER_PUBLIC_PAGE_LAG_SECONDS = env_float("COOPERER_PUBLIC_PAGE_LAG_SECONDS", 1.0)
 # A worker that gives no sign of life for this long is dead: its running task is retried or failed (jobs/workers.py).
 COOPERER_WORKER_LEASE_SECONDS = env_int("COOPERER_WORKER_LEASE_SECONDS", 30)
 WORKER_HEARTBEAT = True  # off in the test settings, where workers run inside a test's transaction

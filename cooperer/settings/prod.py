@@ -28,6 +28,9 @@ CACHES = {
         },
     }
 }
+# Sessions read from Redis (written to both; the database stays the reference when Redis is away or emptied):
+# one database query less for every signed-in request.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
 SECURE_REDIRECT_EXEMPT = [r"^sante/$"]  # the health check of a load balancer speaks plain HTTP

@@ -15,3 +15,5 @@ WORKER_HEARTBEAT = False
 # One process: the local-memory cache, emptied before each test (tests/conftest.py). The database cache of the
 # embedded default and Redis are tested in tests/core/test_cache.py and tests/production/.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "cooperer"}}
+# Public pages follow the data at once in tests; the lag of production is tested in tests/core/test_pagecache.py.
+COOPERER_PUBLIC_PAGE_LAG_SECONDS = 0

@@ -249,3 +249,21 @@ def test_the_public_form_is_kept_once_and_each_visitor_posts_with_their_own_toke
         url, {"csrfmiddlewaretoken": tokens[0], "kind": "proposition", "text": "Autre (fictif)."}
     )
     assert refused.status_code == 403  # another visitor's token is no good with this cookie
+
+
+def test_an_anonymous_public_page_may_lag_the_data_by_the_set_seconds_and_no_more(
+    client, territory, users, settings, monkeypatch
+):
+    settings.COOPERER_PUBLIC_PAGE_LAG_SECONDS = 1.0
+    now = [1000.0]
+    monkeypatch.setattr(pagecache.time, "monotonic", lambda: now[0])
+    url = reverse("public_directory", args=[territory["sem"].siren])
+    assert client.get(url)["X-Page-Cache"] == "miss"
+    structure(territory, "Jardins partagés du Soleil (fictif)")
+    now[0] += 0.5
+    assert "Jardins partagés du Soleil" not in client.get(url).content.decode()  # within the second
+    now[0] += 0.6
+    assert "Jardins partagés du Soleil" in client.get(url).content.decode()  # past it, read again
+    client.force_login(users["se_animator"])
+    structure(territory, "Ludothèque des Coteaux (fictive)")
+    assert "Ludothèque des Coteaux" in client.get(url).content.decode()  # signed in: never behind

@@ -96,7 +96,7 @@ def follow_up_context(qpv) -> dict:
 
 
 @public_page
-@cached_page()
+@cached_page(public=True)
 def ou_en_est_on(request, code):
     qpv = get_object_or_404(Qpv.objects.only("pk", "code", "name"), code=code.upper())
     return render(request, "measurement/copil_public.html", follow_up_context(qpv))
