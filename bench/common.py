@@ -1,10 +1,14 @@
-"""What the benchmarks share: Django set up on a throw-away database, the refusal of a database that is not empty,
-percentiles and medians, the database version printed with the figures. The national data set they can share is
-`cooperer generate-national` (docs/national-dataset.md)."""
+"""What the benchmarks share: Django set up on a throw-away database or on the national data set
+(`cooperer generate-national`, docs/national-dataset.md), the refusal of a database that is not empty, planted
+objects rolled back at the end, percentiles and medians, the database version printed with the figures."""
 
+import contextlib
 import os
 import sys
 import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def setup_django(var_dir: str) -> None:
@@ -13,6 +17,64 @@ def setup_django(var_dir: str) -> None:
     import django
 
     django.setup()
+
+
+def add_national_arguments(parser, default_var_dir: str) -> None:
+    """The options of a benchmark run on the national data set (as bench/pages.py): where the database is, and
+    how to fill it when it is empty."""
+    parser.add_argument(
+        "--var-dir",
+        default=default_var_dir,
+        help="dossier de cooperer.sqlite3 (COOPERER_VAR_DIR) ; ignoré si DATABASE_URL est défini",
+    )
+    parser.add_argument(
+        "--scale", type=float, default=1.0, help="échelle du jeu national si la base est vide"
+    )
+    parser.add_argument(
+        "--reference-dir", default=None, help="fichiers officiels (sinon COOPERER_REFERENCE_DIR)"
+    )
+    parser.add_argument("--squares", action="store_true", help="jeu national sans fichiers officiels")
+
+
+def open_national(args, log) -> dict:
+    """Django on the national data set: DATABASE_URL, or the SQLite file of `--var-dir`. Migrates, and fills an
+    empty database with `generate-national` (`--scale`, `--seed`); returns `generation_s` when it did."""
+    Path(args.var_dir).mkdir(parents=True, exist_ok=True)
+    setup_django(args.var_dir)
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.db import connection
+
+    from cooperer.core import national
+
+    where = "DATABASE_URL" if os.environ.get("DATABASE_URL") else f"{args.var_dir}/cooperer.sqlite3"
+    log(f"base : {connection.vendor} ({where})")
+    call_command("migrate", verbosity=0, interactive=False)
+    if not national.is_empty():
+        return {}
+    folder = (
+        ""
+        if args.squares
+        else (settings.COOPERER_REFERENCE_DIR if args.reference_dir is None else args.reference_dir)
+    )
+    log(f"base vide : génération du jeu national, échelle {args.scale}, graine {args.seed}")
+    began = time.perf_counter()
+    national.NationalDataset(scale=args.scale, seed=args.seed, reference_dir=folder, log=log).generate()
+    return {"national_generation_s": round(time.perf_counter() - began, 1)}
+
+
+@contextlib.contextmanager
+def planted():
+    """A transaction rolled back at the end: what a benchmark adds to the national data set (and every write of
+    the pages it requests) goes away, so the database is left as it was. The test client runs the views on the
+    same connection, so they see the planted objects."""
+    from django.db import transaction
+
+    with transaction.atomic():
+        try:
+            yield
+        finally:
+            transaction.set_rollback(True)
 
 
 def refuse_unless_empty(models, holds: str, example: str) -> None:
