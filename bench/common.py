@@ -38,7 +38,11 @@ def add_national_arguments(parser, default_var_dir: str) -> None:
 
 def open_national(args, log) -> dict:
     """Django on the national data set: DATABASE_URL, or the SQLite file of `--var-dir`. Migrates, and fills an
-    empty database with `generate-national` (`--scale`, `--seed`); returns `generation_s` when it did."""
+    empty database with `generate-national` (`--scale`, `--seed`); returns `national_generation_s` when it did.
+
+    The page cache (ADR 017) is off unless COOPERER_PAGE_CACHE says otherwise: these benchmarks time what a page
+    costs to compute, which a cached answer would hide after the first request."""
+    os.environ.setdefault("COOPERER_PAGE_CACHE", "false")
     Path(args.var_dir).mkdir(parents=True, exist_ok=True)
     setup_django(args.var_dir)
     from django.conf import settings

@@ -483,6 +483,7 @@ def main() -> None:
     load_before = round(os.getloadavg()[0], 2)
     figures = open_national(args, log)
 
+    from django.conf import settings
     from django.db import connection
     from django.test import Client
     from django.urls import reverse
@@ -553,6 +554,7 @@ def main() -> None:
             "cooperation_links": args.links,
             "epci": builder.epci.name,
             "database": connection.vendor,
+            "page_cache": settings.COOPERER_PAGE_CACHE,
             "per_page": per_page,
             "queries_small_vs_large": queries_small_vs_large,
             "queries_constant": constant,
