@@ -90,11 +90,14 @@ from pathlib import Path
 from common import (
     ROOT,
     add_national_arguments,
+    captured_get,
     database_version,
     median_ms,
     open_national,
+    page_figures,
     percentile,
     planted,
+    timed_gets,
 )
 
 # The vocabulary of the applications: the 37 actions and the sentence pools of the screening benchmark.
@@ -695,21 +698,6 @@ class Builder:
 # --- Measures -----------------------------------------------------------------------------------------
 
 
-def captured_get(client, url: str) -> tuple[object, list[dict], float]:
-    """One request under CaptureQueriesContext: the response, its queries ({"ms", "sql"}) and its wall time."""
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    with CaptureQueriesContext(connection) as captured:
-        began = time.perf_counter()
-        response = client.get(url)
-        elapsed = (time.perf_counter() - began) * 1000
-    queries = [{"ms": float(q["time"]) * 1000, "sql": q["sql"]} for q in captured.captured_queries]
-    if response.status_code != 200:
-        raise SystemExit(f"{url}: HTTP {response.status_code}")
-    return response, queries, elapsed
-
-
 def slowest(queries: list[dict], count: int = 3) -> list[dict]:
     return [
         {"ms": round(q["ms"], 1), "sql": q["sql"][:200]}
@@ -720,21 +708,8 @@ def slowest(queries: list[dict], count: int = 3) -> list[dict]:
 def measure_page(client, name: str, url: str, repeat: int) -> dict:
     client.get(url)  # warm-up: templates, connection, query plans
     response, queries, _ = captured_get(client, url)
-    times = []
-    for _ in range(repeat):
-        began = time.perf_counter()
-        client.get(url)
-        times.append((time.perf_counter() - began) * 1000)
-    result = {
-        "p50_ms": round(percentile(times, 0.5), 1),
-        "p95_ms": round(percentile(times, 0.95), 1),
-        "max_ms": round(max(times), 1),
-        "queries": len(queries),
-        "sql_ms": round(sum(q["ms"] for q in queries), 1),
-        "slowest_queries": slowest(queries),
-        "kb": round(len(response.content) / 1024, 1),
-        "requests": repeat,
-    }
+    result = page_figures(response, queries, timed_gets(client, url, repeat=repeat))
+    result["slowest_queries"] = slowest(queries)
     log(f"  {name}: p50 {result['p50_ms']} ms, p95 {result['p95_ms']} ms, {result['queries']} requêtes SQL "
         f"({result['sql_ms']} ms), {result['kb']} ko")  # fmt: skip
     return result

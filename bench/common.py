@@ -1,6 +1,7 @@
 """What the benchmarks share: Django set up on a throw-away database or on the national data set
 (`cooperer generate-national`, docs/national-dataset.md), the refusal of a database that is not empty, planted
-objects rolled back at the end, percentiles and medians, the database version printed with the figures."""
+objects rolled back at the end, the test client's captured and timed requests, percentiles and medians, the
+database version printed with the figures."""
 
 import contextlib
 import os
@@ -90,6 +91,46 @@ def refuse_unless_empty(models, holds: str, example: str) -> None:
             file=sys.stderr,
         )
         sys.exit(2)
+
+
+def captured_get(client, url: str, params: dict | None = None, headers: dict | None = None):
+    """One request of the test client under CaptureQueriesContext: the response, its queries ({"ms", "sql"}) and
+    its wall time in ms. Exits with a French message unless the answer is a 200."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        began = time.perf_counter()
+        response = client.get(url, params or {}, headers=headers or {})
+        elapsed = (time.perf_counter() - began) * 1000
+    # Read now: captured_queries slices connection.queries, which the next request resets.
+    queries = [{"ms": float(q["time"]) * 1000, "sql": q["sql"]} for q in captured.captured_queries]
+    if response.status_code != 200:
+        raise SystemExit(f"{url} {params or ''} : réponse HTTP {response.status_code}, 200 attendu")
+    return response, queries, elapsed
+
+
+def timed_gets(client, url: str, params: dict | None = None, headers: dict | None = None, repeat: int = 1):
+    """The wall times in ms of `repeat` requests of the test client, without query capture."""
+    times = []
+    for _ in range(repeat):
+        began = time.perf_counter()
+        client.get(url, params or {}, headers=headers or {})
+        times.append((time.perf_counter() - began) * 1000)
+    return times
+
+
+def page_figures(response, queries: list[dict], times: list[float]) -> dict:
+    """What every page benchmark prints: p50, p95 and max of `times`, the queries of the captured request, its size."""
+    return {
+        "p50_ms": round(percentile(times, 0.5), 1),
+        "p95_ms": round(percentile(times, 0.95), 1),
+        "max_ms": round(max(times), 1),
+        "queries": len(queries),
+        "sql_ms": round(sum(q["ms"] for q in queries), 1),
+        "kb": round(len(response.content) / 1024, 1),
+        "requests": len(times),
+    }
 
 
 def percentile(values: list[float], share: float) -> float:

@@ -46,7 +46,16 @@ import random
 import sys
 import time
 
-from common import ROOT, add_national_arguments, median_ms, open_national, percentile, planted
+from common import (
+    ROOT,
+    add_national_arguments,
+    captured_get,
+    median_ms,
+    open_national,
+    page_figures,
+    planted,
+    timed_gets,
+)
 
 TARGET_MS = 100
 LARGE = {
@@ -367,51 +376,21 @@ def pages(community, meeting) -> list[tuple[str, str, dict, dict]]:
     ]
 
 
-def captured_get(client, url: str, params: dict, headers: dict) -> tuple[object, list[float], str]:
-    """One request under CaptureQueriesContext: the response, each query's time (ms), the slowest query."""
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    with CaptureQueriesContext(connection) as captured:
-        response = client.get(url, params, headers=headers)
-    # Read now: captured_queries slices connection.queries, which the next request resets.
-    sql = [float(query["time"]) * 1000 for query in captured.captured_queries]
-    slowest = max(captured.captured_queries, key=lambda query: float(query["time"]), default={"sql": ""})
-    if response.status_code != 200:
-        raise SystemExit(f"{url} {params}: HTTP {response.status_code}")
-    return response, sql, slowest["sql"][:120]
-
-
 def measure(client, name: str, url: str, params: dict, headers: dict, repeat: int) -> dict:
     client.get(url, params, headers=headers)  # warm-up: templates, connection, query plans, cached drawing
-    response, sql, slowest = captured_get(client, url, params, headers)
-    times = []
-    for _ in range(repeat):
-        began = time.perf_counter()
-        client.get(url, params, headers=headers)
-        times.append((time.perf_counter() - began) * 1000)
-    result = {
-        "p50_ms": round(percentile(times, 0.5), 1),
-        "p95_ms": round(percentile(times, 0.95), 1),
-        "max_ms": round(max(times), 1),
-        "queries": len(sql),
-        "sql_ms": round(sum(sql), 1),
-        "slowest_query_ms": round(max(sql), 1) if sql else 0.0,
-        "slowest_query": slowest,
-        "kb": round(len(response.content) / 1024, 1),
-        "requests": repeat,
-    }
+    response, queries, _ = captured_get(client, url, params, headers)
+    result = page_figures(response, queries, timed_gets(client, url, params, headers, repeat))
+    top = max(queries, key=lambda query: query["ms"], default={"ms": 0.0, "sql": ""})
+    result.update(slowest_query_ms=round(top["ms"], 1), slowest_query=top["sql"][:120])
     log(f"  {name}: p50 {result['p50_ms']} ms, p95 {result['p95_ms']} ms, {result['queries']} requêtes SQL "
         f"({result['sql_ms']} ms), {result['kb']} ko")  # fmt: skip
     return result
 
 
 def query_counts(client, page_list) -> dict:
-    counts = {}
-    for name, url, params, headers in page_list:
-        _, sql, _ = captured_get(client, url, params, headers)
-        counts[name] = len(sql)
-    return counts
+    return {
+        name: len(captured_get(client, url, params, headers)[1]) for name, url, params, headers in page_list
+    }
 
 
 def check_pages(client, large: dict) -> dict:

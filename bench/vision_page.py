@@ -60,11 +60,13 @@ from collections import Counter, defaultdict
 from common import (
     ROOT,
     add_national_arguments,
+    captured_get,
     database_version,
     median_ms,
     open_national,
-    percentile,
+    page_figures,
     planted,
+    timed_gets,
 )
 
 TARGET_MS = 200
@@ -585,43 +587,16 @@ def public_page(data: dict) -> tuple[str, str, dict]:
     return ("public_vision", reverse("public_vision", args=[data["qpv"].code]), {})
 
 
-def captured_get(client, url: str, params: dict) -> tuple[object, list[dict]]:
-    """One request under CaptureQueriesContext: the response and its queries ({"ms", "sql"})."""
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    with CaptureQueriesContext(connection) as captured:
-        response = client.get(url, params)
-    # Read now: captured_queries slices connection.queries, which the next request resets.
-    queries = [
-        {"ms": float(query["time"]) * 1000, "sql": query["sql"]} for query in captured.captured_queries
-    ]
-    if response.status_code != 200:
-        raise SystemExit(f"{url} {params}: HTTP {response.status_code}")
-    return response, queries
-
-
 def measure(client, name: str, url: str, params: dict, repeat: int) -> dict:
     client.get(url, params)  # warm-up: templates, connection, query plans
-    response, queries = captured_get(client, url, params)
-    times = []
-    for _ in range(repeat):
-        began = time.perf_counter()
-        client.get(url, params)
-        times.append((time.perf_counter() - began) * 1000)
+    response, queries, _ = captured_get(client, url, params)
+    result = page_figures(response, queries, timed_gets(client, url, params, repeat=repeat))
     slowest = sorted(queries, key=lambda query: -query["ms"])[:3]
-    result = {
-        "p50_ms": round(percentile(times, 0.5), 1),
-        "p95_ms": round(percentile(times, 0.95), 1),
-        "max_ms": round(max(times), 1),
-        "queries": len(queries),
-        "sql_ms": round(sum(query["ms"] for query in queries), 1),
-        "slowest_query_ms": round(slowest[0]["ms"], 1) if slowest else 0.0,
-        "slowest_query": slowest[0]["sql"][:160] if slowest else "",
-        "next_slowest_queries": [{"ms": round(q["ms"], 1), "sql": q["sql"][:120]} for q in slowest[1:]],
-        "kb": round(len(response.content) / 1024, 1),
-        "requests": repeat,
-    }
+    result.update(
+        slowest_query_ms=round(slowest[0]["ms"], 1) if slowest else 0.0,
+        slowest_query=slowest[0]["sql"][:160] if slowest else "",
+        next_slowest_queries=[{"ms": round(q["ms"], 1), "sql": q["sql"][:120]} for q in slowest[1:]],
+    )
     log(f"  {name}: p50 {result['p50_ms']} ms, p95 {result['p95_ms']} ms, {result['queries']} requêtes SQL "
         f"({result['sql_ms']} ms, la plus lente {result['slowest_query_ms']} ms), "
         f"{result['kb']} ko")  # fmt: skip
