@@ -30,35 +30,41 @@ What is measured:
    in-process is validated with frictionless against the official Table Schema (`--schema`, by default
    `../shared/data/subventions/scdl_schema/schema_subventions_v2.1.1.json` next to the project) when it exists.
 
-Data (generation not timed, all with bulk_create): a metropolis (EPCI) of 20 communes and `--qpvs` QPVs (contours
-of 150 vertices) in one contrat de ville, `--structures` structures (fictional SIRETs of the 000 range whose
-SIREN and SIRET keys are right; associations, social centres, MJC, communes, landlords, schools, residents' collectives…) with
-cooperation links and SCDL grants published by other funders (ExternalGrant), a contract vision with the 20
-elements of `bench/instruction.py`, and 5 calls on that EPCI sharing `--applications` submitted applications
-(status submitted, reviewed, complements or decided; `submitted_at` in the call's window): their texts are
-written from the 37 actions of politique de la ville of `bench/instruction.py` (titles, purposes, activities,
-places, schedules, partners, evaluation; several phrasings each), with the publics of the action
-(`public_description`, e.g. « jeunes 16-25 ans, adolescents 12-15 ans ») and its age bands, 1 to 3 QPVs of
-one town (a log-normal share of the applications per QPV), 0 to 3 partners of the same town, a balanced
-CERFA budget (charges 60/61/64, subsidies on account 74 from 1 to 3 funders among `etat`, `epci`, `caf`, own
-resources on 75, in-kind 86/87 sometimes), the vision elements of the action (one in seven also one its text
-does not support), one or two indicators. Planted as in `bench/instruction.py`: 5 % competing applications
-(another structure of the town, same QPV, public and action, overlapping period) and 1.5 % double submissions
-(same structure, text copied with a sentence dropped and words changed, another call). The committee call
-(`--committee`) and the small call (`--small`) have a third of their applications decided (granted in full or
-in part, refused, postponed: grants per funder with a convention) and a third reviewed (scores of two
-instructors on 4 criteria; each funder asked gives its opinion, when the models have `Opinion`); the 2025 call has most of its applications decided. The SCDL call is on a second
-EPCI (so that its applications stay out of the overlap index): ceil(`--grants` / 3) decided applications of the
-same structures with a budget, each granted by its 3 funders (SIRETs of the 000 range), `--grants` grants in all.
+Data: the national data set (`cooperer generate-national`, docs/national-dataset.md): the EPCI of the
+animatrice (`national.bench_targets()`) and its largest contract, its QPVs (real contours) in the communes that
+hold at least 10 of its structures, those structures that have a SIRET (with the national cooperation links),
+the grants published by other funders (ExternalGrant), the accounts of the animatrice (`animation`) and of the
+délégué du préfet (`instruction`, État), and a second contract of another EPCI for the SCDL call. Its calls hold
+a few hundred applications per EPCI, so the script plants, on top of it (not timed, all with bulk_create): a
+contract vision with the 20 elements of `bench/instruction.py`, and 5 calls on that EPCI sharing
+`--applications` submitted applications (status submitted, reviewed, complements or decided; `submitted_at` in
+the call's window): their texts are written from the 37 actions of politique de la ville of
+`bench/instruction.py` (titles, purposes, activities, places, schedules, partners, evaluation; several phrasings
+each), with the publics of the action (`public_description`, e.g. « jeunes 16-25 ans, adolescents 12-15 ans »)
+and its age bands, 1 to 3 QPVs of one commune (a log-normal share of the applications per QPV), 0 to 3 partners
+of the same commune, a balanced CERFA budget (charges 60/61/64, subsidies on account 74 from 1 to 3 funders among
+`etat`, `epci`, `caf`, own resources on 75, in-kind 86/87 sometimes), the vision elements of the action (one in
+seven also one its text does not support), one or two indicators. Planted as in `bench/instruction.py`: 5 %
+competing applications (another structure of the commune, same QPV, public and action, overlapping period) and
+1.5 % double submissions (same structure, text copied with a sentence dropped and words changed, another call).
+The committee call (`--committee`) and the small call (`--small`) have a third of their applications decided
+(granted in full or in part, refused, postponed: grants per funder with a convention) and a third reviewed
+(scores of two instructors on 4 criteria; each funder asked gives its opinion); the 2025 call has most of its
+applications decided. The SCDL call is on the second EPCI (so that its applications stay out of the overlap
+index): ceil(`--grants` / 3) decided applications of the same structures with a budget, each granted by its 3
+funders (SIRETs of the 000 range), `--grants` grants in all. Everything planted, and every write of the pages
+requested, is made in one transaction rolled back at the end: the national database is left as it was. The
+command `export-scdl`, run in another process, does not see the planted rows: it exports the grants of the
+national data set as they are.
 
-Database: a throw-away SQLite file in a temporary folder (COOPERER_VAR_DIR), or, when DATABASE_URL is set,
-that database (PostgreSQL): it must be an empty scratch database; the script migrates it, refuses to run if it
-already holds structures, users, territories, calls or applications, and empties it at the end (`flush`) unless
---keep.
+Database: DATABASE_URL (PostgreSQL), or the SQLite file of COOPERER_VAR_DIR (`--var-dir`, by default
+var/national), as bench/pages.py. An empty database is first filled with `generate-national --scale --seed`
+(timed apart, `national_generation_s`); a filled one is used as it is.
 
-Run: .venv/bin/python bench/calls.py [--applications 20000] [--committee 2000] [--grants 100000] [--seed 42]
-     .venv/bin/python bench/calls.py --quick          # small sizes, a minute or so
-     DATABASE_URL=postgres://postgres@127.0.0.1:5432/cooperer_bench_calls .venv/bin/python bench/calls.py
+Run: PYTHONPATH=. .venv/bin/python bench/calls.py --var-dir var/national [--applications 20000] [--committee 2000]
+         [--grants 100000] [--seed 42]
+     PYTHONPATH=. .venv/bin/python bench/calls.py --var-dir var/national --quick     # small sizes
+     DATABASE_URL=postgres://postgres@127.0.0.1:5432/cooperer_national PYTHONPATH=. .venv/bin/python bench/calls.py
 Prints one JSON object on stdout; progress goes to stderr.
 """
 
@@ -72,16 +78,27 @@ import platform
 import random
 import re
 import resource
-import shutil
 import subprocess
 import sys
 import tempfile
 import time
 import tracemalloc
+from collections import defaultdict
 from decimal import Decimal
 from pathlib import Path
 
-from common import database_version, median_ms, percentile, refuse_unless_empty, setup_django
+from common import (
+    ROOT,
+    add_national_arguments,
+    captured_get,
+    database_version,
+    median_ms,
+    open_national,
+    page_figures,
+    percentile,
+    planted,
+    timed_gets,
+)
 
 # The vocabulary of the applications: the 37 actions and the sentence pools of the screening benchmark.
 from instruction import (
@@ -96,53 +113,18 @@ from instruction import (
     SCHEDULES,
 )
 
-PROJECT_DIR = Path(__file__).resolve().parents[1]
+PROJECT_DIR = ROOT
 DEFAULT_SCHEMA = PROJECT_DIR.parent / "shared/data/subventions/scdl_schema/schema_subventions_v2.1.1.json"
 TARGET_REPORT_MS = 300
 TARGET_COMMITTEE_MS = 150
 TARGET_EXPORT_S = 20
 TARGET_EXPORT_MB = 500
 COMPETING_SHARE, DUPLICATE_SHARE = 0.05, 0.015
-QUICK = {
-    "applications": 3000, "structures": 400, "qpvs": 40, "committee": 500, "small": 20, "grants": 6000,
-    "reports": 10, "repeat": 10,
-}  # fmt: skip
-EPCI_SIREN, EPCI_NAME = "200054807", "Métropole Provence-Littoral (fictive)"
-SCDL_EPCI_SIREN, SCDL_EPCI_NAME = "248400251", "Communauté d'agglomération du Val (fictive)"
-COMMUNES = [
-    ("13055", "Marseille"), ("13001", "Aix-en-Provence"), ("13004", "Arles"), ("13005", "Aubagne"),
-    ("13014", "Berre-l'Étang"), ("13047", "Istres"), ("13054", "Marignane"), ("13056", "Martigues"),
-    ("13063", "Miramas"), ("13077", "Port-de-Bouc"), ("13103", "Salon-de-Provence"), ("13117", "Vitrolles"),
-    ("13028", "La Ciotat"), ("13041", "Gardanne"), ("13108", "Tarascon"), ("13027", "Châteaurenard"),
-    ("13078", "Port-Saint-Louis-du-Rhône"), ("13106", "Septèmes-les-Vallons"), ("13071", "Les Pennes-Mirabeau"),
-    ("13081", "Rognac"),
-]  # fmt: skip
-NEIGHBOURHOODS = [
-    "Les Tilleuls", "Le Canet", "Les Aubépines", "La Busserine", "Centre ancien", "Les Pins", "Les Lauriers",
-    "La Solidarité", "Le Vieux Moulin", "Les Amandiers", "Les Oliviers", "La Gavotte", "Les Chênes",
-    "Le Mas de la Gare", "Les Cigales", "Les Mimosas", "La Savine", "Le Plan d'Aou", "Les Cèdres", "Bellevue",
-    "Les Rosiers", "La Roseraie", "Les Platanes", "Le Petit Séminaire", "Font-Vert", "Les Lavandes",
-]  # fmt: skip
-# (legal form, weight, how the name is written)
-STRUCTURE_KINDS = [
-    ("association", 52, ["Association {a}", "{a} — association", "Les Amis de {q}", "Association « {a} »"]),
-    ("centre_social", 8, ["Centre social {q}", "Centre social et culturel {q}"]),
-    ("mjc", 4, ["MJC {c}", "Maison des jeunes et de la culture de {c}"]),
-    ("commune", 3, ["Ville de {c} — service jeunesse", "Ville de {c} — CCAS"]),
-    ("bailleur", 3, ["{c} Habitat", "Logis du Midi, agence de {c}"]),
-    ("ecole", 5, ["Collège {q}", "École élémentaire {q}", "Lycée professionnel de {c}"]),
-    ("collectif_habitants", 6, ["Collectif des habitants de {q}", "Conseil citoyen de {q}"]),
-    ("entreprise", 4, ["Régie de quartier {q}", "SCOP « {a} »", "Entreprise d'insertion {a}"]),
-    ("fondation", 2, ["Fondation {a}"]),
-    ("autre", 3, ["Compagnie « {a} »", "Club sportif de {q}"]),
-]  # fmt: skip
-ASSOCIATION_WORDS = [
-    "Jeunesse et Avenir", "Vivre ensemble", "Passerelles", "Les Petits Débrouillards du Sud", "Horizons",
-    "Femmes solidaires", "Cultures du monde", "Boxe et citoyenneté", "Trait d'union", "Lire et faire lire",
-    "Grandir ensemble", "Santé, bien-être et partage", "Les Jardins de la Cité", "Rebonds", "Mosaïque",
-    "Énergie solidaire", "Vélo pour tous", "Accès aux droits 13", "Médiation et dialogue", "Les Mains vertes",
-    "Familles en marche", "Pas à pas", "L'Escale", "Sport, filles et quartiers", "Entraide, voisins et amis",
-]  # fmt: skip
+# A commune's applications draw an applicant and up to 3 partners from its structures.
+MIN_COMMUNE_STRUCTURES = 10
+# Funders' SIRETs: numbers above those of the national structures (up to 50,000 at scale 1).
+FUNDER_SIRETS = 99_000
+QUICK = {"applications": 3000, "committee": 500, "small": 20, "grants": 6000, "reports": 10, "repeat": 10}
 CALLS = [
     # (name, year, status, share of the applications not in the committee and small calls)
     ("Contrat de ville 2026 — appel à projets", 2026, "open", None),
@@ -192,8 +174,6 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument(
         "--applications", type=int, default=20_000, help="demandes déposées sur l'EPCI (défaut 20 000)"
     )
-    parser.add_argument("--structures", type=int, default=2_000, help="structures (défaut 2 000)")
-    parser.add_argument("--qpvs", type=int, default=200, help="QPV du contrat de ville (défaut 200)")
     parser.add_argument(
         "--committee", type=int, default=2_000, help="demandes de l'appel du comité mesuré (défaut 2 000)"
     )
@@ -213,15 +193,13 @@ def parse_args() -> argparse.Namespace:
     )
     parser.add_argument("--quick", action="store_true", help="petites tailles : " + json.dumps(QUICK))
     parser.add_argument("--seed", type=int, default=42, help="graine du générateur aléatoire")
-    parser.add_argument("--keep", action="store_true", help="garder la base (SQLite : le dossier temporaire)")
+    add_national_arguments(parser, str(ROOT / "var" / "national"))
     args = parser.parse_args()
     if args.quick:
         for name, value in QUICK.items():
             setattr(args, name, value)
     if (
-        args.structures < 100
-        or not 20 <= args.qpvs <= 400
-        or args.small < 3
+        args.small < 3
         or args.committee < args.small
         or args.applications < 2 * (args.committee + args.small)
         or args.grants < 3
@@ -229,46 +207,11 @@ def parse_args() -> argparse.Namespace:
         or args.repeat < 1
     ):
         parser.error(
-            "--structures >= 100, 20 <= --qpvs <= 400, --small >= 3, --committee >= --small, "
+            "--small >= 3, --committee >= --small, "
             "--applications >= 2 × (--committee + --small), --grants >= 3, --reports >= 1 et --repeat >= 1 "
             "sont attendus."
         )
     return args
-
-
-def check_empty_database() -> None:
-    from cooperer.accounts.models import User
-    from cooperer.actors.models import Structure
-    from cooperer.calls.models import Application, Call
-    from cooperer.territories.models import Commune, Epci
-
-    refuse_unless_empty(
-        (Structure, User, Commune, Epci, Call, Application),
-        "structures, comptes, territoires, appels ou demandes",
-        "cooperer_bench_calls",
-    )
-
-
-def fictional_siret(number: int) -> str:
-    """A SIRET of the 000 range (no real establishment's) whose SIREN and SIRET keys are right (Luhn); distinct
-    numbers below 10⁹ give distinct SIRETs."""
-    from cooperer.core.validators import luhn_ok
-
-    def keyed(digits: str) -> str:
-        return next(digits + str(key) for key in range(10) if luhn_ok(digits + str(key)))
-
-    return keyed(keyed(f"000{number % 100_000:05d}") + f"{number // 100_000 % 10_000:04d}")
-
-
-def contour(lon: float, lat: float, size: float = 0.01, vertices: int = 150) -> str:
-    """A closed ring of about the size of a real QPV contour (the national file averages 146 vertices)."""
-    half = size / 2
-    ring = [
-        [round(lon + half + half * math.cos(2 * math.pi * k / vertices), 6),
-         round(lat + half + half * math.sin(2 * math.pi * k / vertices), 6)]
-        for k in range(vertices)
-    ]  # fmt: skip
-    return json.dumps({"type": "Polygon", "coordinates": [[*ring, ring[0]]]})
 
 
 def with_ages(public: str) -> str:
@@ -281,161 +224,64 @@ def money(value: float) -> Decimal:
 
 
 class Builder:
-    """Synthetic but realistically shaped data, written with bulk_create."""
+    """The calls and applications planted on the national data set, written with bulk_create."""
 
     def __init__(self, seed: int):
         self.rng = random.Random(seed)
         self.counts: dict[str, int] = {}
 
-    # --- Territory, people, structures ---------------------------------------------------------------
+    # --- What the national data set gives -------------------------------------------------------------
 
-    def territory(self, qpv_count: int) -> None:
-        from cooperer.accounts.enums import Funder, Role
-        from cooperer.accounts.models import RoleAssignment, User
-        from cooperer.core.text import fold
-        from cooperer.territories.models import Commune, ContratDeVille, Departement, Epci, Qpv, Region
-
-        rng = self.rng
-        region = Region.objects.create(code="93", name="Provence-Alpes-Côte d'Azur")
-        bdr = Departement.objects.create(code="13", name="Bouches-du-Rhône", region=region)
-        vaucluse = Departement.objects.create(code="84", name="Vaucluse", region=region)
-        self.epci = Epci.objects.create(siren=EPCI_SIREN, name=EPCI_NAME)
-        self.scdl_epci = Epci.objects.create(siren=SCDL_EPCI_SIREN, name=SCDL_EPCI_NAME)
-        self.communes = Commune.objects.bulk_create(
-            Commune(insee_code=code, name=name, departement=bdr, epci=self.epci, search_text=fold(name))
-            for code, name in COMMUNES
-        )
-        scdl_commune = Commune.objects.create(
-            insee_code="84035", name="Cavaillon", departement=vaucluse, epci=self.scdl_epci
-        )
-        qpvs = []
-        for index in range(qpv_count + 3):
-            scdl = index >= qpv_count
-            commune = scdl_commune if scdl else self.communes[index % len(COMMUNES)]
-            number = index - qpv_count if scdl else index
-            code = f"QN084{number:02d}M" if scdl else f"QN013{number % 100:02d}{'MNCI'[number // 100]}"
-            name = f"{NEIGHBOURHOODS[index % len(NEIGHBOURHOODS)]} ({commune.name})"
-            lon, lat = 5.0 + 0.015 * (index % 30), 43.2 + 0.015 * (index // 30)
-            qpvs.append(
-                Qpv(
-                    code=code, name=name, generation=2024, departement=vaucluse if scdl else bdr,
-                    search_text=fold(f"{name} {code}"), geometry=contour(lon, lat), min_lon=lon, min_lat=lat,
-                    max_lon=lon + 0.01, max_lat=lat + 0.01, commune_codes=[commune.insee_code],
-                )
-            )  # fmt: skip
-        qpvs = Qpv.objects.bulk_create(qpvs)
-        self.qpvs, scdl_qpvs = qpvs[:qpv_count], qpvs[qpv_count:]
-        self.town_of_qpv = {qpv.pk: index % len(COMMUNES) for index, qpv in enumerate(self.qpvs)}
-        self.qpvs_of_town = [
-            [q for q in self.qpvs if self.town_of_qpv[q.pk] == t] for t in range(len(COMMUNES))
-        ]
-        self.qpv_weight = {qpv.pk: rng.lognormvariate(0, 0.8) for qpv in self.qpvs}
-        Qpv.communes.through.objects.bulk_create(
-            [Qpv.communes.through(qpv_id=q.pk, commune_id=self.communes[self.town_of_qpv[q.pk]].pk) for q in self.qpvs]
-            + [Qpv.communes.through(qpv_id=q.pk, commune_id=scdl_commune.pk) for q in scdl_qpvs]
-        )  # fmt: skip
-        self.contract = ContratDeVille.objects.create(
-            slug="contrat-provence-littoral", name=f"Contrat de ville de la {EPCI_NAME}", pilot_epci=self.epci,
-            search_text=fold(EPCI_NAME),
-        )  # fmt: skip
-        self.contract.communes.set(self.communes)
-        self.contract.qpvs.set(self.qpvs)
-        self.scdl_contract = ContratDeVille.objects.create(
-            slug="contrat-val", name=f"Contrat de ville de la {SCDL_EPCI_NAME}", pilot_epci=self.scdl_epci
-        )
-        self.scdl_contract.communes.set([scdl_commune])
-        self.scdl_contract.qpvs.set(scdl_qpvs)
-        self.user = User.objects.create_user(
-            username="animatrice@exemple.fr", email="animatrice@exemple.fr", password="mot-de-passe-solide-42",
-            first_name="Nadia", last_name="Benali",
-        )  # fmt: skip
-        RoleAssignment.objects.create(user=self.user, role=Role.ANIMATION, epci=self.epci)
-        self.instructor = User.objects.create_user(
-            username="etat@exemple.fr", email="etat@exemple.fr", password="mot-de-passe-solide-42"
-        )
-        RoleAssignment.objects.create(
-            user=self.instructor, role=Role.INSTRUCTION, epci=self.epci, funder=Funder.STATE
-        )
-
-    def structures(self, count: int) -> None:
+    def national(self) -> None:
+        """The EPCI, contract, accounts, QPVs and structures of the national data set. A QPV belongs to the first
+        of its communes holding MIN_COMMUNE_STRUCTURES structures with a SIRET (a grant is published with it)."""
+        from cooperer.accounts.models import User
         from cooperer.actors.models import CooperationLink, Structure
-        from cooperer.core.text import fold
-
-        rng = self.rng
-        kinds, weights = list(STRUCTURE_KINDS), [k[1] for k in STRUCTURE_KINDS]
-        objects = []
-        self.town_of_structure = []
-        for index in range(count):
-            town = index % len(COMMUNES)
-            form, _, patterns = rng.choices(kinds, weights=weights)[0]
-            neighbourhood = rng.choice(self.qpvs_of_town[town]).name.partition(" (")[0]
-            name = rng.choice(patterns).format(
-                a=rng.choice(ASSOCIATION_WORDS), q=neighbourhood, c=COMMUNES[town][1]
-            )
-            if form == "association" and rng.random() < 0.5:
-                name += f" {COMMUNES[town][1]}"
-            rna = f"W13{index:07d}" if form == "association" and rng.random() < 0.4 else ""
-            objects.append(
-                Structure(
-                    name=name[:250], legal_form=form, siret=fictional_siret(100_000 + index), rna=rna,
-                    commune=self.communes[town], address=f"{rng.randint(1, 120)} rue des Lilas",
-                    description=f"{name} agit auprès des habitants de {neighbourhood}.",
-                    public_listing=rng.random() < 0.7, search_text=fold(name),
-                )
-            )  # fmt: skip
-            self.town_of_structure.append(town)
-        self.structure_list = Structure.objects.bulk_create(objects, batch_size=2000)
-        self.by_town = [[] for _ in COMMUNES]
-        for structure, town in zip(self.structure_list, self.town_of_structure, strict=True):
-            self.by_town[town].append(structure)
-        links = set()
-        for structure, town in zip(self.structure_list, self.town_of_structure, strict=True):
-            for other in rng.sample(self.by_town[town], 3):
-                if other.pk != structure.pk:
-                    links.add((structure.pk, other.pk))
-        CooperationLink.objects.bulk_create(
-            (
-                CooperationLink(
-                    source_id=a, target_id=b, kind=rng.choice(["partenariat", "orientation", "coportage"]),
-                    start=datetime.date(2022, 1, 1) + datetime.timedelta(days=rng.randrange(900)),
-                    evidence="Convention de partenariat",
-                )
-                for a, b in sorted(links)
-            ),
-            batch_size=2000,
-        )  # fmt: skip
-        self.counts["structures"] = count
-        self.counts["cooperation_links"] = len(links)
-
-    def external_grants(self) -> None:
-        """Three grants published by other funders (SCDL imports) for each structure with a SIRET."""
         from cooperer.calls.models import ExternalGrant
+        from cooperer.core import national
+        from cooperer.territories.models import ContratDeVille
 
-        rng = self.rng
-        rows = []
+        targets = national.bench_targets()
+        self.epci, self.contract = targets["epci"], targets["contract"]
+        self.user = User.objects.get(username=targets["accounts"]["animatrice"])
+        self.instructor = User.objects.get(username=targets["accounts"]["delegue.prefet"])
+        self.structure_list = list(
+            Structure.objects.filter(commune__epci=self.epci).exclude(siret="").order_by("pk")
+        )
+        by_commune = defaultdict(list)
         for structure in self.structure_list:
-            for year in (2022, 2023, 2024):
-                rows.append(
-                    ExternalGrant(
-                        attributor_name=rng.choice(["Département des Bouches-du-Rhône", "Région Sud",
-                                                    "Ville de Marseille"]),
-                        attributor_siret=fictional_siret(rng.randint(1000, 1050)),
-                        convention_date=datetime.date(year, rng.randint(1, 12), rng.randint(1, 28)),
-                        beneficiary_name=structure.name, beneficiary_siret=structure.siret,
-                        beneficiary_rna=structure.rna, purpose="Fonctionnement et actions de proximité",
-                        amount=money(rng.uniform(1_000, 30_000)), scheme="Politique de la ville",
-                        source=f"subventions-{year}.csv",
-                    )
-                )  # fmt: skip
-        ExternalGrant.objects.bulk_create(rows, batch_size=2000)
-        self.counts["external_grants"] = len(rows)
+            by_commune[structure.commune_id].append(structure)
+        commune_of = {}
+        for qpv in self.contract.qpvs.order_by("code").prefetch_related("communes"):
+            usable = [c.pk for c in qpv.communes.all() if len(by_commune[c.pk]) >= MIN_COMMUNE_STRUCTURES]
+            if usable:
+                commune_of[qpv] = usable[0]
+        if not commune_of:
+            raise SystemExit(
+                f"Aucun QPV du contrat {self.contract} n'est dans une commune d'au moins {MIN_COMMUNE_STRUCTURES} "
+                "structures : générez le jeu national à une échelle plus grande (--scale)."
+            )
+        towns = sorted(set(commune_of.values()))
+        self.qpvs = list(commune_of)
+        self.town_of_qpv = {qpv.pk: towns.index(commune) for qpv, commune in commune_of.items()}
+        self.qpvs_of_town = [[q for q in self.qpvs if self.town_of_qpv[q.pk] == t] for t in range(len(towns))]
+        self.by_town = [by_commune[commune] for commune in towns]
+        self.qpv_weight = {qpv.pk: self.rng.lognormvariate(0, 0.8) for qpv in self.qpvs}
+        self.scdl_contract = ContratDeVille.objects.exclude(pilot_epci=self.epci).order_by("pk").first()
+        self.scdl_epci = self.scdl_contract.pilot_epci
+        ids = [s.pk for s in self.structure_list]
+        self.counts.update(
+            structures=len(ids), qpvs=len(self.qpvs), communes=len(towns),
+            cooperation_links=CooperationLink.objects.filter(source_id__in=ids).count(),
+            external_grants=ExternalGrant.objects.count(),
+        )  # fmt: skip
 
     def vision(self) -> None:
         from cooperer.visions.models import Element, Vision, VisionVersion
 
         vision = Vision.objects.create(
-            title="Provence-Littoral en 2030", scope_kind="contrat", contract=self.contract, epci=self.epci,
-            created_by=self.user,
+            title="Vision du banc d'essai des appels (fictif)", scope_kind="contrat", contract=self.contract,
+            epci=self.epci, created_by=self.user, is_demo=True,
         )  # fmt: skip
         version = VisionVersion.objects.create(
             vision=vision, number=1, created_by=self.user,
@@ -452,6 +298,7 @@ class Builder:
 
     def call(self, name: str, year: int, status: str, epci, contract, number: int):
         from cooperer.calls.models import Call, CallFunder, Criterion
+        from cooperer.core.national import fictional_siret
 
         call = Call.objects.create(
             name=name, epci=epci, contract=contract, carrier_name=epci.name, carrier_siren=epci.siren,
@@ -459,13 +306,13 @@ class Builder:
             beneficiaries=["association", "collectivite", "entreprise_ess"],
             opens_on=datetime.date(year - 1, 10, 1), closes_at=datetime.datetime(year - 1, 12, 15, 12, tzinfo=datetime.UTC),
             zone=contract.name, contact="politique.ville@exemple.fr", min_partners=1, min_partner_sectors=2,
-            status=status, created_by=self.user,
+            status=status, created_by=self.user, is_demo=True,
         )  # fmt: skip
         if epci == self.epci:
             call.elements.set(self.elements.values())
         call.funder_rows = CallFunder.objects.bulk_create(
             CallFunder(call=call, funder=funder, name=label, programme=programme,
-                       siret=fictional_siret(number * 10 + k), envelope=Decimal(envelope))
+                       siret=fictional_siret(FUNDER_SIRETS + number * 10 + k), envelope=Decimal(envelope))
             for k, ((funder, label, programme), envelope) in enumerate(
                 zip(FUNDERS, ("1500000", "1000000", "600000"), strict=True)
             )
@@ -851,21 +698,6 @@ class Builder:
 # --- Measures -----------------------------------------------------------------------------------------
 
 
-def captured_get(client, url: str) -> tuple[object, list[dict], float]:
-    """One request under CaptureQueriesContext: the response, its queries ({"ms", "sql"}) and its wall time."""
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    with CaptureQueriesContext(connection) as captured:
-        began = time.perf_counter()
-        response = client.get(url)
-        elapsed = (time.perf_counter() - began) * 1000
-    queries = [{"ms": float(q["time"]) * 1000, "sql": q["sql"]} for q in captured.captured_queries]
-    if response.status_code != 200:
-        raise SystemExit(f"{url}: HTTP {response.status_code}")
-    return response, queries, elapsed
-
-
 def slowest(queries: list[dict], count: int = 3) -> list[dict]:
     return [
         {"ms": round(q["ms"], 1), "sql": q["sql"][:200]}
@@ -876,21 +708,8 @@ def slowest(queries: list[dict], count: int = 3) -> list[dict]:
 def measure_page(client, name: str, url: str, repeat: int) -> dict:
     client.get(url)  # warm-up: templates, connection, query plans
     response, queries, _ = captured_get(client, url)
-    times = []
-    for _ in range(repeat):
-        began = time.perf_counter()
-        client.get(url)
-        times.append((time.perf_counter() - began) * 1000)
-    result = {
-        "p50_ms": round(percentile(times, 0.5), 1),
-        "p95_ms": round(percentile(times, 0.95), 1),
-        "max_ms": round(max(times), 1),
-        "queries": len(queries),
-        "sql_ms": round(sum(q["ms"] for q in queries), 1),
-        "slowest_queries": slowest(queries),
-        "kb": round(len(response.content) / 1024, 1),
-        "requests": repeat,
-    }
+    result = page_figures(response, queries, timed_gets(client, url, repeat=repeat))
+    result["slowest_queries"] = slowest(queries)
     log(f"  {name}: p50 {result['p50_ms']} ms, p95 {result['p95_ms']} ms, {result['queries']} requêtes SQL "
         f"({result['sql_ms']} ms), {result['kb']} ko")  # fmt: skip
     return result
@@ -1196,6 +1015,10 @@ def measure_scdl(builder: Builder, args, folder: Path) -> dict:
             "returncode": completed.returncode,
             "written": int(written.group(1)) if written else None,
             "grants_in_database": Grant.objects.count(),
+            # what the command's own connection sees: the national grants, without the planted ones
+            "national_grants": Grant.objects.exclude(
+                decision__application__call__in=[*builder.calls, builder.scdl_call]
+            ).count(),
             "wall_s": round(cli_s, 2),
             "max_rss_mb": cli_rss,
             "max_rss_seen_from_this_process_mb": naive_rss,
@@ -1223,55 +1046,53 @@ def measure_scdl(builder: Builder, args, folder: Path) -> dict:
 
 def main() -> None:
     args = parse_args()
-    var_dir = tempfile.mkdtemp(prefix="cooperer-bench-calls-")
-    uses_database_url = bool(os.environ.get("DATABASE_URL"))
-    setup_django(var_dir)
+    load_before = round(os.getloadavg()[0], 2)
+    figures = open_national(args, log)
 
     import django
-    from django.core.management import call_command
     from django.db import connection
     from django.test import Client
 
-    may_flush = False
-    load_before = round(os.getloadavg()[0], 2)
-    try:
-        log(f"base : {connection.vendor} ({'DATABASE_URL' if uses_database_url else var_dir})")
-        call_command("migrate", verbosity=0, interactive=False)
-        if uses_database_url:
-            check_empty_database()
-            may_flush = not args.keep  # a database that held data before is never flushed
+    with planted(), tempfile.TemporaryDirectory(prefix="cooperer-bench-calls-") as folder:
         began = time.perf_counter()
         builder = Builder(args.seed)
-        log(f"génération : territoire, {args.qpvs} QPV, {args.structures} structures")
-        builder.territory(args.qpvs)
-        builder.structures(args.structures)
-        builder.external_grants()
+        builder.national()
+        log(
+            f"jeu national : {builder.epci}, {builder.counts['qpvs']} QPV, {builder.counts['structures']} structures"
+        )
         builder.vision()
-        log(f"génération : {args.applications} demandes sur {len(CALLS)} appels de l'EPCI")
+        log(
+            f"objets plantés (annulés à la fin) : {args.applications} demandes sur {len(CALLS)} appels de l'EPCI"
+        )
         builder.applications(args.applications, args.committee, args.small)
-        log(f"génération : {args.grants} subventions pour l'export SCDL")
+        log(f"objets plantés : {args.grants} subventions pour l'export SCDL ({builder.scdl_epci})")
         builder.scdl(args.grants)
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
-                cursor.execute("VACUUM ANALYZE")  # what autovacuum would have done after such a load
+                cursor.execute(
+                    "ANALYZE"
+                )  # what autovacuum would do after such a load; it sees the planted rows
         generation_s = time.perf_counter() - began
-        log(f"  génération {generation_s:.1f} s, RSS max {max_rss_mb()} Mo")
+        log(f"  objets plantés en {generation_s:.1f} s, RSS max {max_rss_mb()} Mo")
 
         client = Client(SERVER_NAME="localhost")  # an allowed host, no test environment needed
         client.force_login(builder.user)
         instruction = measure_instruction(client, builder, args)
         committee = measure_committee(client, builder, args)
-        scdl = measure_scdl(builder, args, Path(var_dir))
+        scdl = measure_scdl(builder, args, Path(folder))
         result = {
             "bench": "calls",
             "database": connection.vendor,
             "database_version": database_version(connection),
+            "page_cache": django.conf.settings.COOPERER_PAGE_CACHE,
+            "epci": builder.epci.name,
             "data": builder.counts,
             "instruction": instruction,
             "committee": committee,
             "scdl": scdl,
             "met": {"instruction": instruction["met"], "committee": committee["met"], "scdl": scdl["met"]},
             "generation_s": round(generation_s, 1),
+            **figures,
             "cpus": os.cpu_count(),
             "load_avg_1m": [load_before, round(os.getloadavg()[0], 2)],
             "python": platform.python_version(),
@@ -1279,16 +1100,7 @@ def main() -> None:
             "seed": args.seed,
         }
         print(json.dumps(result, ensure_ascii=False))
-    finally:
-        if may_flush:
-            log("vidage de la base DATABASE_URL (flush)")
-            call_command("flush", interactive=False, verbosity=0)
-        if not uses_database_url:
-            connection.close()
-            if args.keep:
-                log(f"base gardée : {var_dir}")
-        if not args.keep:
-            shutil.rmtree(var_dir, ignore_errors=True)
+    log("objets plantés annulés (rollback)")
 
 
 if __name__ == "__main__":

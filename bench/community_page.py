@@ -15,19 +15,25 @@ meeting with its 200-member attendance sheet. Each page is requested once to war
 fiche is measured apart, `--pdf-repeat` times, and is not part of `worst_p95_ms`. The same pages of a small
 community (10 members, 10 meetings, 10 decisions) are requested once to compare the query counts.
 
-Data (generation not timed): an EPCI (SIREN 200066009), Mulhouse (68224), one QPV, 200 structures, a
-community with 200 current members, 3 instances, 500 meetings over 2022–2027 (some still to come),
-2,000 decisions (most taken at a meeting, some linked to actions or to a roadmap version), 300 ideas,
+Data: the national data set (`cooperer generate-national`, docs/national-dataset.md): its EPCI of the
+animatrice (`national.bench_targets()`), her account (`animation` on that EPCI), its first QPV and the first
+200 structures of the EPCI. Its communities hold memberships only, so the script plants, on top of it
+(not timed): a community with 200 current members, 3 instances, 500 meetings over 2022–2027 (some still to
+come), 2,000 decisions (most taken at a meeting, some linked to actions or to a roadmap version), 300 ideas,
 3 roadmap versions (1 replaced, 1 adopted, 1 draft; all adopted ones show who adopted them) of 3 axes × 4
-actions, 20 workshops, the attendance of the 200 members at 50 past meetings, 2 phase changes, and `--links`
-cooperation links between members (the network fragment draws them).
+actions, 20 workshops, the attendance of the 200 members at 50 past meetings, 2 phase changes, `--links`
+cooperation links between members (the network fragment draws them) and offers and needs for the members (the
+complementarity matrix reads them). Everything planted, and every write of the pages requested, is made in one
+transaction rolled back at the end: the national database is left as it was.
 
-Database: a throw-away SQLite file in a temporary folder (COOPERER_VAR_DIR), or, when DATABASE_URL is set,
-that database (PostgreSQL): it must be an empty scratch database; the script migrates it, refuses to run if
-it already holds structures, users or territories, and empties it at the end (`flush`) unless --keep.
+Database: DATABASE_URL (PostgreSQL), or the SQLite file of COOPERER_VAR_DIR (`--var-dir`, by default
+var/national), as bench/pages.py. An empty database is first filled with `generate-national --scale --seed`
+(timed apart, `national_generation_s`); a filled one is used as it is.
 
-Run: .venv/bin/python bench/community_page.py [--repeat 40] [--pdf-repeat 5] [--links 600] [--seed 42]
-     DATABASE_URL=postgres://postgres@127.0.0.1:5432/cooperer_bench_comm .venv/bin/python bench/community_page.py
+Run: PYTHONPATH=. .venv/bin/python bench/community_page.py --var-dir var/national [--repeat 40] [--pdf-repeat 5]
+         [--links 600] [--seed 42]
+     DATABASE_URL=postgres://postgres@127.0.0.1:5432/cooperer_national PYTHONPATH=. .venv/bin/python \
+         bench/community_page.py
 Prints one JSON object on stdout; progress goes to stderr.
 """
 
@@ -37,12 +43,19 @@ import json
 import os
 import platform
 import random
-import shutil
 import sys
-import tempfile
 import time
 
-from common import median_ms, percentile, refuse_unless_empty, setup_django
+from common import (
+    ROOT,
+    add_national_arguments,
+    captured_get,
+    median_ms,
+    open_national,
+    page_figures,
+    planted,
+    timed_gets,
+)
 
 TARGET_MS = 100
 LARGE = {
@@ -69,19 +82,6 @@ SMALL = {
 }
 FIRST_MEETING = datetime.date(2022, 1, 1)
 LAST_MEETING = datetime.date(2027, 12, 31)
-EPCI_SIREN = "200066009"
-COMMUNE_CODE = "68224"
-
-KINDS = [
-    ("Association", "association"), ("Amicale laïque", "association"), ("Épicerie solidaire", "association"),
-    ("Club de football", "association"), ("Régie de quartier", "association"), ("Centre social", "centre_social"),
-    ("MJC", "mjc"), ("Collectif des habitants", "collectif_habitants"), ("Collège", "ecole"),
-    ("Service jeunesse", "commune"), ("Antenne CAF", "caf"), ("Agence", "bailleur"), ("Fondation", "fondation"),
-]  # fmt: skip
-PLACES = [
-    "Bourtzwiller", "Les Coteaux", "Drouot", "Franklin", "Fridolin", "Péricles", "Brustlein", "Wolf-Wagner",
-    "Vauban-Neppert", "Dornach", "Illzach", "Wittenheim", "Kingersheim", "Rixheim", "Riedisheim",
-]  # fmt: skip
 RESOURCES = ["competences", "locaux", "benevoles", "financement", "materiel", "reseau", "publics"]
 LINK_KINDS = ["partenariat", "orientation", "cofinancement", "mutualisation", "reseau", "coportage"]
 LEVELS = ["information", "consultation", "coordination", "cooperation", "coconstruction"]
@@ -105,21 +105,11 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--pdf-repeat", type=int, default=5, help="générations de la fiche PDF (défaut 5)")
     parser.add_argument("--links", type=int, default=600, help="liens de coopération entre membres")
     parser.add_argument("--seed", type=int, default=42, help="graine du générateur aléatoire")
-    parser.add_argument("--keep", action="store_true", help="garder la base (SQLite : le dossier temporaire)")
+    add_national_arguments(parser, str(ROOT / "var" / "national"))
     args = parser.parse_args()
     if args.repeat < 1 or args.pdf_repeat < 1 or args.links < 0:
         parser.error("--repeat >= 1, --pdf-repeat >= 1 et --links >= 0 sont attendus.")
     return args
-
-
-def check_empty_database() -> None:
-    from cooperer.accounts.models import User
-    from cooperer.actors.models import Structure
-    from cooperer.territories.models import Commune, Epci
-
-    refuse_unless_empty(
-        (Structure, User, Commune, Epci), "structures, comptes ou territoires", "cooperer_bench_comm"
-    )
 
 
 def at_evening(day: datetime.date, hour: int = 18):
@@ -133,56 +123,37 @@ def random_day(rng: random.Random, first: datetime.date, last: datetime.date) ->
 
 
 class Builder:
-    """Synthetic but realistically shaped data, written with bulk_create."""
+    """The communities planted on the national data set, written with bulk_create."""
 
     def __init__(self, seed: int):
-        self.rng = random.Random(seed)
-        self.today = None
-        self.epci = None
-        self.commune = None
-        self.qpv = None
-        self.user = None
-        self.structures = []
-
-    def territory(self) -> None:
         from django.utils import timezone
 
-        from cooperer.accounts.models import RoleAssignment, User
-        from cooperer.territories.models import Commune, Departement, Epci, Qpv, Region
+        from cooperer.accounts.models import User
+        from cooperer.actors.models import Structure
+        from cooperer.core import national
 
+        targets = national.bench_targets()
+        self.rng = random.Random(seed)
         self.today = timezone.localdate()
-        region = Region.objects.create(code="44", name="Grand Est")
-        haut_rhin = Departement.objects.create(code="68", name="Haut-Rhin", region=region)
-        self.epci = Epci.objects.create(siren=EPCI_SIREN, name="CA Mulhouse Alsace Agglomération")
-        self.commune = Commune.objects.create(
-            insee_code=COMMUNE_CODE, name="Mulhouse", departement=haut_rhin, epci=self.epci
-        )
-        self.qpv = Qpv.objects.create(
-            code="QN06803M", name="Les Coteaux", generation=2024, commune_codes=[COMMUNE_CODE]
-        )
-        self.qpv.communes.set([self.commune])
-        self.user = User.objects.create(username="bench", email="bench@example.org", first_name="Bench")
-        RoleAssignment.objects.create(user=self.user, role="animation", epci=self.epci)
+        self.epci, self.qpv = targets["epci"], targets["qpv"]
+        self.user = User.objects.get(username=targets["accounts"]["animatrice"])
+        self.structures = list(Structure.objects.filter(commune__epci=self.epci).order_by("pk"))
 
-    def make_structures(self, count: int) -> None:
+    def members(self, count: int) -> list:
+        """The first `count` structures of the EPCI, with offers and needs (the national set gives none)."""
         from cooperer.actors.models import Structure
 
-        rng = self.rng
-        objects = []
-        for index in range(count):
-            kind, form = rng.choice(KINDS)
-            objects.append(
-                Structure(
-                    name=f"{kind} {rng.choice(PLACES)} {index + 1:03d}",
-                    legal_form=form,
-                    commune=self.commune,
-                    address=f"{rng.randint(1, 120)} rue de la Mer Rouge",
-                    offers=rng.sample(RESOURCES, k=rng.randint(0, 3)),
-                    needs=rng.sample(RESOURCES, k=rng.randint(0, 2)),
-                    description="Structure fictive générée pour la mesure de performance.",
-                )
+        if len(self.structures) < count:
+            raise SystemExit(
+                f"L'EPCI {self.epci} n'a que {len(self.structures)} structures ({count} attendues) : "
+                "générez le jeu national à une échelle plus grande (--scale)."
             )
-        self.structures = Structure.objects.bulk_create(objects)
+        self.structures = self.structures[:count]
+        for structure in self.structures:
+            structure.offers = self.rng.sample(RESOURCES, k=self.rng.randint(0, 3))
+            structure.needs = self.rng.sample(RESOURCES, k=self.rng.randint(0, 2))
+        Structure.objects.bulk_update(self.structures, ["offers", "needs"])
+        return self.structures
 
     def links(self, structures: list, count: int) -> None:
         from cooperer.actors.models import CooperationLink
@@ -195,9 +166,10 @@ class Builder:
             end = start + datetime.timedelta(days=rng.randint(180, 900)) if rng.random() < 0.3 else None
             rows.append(
                 CooperationLink(
-                    source=source, target=target, kind=rng.choice(LINK_KINDS), start=start, end=end
+                    source=source, target=target, kind=rng.choice(LINK_KINDS), start=start, end=end,
+                    description="Lien fictif du banc d'essai", is_demo=True,
                 )
-            )
+            )  # fmt: skip
         CooperationLink.objects.bulk_create(rows, batch_size=2000)
 
     def community(self, name: str, size: dict) -> dict:
@@ -225,7 +197,7 @@ class Builder:
             trinome_state=members[1 % len(members)], trinome_local_authority=members[2 % len(members)],
             trinome_civil_society=members[3 % len(members)], sdgs=[4, 10, 11], programme="AMI Fonda–RNMA 2022",
             backbone_missions={"Faciliter la vision commune": True, "Mobiliser les financements": False},
-            phase="structuration", started_on=datetime.date(2021, 9, 1),
+            phase="structuration", started_on=datetime.date(2021, 9, 1), is_demo=True,
         )  # fmt: skip
         community.qpvs.set([self.qpv])
         PhaseTransition.objects.bulk_create(
@@ -404,51 +376,21 @@ def pages(community, meeting) -> list[tuple[str, str, dict, dict]]:
     ]
 
 
-def captured_get(client, url: str, params: dict, headers: dict) -> tuple[object, list[float], str]:
-    """One request under CaptureQueriesContext: the response, each query's time (ms), the slowest query."""
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    with CaptureQueriesContext(connection) as captured:
-        response = client.get(url, params, headers=headers)
-    # Read now: captured_queries slices connection.queries, which the next request resets.
-    sql = [float(query["time"]) * 1000 for query in captured.captured_queries]
-    slowest = max(captured.captured_queries, key=lambda query: float(query["time"]), default={"sql": ""})
-    if response.status_code != 200:
-        raise SystemExit(f"{url} {params}: HTTP {response.status_code}")
-    return response, sql, slowest["sql"][:120]
-
-
 def measure(client, name: str, url: str, params: dict, headers: dict, repeat: int) -> dict:
     client.get(url, params, headers=headers)  # warm-up: templates, connection, query plans, cached drawing
-    response, sql, slowest = captured_get(client, url, params, headers)
-    times = []
-    for _ in range(repeat):
-        began = time.perf_counter()
-        client.get(url, params, headers=headers)
-        times.append((time.perf_counter() - began) * 1000)
-    result = {
-        "p50_ms": round(percentile(times, 0.5), 1),
-        "p95_ms": round(percentile(times, 0.95), 1),
-        "max_ms": round(max(times), 1),
-        "queries": len(sql),
-        "sql_ms": round(sum(sql), 1),
-        "slowest_query_ms": round(max(sql), 1) if sql else 0.0,
-        "slowest_query": slowest,
-        "kb": round(len(response.content) / 1024, 1),
-        "requests": repeat,
-    }
+    response, queries, _ = captured_get(client, url, params, headers)
+    result = page_figures(response, queries, timed_gets(client, url, params, headers, repeat))
+    top = max(queries, key=lambda query: query["ms"], default={"ms": 0.0, "sql": ""})
+    result.update(slowest_query_ms=round(top["ms"], 1), slowest_query=top["sql"][:120])
     log(f"  {name}: p50 {result['p50_ms']} ms, p95 {result['p95_ms']} ms, {result['queries']} requêtes SQL "
         f"({result['sql_ms']} ms), {result['kb']} ko")  # fmt: skip
     return result
 
 
 def query_counts(client, page_list) -> dict:
-    counts = {}
-    for name, url, params, headers in page_list:
-        _, sql, _ = captured_get(client, url, params, headers)
-        counts[name] = len(sql)
-    return counts
+    return {
+        name: len(captured_get(client, url, params, headers)[1]) for name, url, params, headers in page_list
+    }
 
 
 def check_pages(client, large: dict) -> dict:
@@ -517,37 +459,28 @@ def detail_parts(community) -> dict:
 
 def main() -> None:
     args = parse_args()
-    var_dir = tempfile.mkdtemp(prefix="cooperer-bench-community-")
-    uses_database_url = bool(os.environ.get("DATABASE_URL"))
-    setup_django(var_dir)
+    load_before = round(os.getloadavg()[0], 2)
+    figures = open_national(args, log)
 
-    from django.core.management import call_command
+    from django.conf import settings
     from django.db import connection
     from django.test import Client
     from django.urls import reverse
 
-    may_flush = False
-    load_before = round(os.getloadavg()[0], 2)
-    try:
-        log(f"base : {connection.vendor} ({'DATABASE_URL' if uses_database_url else var_dir})")
-        call_command("migrate", verbosity=0, interactive=False)
-        if uses_database_url:
-            check_empty_database()
-            may_flush = not args.keep  # a database that held data before is never flushed
+    with planted():
         began = time.perf_counter()
         builder = Builder(args.seed)
-        builder.territory()
-        builder.make_structures(LARGE["members"])
-        builder.links(builder.structures, args.links)
-        log("génération de la grande communauté")
-        large = builder.community("Communauté d'action jeunesse de Mulhouse", LARGE)
-        log("génération de la petite communauté")
-        small = builder.community("Petite communauté", SMALL)
+        members = builder.members(LARGE["members"])
+        builder.links(members, args.links)
+        log(f"grande communauté plantée sur {builder.epci} (annulée à la fin)")
+        large = builder.community("Communauté d'action jeunesse (fictif)", LARGE)
+        log("petite communauté plantée")
+        small = builder.community("Petite communauté (fictif)", SMALL)
         generation_s = time.perf_counter() - began
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
-                cursor.execute("ANALYZE")
-        log(f"  génération {generation_s:.1f} s")
+                cursor.execute("ANALYZE")  # inside the transaction: it sees the planted rows
+        log(f"  objets plantés en {generation_s:.1f} s")
 
         from cooperer.communities.models import Attendance, Decision, Meeting, Membership
 
@@ -598,7 +531,9 @@ def main() -> None:
             "ideas": community.ideas.count(),
             "attendances": Attendance.objects.filter(meeting__instance__community=community).count(),
             "cooperation_links": args.links,
+            "epci": builder.epci.name,
             "database": connection.vendor,
+            "page_cache": settings.COOPERER_PAGE_CACHE,
             "per_page": per_page,
             "queries_small_vs_large": queries_small_vs_large,
             "queries_constant": constant,
@@ -612,22 +547,14 @@ def main() -> None:
             "repeat": args.repeat,
             "pdf_repeat": args.pdf_repeat,
             "generation_s": round(generation_s, 1),
+            **figures,
             "cpus": os.cpu_count(),
             "load_avg_1m": [load_before, round(os.getloadavg()[0], 2)],
             "python": platform.python_version(),
             "seed": args.seed,
         }
         print(json.dumps(result, ensure_ascii=False))
-    finally:
-        if may_flush:
-            log("vidage de la base DATABASE_URL (flush)")
-            call_command("flush", interactive=False, verbosity=0)
-        if not uses_database_url:
-            connection.close()
-            if args.keep:
-                log(f"base gardée : {var_dir}")
-        if not args.keep:
-            shutil.rmtree(var_dir, ignore_errors=True)
+    log("objets plantés annulés (rollback)")
 
 
 if __name__ == "__main__":
