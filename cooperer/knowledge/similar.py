@@ -76,8 +76,9 @@ def text_terms(text: str) -> tuple[list[str], dict[str, str]]:
     return terms, written
 
 
-def similar_records(text: str, *, exclude_epci_id=None, limit: int = 5) -> list[dict]:
-    """The published records (of other territories than `exclude_epci_id`) most similar to `text`."""
+def similar_records(text: str, *, exclude_epci_id=None, exclude_pk=None, limit: int = 5) -> list[dict]:
+    """The published records (of other territories than `exclude_epci_id`, other than `exclude_pk`) most similar
+    to `text`."""
     terms, written = text_terms(text)
     if not terms:
         return []
@@ -88,6 +89,8 @@ def similar_records(text: str, *, exclude_epci_id=None, limit: int = 5) -> list[
     queryset = Record.objects.published().order_by()
     if exclude_epci_id is not None:
         queryset = queryset.exclude(epci_id=exclude_epci_id)
+    if exclude_pk is not None:
+        queryset = queryset.exclude(pk=exclude_pk)
     columns = ("pk", "title", "epci__name", "search_text")
     # First the records sharing the two most telling words; when they are too few, those sharing any of them.
     rows = list(
@@ -137,6 +140,13 @@ def text_of(obj) -> tuple[str, int | None]:
     if label == "visions.element":
         return obj.text, obj.version.vision.epci_id
     return "", None
+
+
+def records_like(record) -> list[Entry]:
+    """« Fiches semblables » on a published record: the other published records, of any territory, closest to
+    its words."""
+    text = " ".join([record.title, record.summary, record.context, record.method, record.results, record.lessons])
+    return _as_entries(similar_records(text, exclude_pk=record.pk))
 
 
 def entries(obj, user) -> list[Entry]:

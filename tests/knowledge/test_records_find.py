@@ -222,3 +222,28 @@ def test_the_chart_counts_in_one_grouped_query_whatever_the_records(territory, d
     with django_assert_num_queries(1):
         rows = factors.most_cited()
     assert rows[0]["levers"] == 5
+
+
+def test_a_published_record_lists_similar_records_of_any_territory_but_itself(client, territory, users):
+    local = published(
+        territory["m2a"],
+        "Un local jeunes co-géré",
+        "Les jeunes ouvrent un local le soir avec des animateurs.",
+    )
+    near = published(
+        territory["sem"], "Local jeunes à Saint-Étienne", "Un local jeunes le soir, des animateurs."
+    )
+    published(territory["m2a"], "Jardins partagés", "Des parcelles pour les familles.")
+    draft = Record.objects.create(
+        title="Local jeunes en projet", summary="Un local jeunes le soir.", epci=territory["sem"],
+        status=RecordStatus.DRAFT,
+    )  # fmt: skip
+    services.refresh_search_text(draft)
+    html = client.get(local.get_absolute_url()).content.decode()
+    section = html[html.index("Fiches semblables") : html.index("</section>", html.index("Fiches semblables"))]
+    assert f'href="{near.get_absolute_url()}"' in section and "mots en commun" in section
+    assert f'href="{local.get_absolute_url()}"' not in section and "Jardins partagés" not in section
+    assert f'href="{draft.get_absolute_url()}"' not in section  # drafts are never offered
+    client.force_login(users["se_animator"])
+    unpublished = client.get(draft.get_absolute_url())
+    assert unpublished.status_code == 200 and "Fiches semblables" not in unpublished.content.decode()

@@ -17,7 +17,7 @@ from cooperer.core.exports import safe_cell
 from cooperer.core.pagination import IdFirstPaginator
 from cooperer.core.text import query_terms
 from cooperer.knowledge import factors as factor_stats
-from cooperer.knowledge import permissions, search, services
+from cooperer.knowledge import permissions, search, services, similar
 from cooperer.knowledge.enums import FactorKind
 from cooperer.knowledge.forms import RecordForm, ReturnForm, SearchForm, StartForm, factor_choices
 from cooperer.knowledge.models import Record, filter_token
@@ -155,6 +155,7 @@ def record_detail(request, pk):
     record = permissions.get_record_for(request, pk)
     context = _record_context(request, record)
     context["return_form"] = ReturnForm()
+    context["similar"] = similar.records_like(context["record"]) if context["record"].is_published else []
     return render(request, "knowledge/records/detail.html", context)
 
 
