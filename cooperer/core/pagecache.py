@@ -43,6 +43,7 @@ PREFIX = "écrit:"
 TIMEOUT = 600  # a page a bulk load outside Django's cursor (psql, COPY) could leave unseen lives no longer than this
 _WRITE = re.compile(r"\s*(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|UPDATE|DELETE\s+FROM)\s+[\"`]?(\w+)", re.IGNORECASE)
 _tables: dict[str, str] | None = None
+_BOOKKEEPING: frozenset = frozenset()
 _migrating = False
 
 
@@ -81,8 +82,18 @@ def _counts_now(connection) -> bool:
     return not connection.in_atomic_block or connection.atomic_blocks[0]._from_testcase
 
 
+def _bookkeeping() -> frozenset:
+    """Tables written while answering any page that say nothing of what was done: the stamps, the sessions, the
+    database cache. A write to any other table, tracked or not (the journal, a rate counter), is something the
+    view does at each request: its answer is not kept."""
+    tables = {Stamp._meta.db_table, "django_session"}
+    for backend in settings.CACHES.values():
+        if backend["BACKEND"].endswith("DatabaseCache"):
+            tables.add(backend["LOCATION"])
+    return frozenset(tables)
+
+
 def wrote(connection, app: str) -> None:
-    connection.cooperer_writes = getattr(connection, "cooperer_writes", 0) + 1
     if _counts_now(connection):
         _Bump(app)()
     elif not any(isinstance(f, _Bump) and f.app == app for _ids, f, _robust in connection.run_on_commit):
@@ -93,15 +104,19 @@ def track(execute, sql, params, many, context):
     result = execute(sql, params, many, context)
     if not _migrating:
         match = _WRITE.match(sql)
-        if match:
+        if match and match.group(1) not in _BOOKKEEPING:
+            connection = context["connection"]
+            connection.cooperer_writes = getattr(connection, "cooperer_writes", 0) + 1
             app = tables().get(match.group(1))
             if app:
-                wrote(context["connection"], app)
+                wrote(connection, app)
     return result
 
 
 def install(sender, connection, **kwargs):
     """`connection_created`: every new connection of every process tracks its writes."""
+    global _BOOKKEEPING
+    _BOOKKEEPING = _BOOKKEEPING or _bookkeeping()
     if track not in connection.execute_wrappers:
         connection.execute_wrappers.append(track)
 

@@ -145,7 +145,8 @@ def text_of(obj) -> tuple[str, int | None]:
 def records_like(record) -> list[Entry]:
     """« Fiches semblables » on a published record: the other published records, of any territory, closest to
     its words."""
-    text = " ".join([record.title, record.summary, record.context, record.method, record.results, record.lessons])
+    parts = [record.title, record.summary, record.context, record.method, record.results, record.lessons]
+    text = " ".join(parts)
     return _as_entries(similar_records(text, exclude_pk=record.pk))
 
 

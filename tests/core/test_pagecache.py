@@ -267,3 +267,30 @@ def test_an_anonymous_public_page_may_lag_the_data_by_the_set_seconds_and_no_mor
     client.force_login(users["se_animator"])
     structure(territory, "Ludothèque des Coteaux (fictive)")
     assert "Ludothèque des Coteaux" in client.get(url).content.decode()  # signed in: never behind
+
+
+def test_a_view_that_journals_or_counts_at_each_request_is_never_kept(rf, territory):
+    from django.contrib.auth.models import AnonymousUser
+    from django.http import HttpResponse
+
+    from cooperer.audit.enums import Action
+    from cooperer.audit.models import AuditEntry
+    from cooperer.audit.services import record
+    from cooperer.core import throttle
+
+    @pagecache.cached_page("actors")
+    def journaled(request):
+        record(Action.DATA_EXPORTED, label="Annuaire (essai)")
+        return HttpResponse("<p>Annuaire</p>", content_type="text/html")
+
+    @pagecache.cached_page("actors")
+    def counted(request):
+        throttle.hit("essai", "adresse", 60)
+        return HttpResponse("<p>Compté</p>", content_type="text/html")
+
+    for view in (journaled, counted):
+        for _ in range(3):
+            request = rf.get(f"/{view.__name__}/")
+            request.user = AnonymousUser()
+            assert view(request).get("X-Page-Cache") is None
+    assert AuditEntry.objects.filter(object_label="Annuaire (essai)").count() == 3

@@ -240,7 +240,8 @@ def test_a_published_record_lists_similar_records_of_any_territory_but_itself(cl
     )  # fmt: skip
     services.refresh_search_text(draft)
     html = client.get(local.get_absolute_url()).content.decode()
-    section = html[html.index("Fiches semblables") : html.index("</section>", html.index("Fiches semblables"))]
+    start = html.index("Fiches semblables")
+    section = html[start : html.index("</section>", start)]
     assert f'href="{near.get_absolute_url()}"' in section and "mots en commun" in section
     assert f'href="{local.get_absolute_url()}"' not in section and "Jardins partagés" not in section
     assert f'href="{draft.get_absolute_url()}"' not in section  # drafts are never offered
