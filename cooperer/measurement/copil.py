@@ -10,10 +10,9 @@ from django.db.models.functions import ExtractYear
 from cooperer.accounts.enums import Role
 from cooperer.accounts.permissions import can_animate_contract, roles_of
 from cooperer.calls.models import Grant
-from cooperer.core import stamps
 from cooperer.measurement.enums import BilanStatus, Polarity
 from cooperer.measurement.models import Bilan, Rollup
-from cooperer.measurement.services import STAMP
+from cooperer.measurement.services import cached
 
 ON_TRACK, OFF_TRACK, REACHED, UNKNOWN = "on_track", "off_track", "reached", "unknown"
 STATUS_LABELS = {
@@ -69,8 +68,8 @@ def outcome_status(link, actual, year) -> str:
 
 
 def trends(contract) -> list[dict]:
-    """Per year: € granted (all funders), people reached, bilans approved; cached under the measurement stamp."""
-    return stamps.cached(STAMP, f"copil-trends:{contract.pk}", lambda: _trends(contract))
+    """Per year: € granted (all funders), people reached, bilans approved; cached until the data read is written to."""
+    return cached(f"copil-trends:{contract.pk}", lambda: _trends(contract))
 
 
 def _trends(contract) -> list[dict]:

@@ -23,10 +23,9 @@ from cooperer.communities.models import Community, Membership
 from cooperer.consultations.charts import said_on
 from cooperer.consultations.enums import Audience
 from cooperer.consultations.models import Contribution, Session
-from cooperer.core import stamps
 from cooperer.measurement import secrecy
 from cooperer.measurement.models import Bilan
-from cooperer.measurement.services import STAMP
+from cooperer.measurement.services import cached
 from cooperer.territories.models import ContratDeVille, Qpv
 from cooperer.visions.models import Vision
 
@@ -319,11 +318,11 @@ def years_of(scope: Scope, today=None) -> list[int]:
 
 def yearly(scope: Scope, today=None) -> list[dict]:
     """One dict per year from the scope's first year to this year, every figure present (None: not measured);
-    cached under the measurement stamp, which every write to the data read here raises."""
+    cached until the data read here is written to (`services.cached`)."""
     today = today or timezone.localdate()
     if not scope.cache_key:
         return _yearly(scope, today)
-    return stamps.cached(STAMP, f"proof:{scope.cache_key}:{today.isoformat()}", lambda: _yearly(scope, today))
+    return cached(f"proof:{scope.cache_key}:{today.isoformat()}", lambda: _yearly(scope, today))
 
 
 def _yearly(scope: Scope, today) -> list[dict]:

@@ -11,11 +11,10 @@ from decimal import Decimal
 from django.db.models import Count, Q, Sum
 
 from cooperer.calls.models import Application, Grant, ServedElement
-from cooperer.core import stamps
 from cooperer.measurement.copil import OFF_TRACK, ON_TRACK, REACHED, STATUS_LABELS, UNKNOWN, outcome_status
 from cooperer.measurement.models import EvidenceCitation, Measurement, OutcomeIndicator, Rollup
 from cooperer.measurement.secrecy import SECRET, mask_value
-from cooperer.measurement.services import STAMP
+from cooperer.measurement.services import cached
 from cooperer.visions.enums import VersionStatus
 from cooperer.visions.models import Outcome, Vision, VisionVersion
 from cooperer.visions.services import current_version
@@ -60,8 +59,8 @@ NOTHING_GRANTED = {"actions": 0, "granted_actions": 0, "granted": Decimal(0)}
 
 def _granted_by_key(vision: Vision) -> dict[str, dict]:
     """Per element key: actions serving it, those granted, and € granted (all funders), in three queries; cached
-    under the measurement stamp."""
-    return stamps.cached(STAMP, f"granted-by-element:{vision.pk}", lambda: _granted(vision))
+    until the data read here is written to (`services.cached`)."""
+    return cached(f"granted-by-element:{vision.pk}", lambda: _granted(vision))
 
 
 def _granted(vision: Vision) -> dict[str, dict]:

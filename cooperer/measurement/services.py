@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from cooperer.calls.enums import Outcome as DecisionOutcome
 from cooperer.calls.models import Application
-from cooperer.core import stamps
+from cooperer.core import pagecache
 from cooperer.core.text import fold
 from cooperer.measurement.enums import DISAGGREGATION_CATEGORIES, IndicatorKind, Unit
 from cooperer.measurement.models import Indicator, Measurement, Obligation, Rollup
@@ -61,7 +61,13 @@ class Row:
         )  # fmt: skip
 
 
-STAMP = "measurement"  # raised by every write the dashboards read (core.stamps)
+# What the dashboards and the proof figures read: their values are cached until one of these applications is
+# written to, by any process (core/pagecache.py raises their stamps from the writes themselves).
+FOLLOWS = ("territories", "actors", "communities", "consultations", "visions", "calls", "measurement")
+
+
+def cached(key: str, compute):
+    return pagecache.cached_value(FOLLOWS, f"mesure:{key}", compute)
 
 
 def add_months(day: date, months: int) -> date:
@@ -366,8 +372,6 @@ def record(
         batch_size=2000,
     )  # fmt: skip
     apply_rollups(_rollup_deltas(pairs, application_scopes(applications) if applications else {}))
-    if to_create or to_update:
-        stamps.bump(STAMP)
     return {"created": len(to_create), "updated": len(to_update), "unchanged": unchanged}
 
 
@@ -461,7 +465,6 @@ def validate(measurements) -> int:
         pairs.append((before, measurement))
     applications = {m.application_id for m in pending if m.application_id}
     apply_rollups(_rollup_deltas(pairs, application_scopes(applications)))
-    stamps.bump(STAMP)
     return len(pending)
 
 
@@ -540,6 +543,4 @@ def delete_measurements(queryset) -> int:
     applications = {m.application_id for m in doomed if m.application_id}
     apply_rollups(_rollup_deltas([(m, None) for m in doomed], application_scopes(applications)))
     Measurement.objects.filter(pk__in=[m.pk for m in doomed]).delete()
-    if doomed:
-        stamps.bump(STAMP)
     return len(doomed)
