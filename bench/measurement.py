@@ -312,11 +312,11 @@ def measure_page(client, url, repeat):
         began = time.perf_counter()
         client.get(url)
         times.append((time.perf_counter() - began) * 1000)
-    from cooperer.core import stamps
+    from cooperer.core import pagecache, stamps
 
     after_change = []
     for _ in range(3):  # the first request after a write: the figures cached under the stamp are recomputed
-        stamps.bump("measurement")
+        stamps.bump(pagecache.stamp_name("measurement"))
         began = time.perf_counter()
         client.get(url)
         after_change.append((time.perf_counter() - began) * 1000)
