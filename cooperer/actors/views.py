@@ -446,7 +446,6 @@ def network_graph_export(request, fmt):
 
 
 @public_page
-@cached_page(public=True)
 def public_directory(request, siren):
     epci = get_object_or_404(Epci, siren=siren)
     structures = (

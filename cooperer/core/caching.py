@@ -9,8 +9,13 @@ it carries the visitor's CSRF token."""
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import conditional_page
 
+from cooperer.core.pagecache import cached_page
+
 PUBLIC_MAX_AGE = 300
 
 
 def public_page(view):
-    return cache_control(public=True, max_age=PUBLIC_MAX_AGE)(conditional_page(view))
+    """Cacheable by browsers and proxies, revalidated by ETag, and kept ready at the origin (`pagecache`)."""
+    return cache_control(public=True, max_age=PUBLIC_MAX_AGE)(
+        conditional_page(cached_page(public=True)(view))
+    )

@@ -32,6 +32,7 @@ from django.db import connection as default_connection
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
 
+from cooperer.core import stamps
 from cooperer.core.models import Stamp
 
 TRACKED_APPS = (
@@ -70,8 +71,6 @@ class _Bump:
         self.app = app
 
     def __call__(self):
-        from cooperer.core import stamps
-
         stamps.bump(stamp_name(self.app))
 
 
@@ -160,12 +159,7 @@ def cached_value(depends_on: tuple, key: str, compute):
     """A value computed from the data of `depends_on` (application labels), shared by every process and every
     person who may see it, until one of those applications is written to."""
     names = tuple(stamp_name(app) for app in depends_on)
-    full_key = f"valeur:{key}:{'.'.join(str(value) for value in current(names))}"
-    value = cache.get(full_key)
-    if value is None:
-        value = compute()
-        cache.set(full_key, value, TIMEOUT)
-    return value
+    return stamps.kept(f"valeur:{key}:{'.'.join(str(value) for value in current(names))}", compute, TIMEOUT)
 
 
 def _who(request) -> str:
@@ -197,9 +191,9 @@ def _key(request, view_name: str, names: tuple, lag: float = 0) -> str:
          request.headers.get("HX-Trigger", ""), request.method]
     )  # fmt: skip
     values = recent(names, lag) if lag > 0 else current(names)
-    stamps = ".".join(str(value) for value in values)
     digest = hashlib.sha256(asked.encode()).hexdigest()[:24]
-    return f"page:{view_name}:{digest}:{_who(request)}:{datetime.date.today().isoformat()}:{stamps}"
+    day = datetime.date.today().isoformat()
+    return f"page:{view_name}:{digest}:{_who(request)}:{day}:{'.'.join(str(value) for value in values)}"
 
 
 _TOKEN = re.compile(r'(name="csrfmiddlewaretoken" value=")[^"]*(")')
@@ -247,8 +241,7 @@ def cached_page(*depends_on: str, form: bool = False, public: bool = False):
                 response = HttpResponse(content, headers=headers)
                 response["X-Page-Cache"] = "hit"
                 return response
-            connection = default_connection
-            writes = getattr(connection, "cooperer_writes", 0)
+            writes = getattr(default_connection, "cooperer_writes", 0)
             response = view(request, *args, **kwargs)
             if hasattr(response, "render") and not getattr(response, "is_rendered", True):
                 response.render()
@@ -257,7 +250,7 @@ def cached_page(*depends_on: str, form: bool = False, public: bool = False):
                 and not response.streaming
                 and not response.cookies
                 and (shared_form or _token_kept(request))
-                and getattr(connection, "cooperer_writes", 0) == writes
+                and getattr(default_connection, "cooperer_writes", 0) == writes
                 and response.get("Content-Type", "").startswith("text/html")
             ):
                 content = _keep_form(response.content) if shared_form else response.content

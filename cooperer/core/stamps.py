@@ -29,7 +29,11 @@ def bump(name: str) -> None:
 
 
 def cached(name: str, key: str, compute, timeout: int = TIMEOUT):
-    full_key = f"{name}:{current(name)}:{key}"
+    return kept(f"{name}:{current(name)}:{key}", compute, timeout)
+
+
+def kept(full_key: str, compute, timeout: int = TIMEOUT):
+    """The value cached under `full_key` (a key that holds the stamps it depends on), computed on a miss."""
     value = cache.get(full_key)
     if value is None:
         value = compute()

@@ -442,7 +442,6 @@ def diagram_export(request, pk, fmt):
 
 
 @public_page
-@cached_page(public=True)
 def public_vision(request, code):
     """« Notre quartier en 2030 »: the adopted vision of a QPV, for everyone, in plain French."""
     qpv = get_object_or_404(Qpv.objects.only("pk", "code", "name"), code=code.upper())

@@ -10,7 +10,6 @@ from django.shortcuts import get_object_or_404, render
 from cooperer.calls.enums import Outcome
 from cooperer.calls.models import Application, Grant
 from cooperer.core.caching import public_page
-from cooperer.core.pagecache import cached_page
 from cooperer.measurement import rollup, secrecy
 from cooperer.measurement.enums import BilanStatus, IndicatorKind
 from cooperer.measurement.models import Bilan, Measurement, Rollup
@@ -96,7 +95,6 @@ def follow_up_context(qpv) -> dict:
 
 
 @public_page
-@cached_page(public=True)
 def ou_en_est_on(request, code):
     qpv = get_object_or_404(Qpv.objects.only("pk", "code", "name"), code=code.upper())
     return render(request, "measurement/copil_public.html", follow_up_context(qpv))
