@@ -379,7 +379,7 @@ def network(request):
     _require_role(request)
     form, filters = _network_filters(request)
     chosen = ":".join(str(getattr(value, "pk", value)) for value in filters.values())
-    key = f"reseau:{datetime.date.today().isoformat()}:{chosen}"  # the evolution runs to the current year
+    key = f"reseau:{timezone.localdate().isoformat()}:{chosen}"  # the evolution runs to the current year
     figures = cached_value(NETWORK_DATA, key, lambda: _network_figures(filters))
     context = {**figures, "form": form, "query_string": request.GET.urlencode(), "nav": "network"}
     return render(request, "actors/network.html", context)

@@ -19,7 +19,6 @@ visitor: every visitor shares one key), or a view that wrote to the database whi
 happen each time). What a page says about the time (a deadline passed) may lag by at most `TIMEOUT`.
 """
 
-import datetime
 import functools
 import hashlib
 import re
@@ -31,6 +30,7 @@ from django.core.cache import cache
 from django.db import connection as default_connection
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
+from django.utils import timezone
 
 from cooperer.core import stamps
 from cooperer.core.models import Stamp
@@ -192,7 +192,7 @@ def _key(request, view_name: str, names: tuple, lag: float = 0) -> str:
     )  # fmt: skip
     values = recent(names, lag) if lag > 0 else current(names)
     digest = hashlib.sha256(asked.encode()).hexdigest()[:24]
-    day = datetime.date.today().isoformat()
+    day = timezone.localdate().isoformat()  # the day the pages count in (deadlines, « aujourd'hui »)
     return f"page:{view_name}:{digest}:{_who(request)}:{day}:{'.'.join(str(value) for value in values)}"
 
 
