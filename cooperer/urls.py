@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from cooperer.actors.views import public_directory
-from cooperer.consultations.views import public_form
+from cooperer.consultations.views import public_form, public_thanks
 from cooperer.measurement.views.public import ou_en_est_on
 from cooperer.visions.views import public_vision
 
@@ -22,6 +22,7 @@ urlpatterns = [
     path("capitalisation/", include("cooperer.knowledge.urls")),
     path("journal/", include("cooperer.audit.urls")),
     path("c/<str:token>/", public_form, name="public_form"),
+    path("c/<str:token>/merci/", public_thanks, name="public_thanks"),
     path("notre-quartier/<str:code>/", public_vision, name="public_vision"),
     path("notre-quartier/<str:code>/ou-en-est-on/", ou_en_est_on, name="public_follow_up"),
     path("annuaire/<str:siren>/", public_directory, name="public_directory"),

@@ -43,6 +43,7 @@ from cooperer.consultations.services import (
     submit_public,
 )
 from cooperer.consultations.synthesis import latest_run, pair, synthesis_context
+from cooperer.core.caching import public_page
 from cooperer.core.exports import csv_text, xlsx_bytes
 from cooperer.core.pagecache import cached_page
 from cooperer.core.params import id_param
@@ -314,33 +315,45 @@ def post_its(request, pk, session_pk):
     )
 
 
-@cached_page(form=True)
-def public_form(request, token):
+def _public_session(token):
     sessions = Session.objects.select_related("consultation", "qpv").defer(
         "qpv__geometry", "qpv__commune_codes", "qpv__search_text"
     )  # the contour of the neighbourhood is not drawn here: not read at each contribution
-    session = get_object_or_404(sessions, token=token)
+    return get_object_or_404(sessions, token=token)
+
+
+@cached_page(form=True)
+def public_form(request, token):
+    """A session's public form. A contribution received, the visitor is sent to the thanks page (303): reloading
+    it or going back does not send the contribution twice."""
+    session = _public_session(token)
     consultation = session.consultation
     form = PublicContributionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if form.cleaned_data["website"]:
-            return render(
-                request, "consultations/thanks.html", {"session": session, "consultation": consultation}
-            )
-        try:
-            submit_public(session, form.cleaned_data, client_address(request))
-        except ConsultationError as error:
-            form.add_error(None, str(error))
-        else:
-            return render(
-                request, "consultations/thanks.html", {"session": session, "consultation": consultation}
-            )
+        # A robot filling the hidden field is thanked, and nothing is kept.
+        if not form.cleaned_data["website"]:
+            try:
+                submit_public(session, form.cleaned_data, client_address(request))
+            except ConsultationError as error:
+                form.add_error(None, str(error))
+        if not form.errors:
+            response = redirect("public_thanks", token=token)
+            response.status_code = 303  # See Other: the thanks page is asked for with GET
+            return response
     status = 200 if not form.errors else 400
     return render(
         request,
         "consultations/public_form.html",
         {"session": session, "consultation": consultation, "form": form, "public_page": True},
         status=status,
+    )
+
+
+@public_page
+def public_thanks(request, token):
+    session = _public_session(token)
+    return render(
+        request, "consultations/thanks.html", {"session": session, "consultation": session.consultation}
     )
 
 

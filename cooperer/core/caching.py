@@ -1,4 +1,5 @@
-"""The public pages (a neighbourhood's vision, « Où en est-on ? », the public directory) may be kept by browsers and
+"""The public pages (a neighbourhood's vision, « Où en est-on ? », the public directory, the thanks page of a
+consultation's public form) may be kept by browsers and
 proxies for a few minutes and revalidated cheaply: `public_page` sends `Cache-Control: public, max-age=300` and an
 `ETag` computed from the page, and answers `304 Not Modified` to a request whose `If-None-Match` matches.
 

@@ -22,7 +22,13 @@ def test_a_resident_contributes_without_an_account_and_anonymously(client, sessi
     page = client.get(reverse("public_form", args=[session.token])).content.decode()
     assert "Comment voulons-nous que notre quartier soit en 2030 ?" in page
     response = post(client, session, {**GOOD, "author_name": "Samia"})
-    assert "votre contribution est bien enregistrée" in response.content.decode()
+    assert (response.status_code, response["Location"]) == (
+        303,
+        reverse("public_thanks", args=[session.token]),
+    )
+    thanks = client.get(response["Location"])
+    assert "votre contribution est bien enregistrée" in thanks.content.decode()
+    assert "public" in thanks["Cache-Control"]  # the same for every visitor: browsers and proxies may keep it
     contribution = Contribution.objects.get()
     assert (contribution.audience, contribution.qpv, contribution.kind) == (
         "habitants",
@@ -74,8 +80,18 @@ def test_emoji_and_mixed_scripts_are_kept(client, sessions):
 
 def test_robots_filling_the_honeypot_are_thanked_but_not_recorded(client, sessions):
     response = post(client, sessions["habitants"], {**GOOD, "website": "http://spam.example"})
-    assert response.status_code == 200
+    assert response.status_code == 303
+    assert response["Location"] == reverse("public_thanks", args=[sessions["habitants"].token])
     assert not Contribution.objects.exists()
+
+
+def test_the_thanks_page_sends_nothing_again_and_an_unknown_session_is_a_404(client, sessions):
+    session = sessions["habitants"]
+    thanks = reverse("public_thanks", args=[session.token])
+    post(client, session, GOOD)
+    assert client.get(thanks).status_code == 200 and client.get(thanks).status_code == 200
+    assert Contribution.objects.count() == 1  # asked again (a reload, « retour »): nothing is sent twice
+    assert client.get(reverse("public_thanks", args=["inconnu"])).status_code == 404
 
 
 def test_a_flood_from_one_address_is_slowed_with_a_message(client, sessions, settings):

@@ -24,7 +24,7 @@ def _post(client, session, address="203.0.113.7"):
 def test_the_limit_counts_every_submission_of_the_minute(client, sessions, settings):
     settings.COOPERER_PUBLIC_FORM_PER_MINUTE = 10
     answers = [_post(client, sessions["habitants"]).status_code for _ in range(15)]
-    assert answers == [200] * 10 + [400] * 5
+    assert answers == [303] * 10 + [400] * 5  # accepted: sent on to the thanks page
     assert Contribution.objects.count() == 10
 
 
@@ -34,7 +34,7 @@ def test_an_empty_text_does_not_use_up_the_limit(client, sessions, settings):
     url = reverse("public_form", args=[sessions["habitants"].token])
     for _ in range(3):
         client.post(url, {**GOOD, "text": "<b></b>"}, REMOTE_ADDR="203.0.113.7")
-    assert _post(client, sessions["habitants"]).status_code == 200
+    assert _post(client, sessions["habitants"]).status_code == 303
 
 
 @pytest.mark.django_db(transaction=True)
@@ -47,7 +47,7 @@ def test_sixty_simultaneous_submissions_from_one_address_get_exactly_the_limit(s
         statuses.extend(_post(client, session).status_code for _ in range(5))
 
     run_together(12, submit_five)
-    assert (statuses.count(200), Contribution.objects.count()) == (10, 10)
+    assert (statuses.count(303), statuses.count(400), Contribution.objects.count()) == (10, 50, 10)
 
 
 @pytest.fixture
