@@ -36,7 +36,8 @@ of a scan of the search texts). On PostgreSQL the script runs `ANALYZE` on the t
 it cannot `VACUUM` inside the transaction, so the planted rows are not in the visibility map and index-only scans
 over them read the table too (deep pages are dearer than in a database in service). Everything planted, and every
 write of the pages requested, is made in one transaction rolled back at the end (`common.planted`): the national
-database is left as it was (on PostgreSQL, with dead rows until autovacuum comes).
+database is left as it was. On PostgreSQL the tables written are then vacuumed (`common.vacuum_planted`): the
+rolled-back rows are dead, not gone, and would otherwise lengthen every scan of the next run until autovacuum.
 
 Database: DATABASE_URL (PostgreSQL), or the SQLite file of COOPERER_VAR_DIR (`--var-dir`, by default
 var/national), as bench/pages.py. An empty database is first filled with `generate-national --scale --seed`
@@ -68,6 +69,7 @@ from common import (
     page_figures,
     planted,
     timed_gets,
+    vacuum_planted,
 )
 
 TARGET_MS = 150
@@ -305,10 +307,11 @@ def main() -> None:
     from django.test import Client
     from django.urls import reverse
 
-    with planted():
-        from cooperer.accounts.models import RoleAssignment, User
-        from cooperer.core import national
+    from cooperer.accounts.models import RoleAssignment, User
+    from cooperer.consultations.models import Contribution, ContributionTag
+    from cooperer.core import national
 
+    with planted():
         began = time.perf_counter()
         targets = national.bench_targets()
         user = User.objects.get(username=targets["accounts"]["animatrice"])
@@ -400,6 +403,7 @@ def main() -> None:
         }
         print(json.dumps(result, ensure_ascii=False))
     log("objets plantés annulés (rollback)")
+    vacuum_planted(connection, [Contribution, ContributionTag, RoleAssignment])
 
 
 if __name__ == "__main__":
