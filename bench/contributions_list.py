@@ -2,42 +2,46 @@
 filters, deep pages.
 
 Issue target: 100,000 contributions in one consultation; the list (default, searched, filtered by theme and by
-state, deep page) with a p95 ≤ 150 ms server-side, and a number of SQL queries that does not grow with the data.
+state, deep page) with a p95 ≤ 150 ms server-side, and a number of SQL queries that does not grow with the
+data.
 
-What is measured: `django.test.Client.get()` on `consultations:contributions` as the animatrice of the national
-data set, who animates the consultation's EPCI (so the page carries the bulk forms and a checkbox, a theme form
-and a moderation form per contribution), i.e. the whole server-side path in-process (middleware, session,
-permission check, form, queries, template). Cases: the first page, the compact list, a deep page (nine tenths of
-the way), five searches (a common word, two accented words with a stop word, a word family « associatives »,
-a word found nowhere, a deep page of the common word), the theme filter alone and with a search, and the states
-« masquées », « à relire » and « toutes » (deep page). Each case is requested once under `CaptureQueriesContext`
-(`common.captured_get`: query count, SQL time), then `--repeat` times (`common.timed_gets`) for the wall times;
-`cpu_mean_ms` is the process's CPU time per timed request (Python and SQLite run in it).
+What is measured: `django.test.Client.get()` on `consultations:contributions` as the animatrice of the
+national data set, who animates the consultation's EPCI (so the page carries the bulk forms and a checkbox, a
+theme form and a moderation form per contribution), i.e. the whole server-side path in-process (middleware,
+session, permission check, form, queries, template). Cases: the first page, the compact list, a deep page
+(nine tenths of the way), five searches (a common word, two accented words with a stop word, a word family
+« associatives », a word found nowhere, a deep page of the common word), the theme filter alone and with a
+search, and the states « masquées », « à relire » and « toutes » (deep page). Each case is requested once
+under `CaptureQueriesContext` (`common.captured_get`: query count, SQL time), then `--repeat` times
+(`common.timed_gets`) for the wall times; `cpu_mean_ms` is the process's CPU time per timed request (Python
+and SQLite run in it).
 
 Data: the national data set (`cooperer generate-national`, docs/national-dataset.md): the consultation of the
 animatrice's EPCI (`national.bench_targets()`), its 12 themes and its sessions, her account, and for the
-constant-queries check the consultation with the most contributions up to 5,000 among the others (`SMALL_MOST`).
-The national consultations hold a few thousand contributions each (the animatrice's about 2,000 at scale 0.05,
-40,000 at scale 1.0); none carries a theme and none was received in the last days. So the script plants, on top
-of it (timed apart, `generation_s`), in both consultations: a theme proposed by the analysis on 70 % of the
-contributions, and 1 % more contributions received in the last `RECENT_DAYS` days through the public form, not
-moderated yet (what « à relire » lists); in the animatrice's consultation, the contributions that bring it to
-`--contributions` (100,000), of the same shapes: the phrases of the national generator (`national.OPENINGS`,
-`SUBJECTS`, `ENDINGS`, a third with a second sentence) with their search text computed as it does, on the
-consultation's sessions with log-normal weights, dated over the 900 days before the data set's date, 1 % hidden,
-1 % received in the last days, 70 % with a theme; and an `animation` role for the animatrice on the small
-consultation's EPCI (her roles are read in one query, whatever their number). The cases run on the small
-consultation first (fewer requests, `per_case_small`), then on the 100,000: `queries_small` and `queries_full`
-must be equal. The rows are written by `national.Writer` (COPY on PostgreSQL, executemany on SQLite) with ids after
-the last one (nothing else writes contributions during the run); the full-text index follows them as it follows
-the application's own writes (the FTS5 triggers on SQLite, the generated `search_vector` and its GIN index on
-PostgreSQL), which `checks.search_index_equals_scan` verifies (indexed matches of « Maison de santé » = matches
-of a scan of the search texts). On PostgreSQL the script runs `ANALYZE` on the two tables, as autovacuum would;
-it cannot `VACUUM` inside the transaction, so the planted rows are not in the visibility map and index-only scans
-over them read the table too (deep pages are dearer than in a database in service). Everything planted, and every
-write of the pages requested, is made in one transaction rolled back at the end (`common.planted`): the national
-database is left as it was. On PostgreSQL the tables written are then vacuumed (`common.vacuum_planted`): the
-rolled-back rows are dead, not gone, and would otherwise lengthen every scan of the next run until autovacuum.
+constant-queries check the consultation with the most contributions up to 5,000 among the others
+(`SMALL_MOST`). The national consultations hold a few thousand contributions each (the animatrice's about
+2,000 at scale 0.05, 40,000 at scale 1.0); none carries a theme and none was received in the last days. So the
+script plants, on top of it (timed apart, `generation_s`), in both consultations: a theme proposed by the
+analysis on 70 % of the contributions, and 1 % more contributions received in the last `RECENT_DAYS` days
+through the public form, not moderated yet (what « à relire » lists); in the animatrice's consultation, the
+contributions that bring it to `--contributions` (100,000), of the same shapes: the phrases of the national
+generator (`national.OPENINGS`, `SUBJECTS`, `ENDINGS`, a third with a second sentence) with their search text
+computed as it does, on the consultation's sessions with log-normal weights, dated over the 900 days before
+the data set's date, 1 % hidden, 1 % received in the last days, 70 % with a theme; and an `animation` role for
+the animatrice on the small consultation's EPCI (her roles are read in one query, whatever their number). The
+cases run on the small consultation first (fewer requests, `per_case_small`), then on the 100,000:
+`queries_small` and `queries_full` must be equal. The rows are written by `national.Writer` (COPY on
+PostgreSQL, executemany on SQLite) with ids after the last one (nothing else writes contributions during the
+run); the full-text index follows them as it follows the application's own writes (the FTS5 triggers on
+SQLite, the generated `search_vector` and its GIN index on PostgreSQL), which
+`checks.search_index_equals_scan` verifies (indexed matches of « Maison de santé » = matches of a scan of the
+search texts). On PostgreSQL the script runs `ANALYZE` on the two tables, as autovacuum would; it cannot
+`VACUUM` inside the transaction, so the planted rows are not in the visibility map and index-only scans over
+them read the table too (deep pages are dearer than in a database in service). Everything planted, and every
+write of the pages requested, is made in one transaction rolled back at the end (`common.planted`): the
+national database is left as it was. On PostgreSQL the tables written are then vacuumed
+(`common.vacuum_planted`): the rolled-back rows are dead, not gone, and would otherwise lengthen every scan of
+the next run until autovacuum.
 
 Database: DATABASE_URL (PostgreSQL), or the SQLite file of COOPERER_VAR_DIR (`--var-dir`, by default
 var/national), as bench/pages.py. An empty database is first filled with `generate-national --scale --seed`
