@@ -1,7 +1,7 @@
 """What the benchmarks share: Django set up on a throw-away database or on the national data set
 (`cooperer generate-national`, docs/national-dataset.md), the refusal of a database that is not empty, planted
 objects rolled back at the end, the test client's captured and timed requests, percentiles and medians, the
-database version printed with the figures."""
+settling of a freshly loaded database, the database version printed with the figures."""
 
 import contextlib
 import os
@@ -82,6 +82,17 @@ def planted():
             transaction.set_rollback(True)
 
 
+def vacuum_planted(connection, models) -> None:
+    """After `planted()`, on PostgreSQL: VACUUM (ANALYZE) the tables of `models`. The rows a rolled-back
+    transaction wrote are dead, not gone: until a vacuum they make every table scan and index of the next run
+    longer, and autovacuum may be late or off. Nothing on SQLite, whose rollback leaves no trace."""
+    if connection.vendor != "postgresql":
+        return
+    tables = ", ".join(connection.ops.quote_name(model._meta.db_table) for model in models)
+    with connection.cursor() as cursor:
+        cursor.execute(f"VACUUM (ANALYZE) {tables}")
+
+
 def refuse_unless_empty(models, holds: str, example: str) -> None:
     """Exit 2 with a French message if DATABASE_URL points to a database holding rows of `models`."""
     if any(model.objects.exists() for model in models):
@@ -148,6 +159,14 @@ def median_ms(function, runs: int = 10) -> float:
         function()
         times.append((time.perf_counter() - began) * 1000)
     return round(percentile(times, 0.5), 1)
+
+
+def settle(connection) -> None:
+    """What autovacuum does after a bulk load, so that the figures are those of a database in service:
+    statistics (ANALYZE) and, on PostgreSQL, the visibility map that index-only scans rely on (VACUUM). Outside a
+    transaction only (VACUUM refuses one): for rows planted in `planted()`, run ANALYZE alone."""
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
 
 
 def database_version(connection) -> str:

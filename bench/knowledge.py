@@ -32,7 +32,7 @@ import sys
 import tempfile
 import time
 
-from directory import percentile, settle, setup_django
+from common import percentile, settle, setup_django
 
 LIST_TARGET_MS = 100
 SIMILAR_TARGET_MS = 200
