@@ -7,17 +7,18 @@ measurements takes ≤ 30 s; the annual report of a contract at that scale ≤ 3
 Data: the national data set (`cooperer generate-national`, docs/national-dataset.md), which holds at scale 1.0 the
 1,584 real QPVs with their context indicators, 20,000 applications, the bilans of the funded actions, 1,000,000
 measurements and their running totals (`Rollup`). The large contract is the one of `national.bench_targets()`
-(the largest contract of the real EPCI with the most QPVs, its contract vision, its first QPV, the accounts of the
-animatrice and of the délégué du préfet); the small one is the contract of another EPCI whose number of
-applications is nearest to a tenth of the large one's (ties: the first by id). The national visions have elements
-but no theory of change, so the script plants, on top of it (not timed, bulk_create): on each of the two contract
-visions `OUTCOMES` outcomes attached to its elements in turn, on the vision of the QPV of each public page
-`QPV_OUTCOMES` more, each followed by an outcome indicator of the EPCI (baseline 2023, target 2030) with a value
-for 2023, 2024 and 2025; the running totals of those outcomes, computed from the measurements of the actions
-serving their elements as `services.record` would have left them (`services.application_scopes`); an animatrice
-and an instructor (État) of the small contract's EPCI. Everything planted, every write of the pages requested, the
-import and the annual report are made in one transaction rolled back at the end (`common.planted`): the national
-database is left as it was.
+(the contract of the real EPCI with the most QPVs, its contract vision, the accounts of the animatrice and of the
+délégué du préfet); the small one is the contract of another EPCI, with a contract vision and funded actions,
+whose number of applications is nearest to a tenth of the large one's (ties: the first by id). The public page of
+each is that of its QPV with the most funded actions (ties: the first by code), so that its lists are not empty.
+The national visions have elements but no theory of change, so the script plants on top of it (not timed,
+bulk_create): `OUTCOMES` outcomes on each of the two contract visions, attached to its elements in turn, and
+`QPV_OUTCOMES` on the vision of each public page's QPV, each followed by an outcome indicator of the EPCI (baseline
+2023, target 2030) with a value for 2023, 2024 and 2025; the running totals of those outcomes, computed from the
+measurements of the actions whose scopes include them (`services.application_scopes`), as `services.record` would
+have left them; an animatrice and an instructor (État) of the small contract's EPCI. Everything planted, every
+write of the pages requested, the import and the annual report are made in one transaction rolled back at the end
+(`common.planted`): the national database is left as it was.
 
 Measured: each page with `django.test.Client` (middleware, session, permission check, queries, template) as the
 animatrice, the délégué du préfet, or anonymously for public pages: a warm-up (it fills the figures cached under
@@ -25,12 +26,13 @@ the applications' write stamps, `measurement.services.cached`), one request unde
 SQL time), then `--repeat` timed requests (p50, p95, max); then `after_change_max_ms`, the slowest of
 `AFTER_CHANGE` requests each made just after the measurement application's write stamp is raised (the cached
 figures recomputed, as after any write; `after_change_queries`: the queries of such a request). The page cache
-(ADR 017) is off (`open_national`): the warm figures are those of the measurement cache alone. The same pages of
-the small contract, as its own accounts, give the query counts compared (`queries_small`, `queries_constant`).
-Then, in the same transaction: `services.record` of `--import-rows` new daily values of the three bilan
-indicators of the funded actions of the whole national set (wall time; below 100,000 rows the time for 100,000 is
-projected linearly), and the annual report job of the large contract (`copil_report`, started with `start_job`
-and run in-process by its task, wall time).
+(ADR 017) is off (`open_national`): what stays warm is the measurement figures' own cache. The same pages of the
+small contract, as its own accounts, give the query counts compared (`queries_small`, `queries_constant`). Then,
+in the same transaction: `services.record` of `--import-rows` new daily values of the three bilan indicators of
+the large contract's funded actions (of every funded action of the national set when the contract's cannot hold
+that many up to today), wall time, judged against the target only at 100,000 rows and more (the running totals it
+moves do not grow with the rows); then the annual report job of the large contract (`copil_report`, started with
+`start_job` as the dashboard starts it, run in-process by its task), wall time.
 
 Database: DATABASE_URL (PostgreSQL), or the SQLite file of COOPERER_VAR_DIR (`--var-dir`, by default
 var/national), as bench/pages.py. An empty database is first filled with `generate-national --scale --seed`
