@@ -86,7 +86,12 @@ def epcis_with_structures():
 
 
 class DirectoryFilterForm(forms.Form):
-    q = forms.CharField(label="Rechercher", required=False, max_length=100)
+    q = forms.CharField(
+        label="Rechercher",
+        required=False,
+        max_length=100,
+        help_text="Nom, sigle, thème, commune, QPV, SIRET, SIREN ou RNA.",
+    )
     epci = forms.ModelChoiceField(
         label="Territoire",
         queryset=epcis_with_structures(),

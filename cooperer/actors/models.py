@@ -1,6 +1,8 @@
 """Structures (associations, services, landlords, collectives…), their people, and the cooperation links
 between them: the directory where getting to know each other starts and is kept."""
 
+import re
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -51,7 +53,16 @@ class StructureQuerySet(models.QuerySet):
         return self.filter(commune__epci=epci)
 
     def matching(self, query: str):
-        """Every word of the query must start a word of the search text, as written, lemmatised or stemmed."""
+        """A SIRET finds its establishment, a SIREN the establishments of its company, an RNA number its
+        association (spaces, dots and dashes ignored); otherwise every word of the query must start a word of the
+        search text, as written, lemmatised or stemmed."""
+        number = validators.normalize_rna(query)
+        if re.fullmatch(r"\d{14}", number):
+            return self.filter(siret=number)
+        if re.fullmatch(r"\d{9}", number):
+            return self.filter(siret__startswith=number)
+        if validators.is_valid_rna(number):
+            return self.filter(rna=number)
         return fulltext.matching(self, query_terms(query))
 
 

@@ -307,3 +307,25 @@ def test_the_animatrice_renames_a_theme_and_search_follows(client, users, direct
 def test_members_may_not_edit_the_taxonomy(client, directory):
     client.force_login(directory["member"])
     assert client.get(reverse("actors:themes")).status_code == 403
+
+
+def test_a_siret_a_siren_or_an_rna_number_finds_its_structure(client, users, directory):
+    Structure.objects.filter(pk=directory["jeunes"].pk).update(siret="00012345600018", rna="W423001234")
+    Structure.objects.filter(pk=directory["centre"].pk).update(siret="00012345600026")
+    client.force_login(users["se_animator"])
+
+    def found(query):
+        html = client.get(reverse("actors:directory"), {"q": query}, HTTP_HX_REQUEST="true").content.decode()
+        return {
+            name
+            for key, name in (("jeunes", "Amicale des Jeunes Sportifs"), ("centre", "Centre social"))
+            if name in html
+        }
+
+    assert found("000 123 456 00018") == {"Amicale des Jeunes Sportifs"}  # as printed on a Kbis
+    assert found("000123456") == {
+        "Amicale des Jeunes Sportifs",
+        "Centre social",
+    }  # the company's establishments
+    assert found("w423 001 234") == {"Amicale des Jeunes Sportifs"}
+    assert found("00012345600034") == set()
