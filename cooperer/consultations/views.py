@@ -50,6 +50,7 @@ from cooperer.core.params import id_param
 from cooperer.jobs.models import Job
 from cooperer.jobs.services import start_job, start_upload_job
 from cooperer.jobs.views import commit_preview
+from cooperer.territories.models import Qpv
 
 NOT_ANIMATOR = "Seules les animatrices du territoire et les administrateur·rices gèrent cette concertation."
 NOT_READER = "Cette concertation est réservée aux personnes qui ont un rôle sur son territoire."
@@ -316,10 +317,8 @@ def post_its(request, pk, session_pk):
 
 
 def _public_session(token):
-    sessions = Session.objects.select_related("consultation", "qpv").defer(
-        "qpv__geometry", "qpv__commune_codes", "qpv__search_text"
-    )  # the contour of the neighbourhood is not drawn here: not read at each contribution
-    return get_object_or_404(sessions, token=token)
+    """The session of a public form with its consultation, and nothing else: read at each contribution."""
+    return get_object_or_404(Session.objects.select_related("consultation"), token=token)
 
 
 @cached_page(form=True)
@@ -341,10 +340,18 @@ def public_form(request, token):
             response.status_code = 303  # See Other: the thanks page is asked for with GET
             return response
     status = 200 if not form.errors else 400
+    qpv = Qpv.objects.filter(pk=session.qpv_id).values_list("name", flat=True) if session.qpv_id else []
+    qpv_name = next(iter(qpv), "")  # its name only, not its contour
     return render(
         request,
         "consultations/public_form.html",
-        {"session": session, "consultation": consultation, "form": form, "public_page": True},
+        {
+            "session": session,
+            "consultation": consultation,
+            "form": form,
+            "qpv_name": qpv_name,
+            "public_page": True,
+        },
         status=status,
     )
 

@@ -538,9 +538,15 @@ class NationalDataset:
         self.counts["users"] = len(self.users)
 
     def structures(self) -> None:
-        from cooperer.actors.models import Structure
+        from cooperer.actors.demo import THEMES
+        from cooperer.actors.models import Structure, Theme
 
         rng, count = self.rng, self.sizes["structures"]
+        # The thematiques of the demo, 1 to 3 a structure, drawn from a sequence of their own: the rest of the data
+        # set is the same with or without them.
+        Theme.objects.bulk_create([Theme(name=name, description=text) for name, text in THEMES.items()])
+        themes = list(Theme.objects.filter(name__in=THEMES).values_list("pk", "name"))
+        theme_rng, theme_rows = random.Random(f"{self.seed}-thematiques"), []
         forms = [f for f, _s, _p in LEGAL_FORMS]
         shares = [s for _f, s, _p in LEGAL_FORMS]
         patterns = {f: p for f, _s, p in LEGAL_FORMS}
@@ -570,8 +576,11 @@ class NationalDataset:
                     form = "association_droit_local"
                 rna = f"W{number:09d}" if is_association and form == "association" else ""
                 court = f"Tribunal judiciaire, vol. {number}" if form == "association_droit_local" else ""
+                chosen = theme_rng.sample(themes, theme_rng.randint(1, 3))
+                theme_rows.extend((pk, theme) for theme, _name in chosen)
                 text = search_document(  # as actors.services.refresh_search_text, the name in two cached parts
-                    base, suffix, "", "", "", commune_name,
+                    base, suffix, "", " ".join(name for _pk, name in sorted(chosen, key=lambda t: t[1])), "",
+                    commune_name,
                     " ".join(f"{self.qpv_names[q]} {self.qpv_codes[q]}" for q in sorted(qpvs, key=self.qpv_order)),
                     labels.get(form, ""),
                 )  # fmt: skip
@@ -586,6 +595,8 @@ class NationalDataset:
                         "is_demo", "search_text", "created_at", "updated_at"], rows,
         )  # fmt: skip
         self.writer.insert(Structure.qpvs.through, ["structure_id", "qpv_id"], qpv_rows)
+        self.writer.insert(Structure.themes.through, ["structure_id", "theme_id"], theme_rows)
+        self.counts["structure_themes"] = len(theme_rows)
         # The contracts where something happens (all of them at the national scale; the largest ones at small
         # scales): they get a consultation, visions and calls.
         self.active = {index for index in range(len(self.contracts)) if self.structures_of[index]} | {0}

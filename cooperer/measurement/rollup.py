@@ -46,12 +46,15 @@ def _gathered_rule(vision: Vision, prefix: str = "") -> Q:
     return rule
 
 
-def serving(vision: Vision, element_key: str):
-    """The ids of the applications serving the element, directly or through a wider element that gathers it
-    (a subquery)."""
-    direct = Q(element__version__vision=vision, element__key=element_key)
-    gathered = _gathered_rule(vision) & Q(element__gathers__key=element_key)
-    return ServedElement.objects.filter(direct | gathered).values("application_id")
+def serving(vision: Vision, element_key: str, field: str = "pk") -> Q:
+    """A rule on `field` (an application): the applications serving the element, directly or through a wider
+    element that gathers it. One subquery for each way: a single one joining both would read every served element
+    of the country (the OR of two joins defeats their indexes)."""
+    direct = ServedElement.objects.filter(element__version__vision=vision, element__key=element_key)
+    gathered = ServedElement.objects.filter(_gathered_rule(vision) & Q(element__gathers__key=element_key))
+    return Q(**{f"{field}__in": direct.values("application_id")}) | Q(
+        **{f"{field}__in": gathered.values("application_id")}
+    )
 
 
 NOTHING_GRANTED = {"actions": 0, "granted_actions": 0, "granted": Decimal(0)}
@@ -244,7 +247,7 @@ def contributing_actions(vision: Vision, element_key: str):
     """The applications that serve the element (of any version of the vision), newest first; a queryset to
     paginate (`with_people` adds what a page's actions were granted and reached)."""
     return (
-        Application.objects.filter(pk__in=serving(vision, element_key))
+        Application.objects.filter(serving(vision, element_key))
         .select_related("applicant", "call", "decision")
         .only("pk", "title", "applicant__name", "call__name", "decision__outcome")
         .order_by("-pk")
@@ -270,7 +273,7 @@ def with_people(applications) -> list:
 def element_years(vision: Vision, element_key: str) -> list[dict]:
     """Per year, for the element: € granted (by decision year) and people reached."""
     granted = dict(
-        Grant.objects.filter(decision__application__in=serving(vision, element_key))
+        Grant.objects.filter(serving(vision, element_key, "decision__application"))
         .values_list("decision__decided_on__year")
         .annotate(t=Sum("amount"))
     )
@@ -297,6 +300,6 @@ def citable_measurements(vision: Vision, assumption, limit: int = 200) -> list:
     results of the actions serving the element of the assumption's outcome."""
     rule = Q(vision=vision)
     if assumption.outcome_id and assumption.outcome.element_id:
-        rule |= Q(application__in=serving(vision, assumption.outcome.element.key))
+        rule |= serving(vision, assumption.outcome.element.key, "application")
     queryset = Measurement.objects.validated().filter(rule).select_related("indicator", "application")
     return list(queryset.order_by("-period_end", "indicator__name").distinct()[:limit])

@@ -21,6 +21,7 @@ def test_a_resident_contributes_without_an_account_and_anonymously(client, sessi
     session = sessions["habitants"]
     page = client.get(reverse("public_form", args=[session.token])).content.decode()
     assert "Comment voulons-nous que notre quartier soit en 2030 ?" in page
+    assert session.qpv.name in page.split('class="lead"')[1].split("</p>")[0]  # the neighbourhood it is about
     response = post(client, session, {**GOOD, "author_name": "Samia"})
     assert (response.status_code, response["Location"]) == (
         303,

@@ -2,7 +2,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db.models import Sum
+from django.db.models import Count, Sum
 
 from cooperer.accounts.models import User
 from cooperer.actors.models import CooperationLink, Structure
@@ -83,6 +83,10 @@ def its_search_indexes_find_the_generated_rows():
     structure = Structure.objects.order_by("pk").first()
     matches = fulltext.matching(Structure.objects.all(), search_terms(structure.name.split()[0]))
     assert matches.filter(pk=structure.pk).exists()
+    themes = Structure.objects.annotate(n=Count("themes")).values_list("n", flat=True)
+    assert set(themes) <= {1, 2, 3} and len(set(themes)) == 3  # 1 to 3 of the demo's thematiques each
+    sport = Structure.objects.filter(themes__name="Sport")
+    assert set(Structure.objects.matching("sport")) >= set(sport) and sport.exists()
 
 
 def its_accounts_log_in_with_the_documented_password(client):
