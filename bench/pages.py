@@ -4,7 +4,7 @@ national data set (`cooperer generate-national`), compared with a bare Django vi
 Issue targets: at 32 concurrent connections, every key page serves ≥ 20 % of the floor's requests per second with
 p99 ≤ 300 ms, on SQLite and PostgreSQL; the public pages are cacheable (ETag / Cache-Control) and ≥ 50 %.
 
-What runs: gunicorn as `cooperer serve --no-worker` starts it (`--workers` processes, gthread, 8 threads each),
+What runs: gunicorn as `cooperer serve --no-worker` starts it (`--workers` processes, gthread, 4 threads each),
 with `bench/floor_settings.py` = `cooperer.settings.prod` + `/plancher/` (a view returning « plancher »; the product
 ships neither). Requests carry `X-Forwarded-Proto: https`, as behind the TLS proxy prod.py expects. The accounts of
 the data set (admin, animatrice, délégué du préfet, membre d'une structure) log in through the login form first;
@@ -39,6 +39,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from cooperer.core.management.commands.serve import THREADS  # noqa: E402  (the server's own setting)
+
 PUBLIC_GOAL, PAGE_GOAL, P99_GOAL_MS = 0.5, 0.2, 300
 EXPECTED = {"revalidate": 304, "post": 303}  # a contribution received sends the visitor on to the thanks page
 TIMEOUT_S = 60  # a request without an answer after this long counts as a failure (status 599)
@@ -62,7 +64,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--var-dir", default=str(ROOT / "var" / "national"))
     parser.add_argument("--port", type=int, default=8821)
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 2)
-    parser.add_argument("--threads", type=int, default=8)
+    parser.add_argument("--threads", type=int, default=THREADS)  # as `cooperer serve`
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--duration", type=float, default=10.0, help="secondes de charge par page")
     parser.add_argument("--only", default="", help="noms de pages séparés par des virgules")

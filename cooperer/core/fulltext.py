@@ -59,18 +59,25 @@ def _sqlite_installed(cursor, model) -> bool:
     return cursor.fetchone()[0] == 4
 
 
+# FTS5 writes each transaction's words as a new small segment and, by default, merges segments as soon as 4 of
+# a level exist: a row added alone (a contribution of the public form) then costs five times the rest of its
+# insert (0.5 ms instead of 0.1 ms with a million rows indexed), and the database stays locked meanwhile. Merging
+# at 16 segments a level costs 0.17 ms a row; a search reads a few more small segments.
+AUTOMERGE = 16
+
+
 def install(using: str = "default") -> None:
     """Create the indexes that are missing, for every registered model. Safe to run again."""
     connection = connections[using]
     for model in _REGISTRY:
         if connection.vendor == "sqlite":
+            fts = _fts_table(model)
             with transaction.atomic(using=using), connection.cursor() as cursor:
-                if _sqlite_installed(cursor, model):
-                    continue
-                for statement in _sqlite_statements(model):
-                    cursor.execute(statement)
-                fts = _fts_table(model)
-                cursor.execute(f"INSERT INTO {fts}({fts}) VALUES ('rebuild')")
+                if not _sqlite_installed(cursor, model):
+                    for statement in _sqlite_statements(model):
+                        cursor.execute(statement)
+                    cursor.execute(f"INSERT INTO {fts}({fts}) VALUES ('rebuild')")
+                cursor.execute(f"INSERT INTO {fts}({fts}, rank) VALUES ('automerge', %s)", [AUTOMERGE])
         elif connection.vendor == "postgresql":
             table = model._meta.db_table
             with transaction.atomic(using=using), connection.cursor() as cursor:

@@ -55,6 +55,17 @@ def test_lost_triggers_are_put_back_and_the_index_rebuilt():
     assert names("regie") == {"Régie de quartier Tarentaize"}
 
 
+def test_sqlite_merges_its_small_segments_sixteen_at_a_time():
+    if connection.vendor != "sqlite":
+        pytest.skip("Les segments FTS5 n'existent que sur SQLite.")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT v FROM actors_structure_fts_config WHERE k = 'automerge'")
+        assert cursor.fetchone() == (fulltext.AUTOMERGE,) and fulltext.AUTOMERGE == 16
+    for n in range(40):  # added one by one, as the public form does: every one still found
+        make(f"Association de quartier numéro {n}")
+    assert len(names("association quartier")) == 40
+
+
 def test_postgresql_answers_from_its_text_search_index():
     if connection.vendor != "postgresql":
         pytest.skip("Index GIN tsvector propre à PostgreSQL ; SQLite utilise FTS5.")

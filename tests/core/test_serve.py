@@ -25,6 +25,8 @@ def test_serve_answers_with_several_processes_and_stops_cleanly(tmp_path):
             str(port),
             "--processes",
             "2",
+            "--threads",
+            "2",
         ],
         env=env,
         stdout=subprocess.PIPE,
