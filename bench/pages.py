@@ -9,7 +9,8 @@ with `bench/floor_settings.py` = `cooperer.settings.prod` + `/plancher/` (a view
 ships neither). Requests carry `X-Forwarded-Proto: https`, as behind the TLS proxy prod.py expects. The accounts of
 the data set (admin, animatrice, délégué du préfet, membre d'une structure) log in through the login form first;
 each page is then driven by `--connections` keep-alive connections of an asyncio client (standard library only,
-one process) for `--duration` seconds after a one-second warm-up: requests per second, p50 and p99 of the
+one process; each reopened after 100 requests, so that no server process keeps most of them for a whole window)
+for `--duration` seconds after a one-second warm-up: requests per second, p50 and p99 of the
 latencies seen by the client, non-200 answers. The floor is measured first and last (`floor`, `floor_end`); ratios
 use the first. The public form POST sends a contribution per request (each with « (fictif) » in its text and
 marked `is_demo` afterwards); it is answered by a 303 to the thanks page, measured as a public page of its own.
@@ -43,6 +44,9 @@ from cooperer.core.management.commands.serve import THREADS  # noqa: E402  (the 
 
 PUBLIC_GOAL, PAGE_GOAL, P99_GOAL_MS = 0.5, 0.2, 300
 EXPECTED = {"revalidate": 304, "post": 303}  # a contribution received sends the visitor on to the thanks page
+# Each connection is closed after this many requests and opened again: a keep-alive connection stays with the
+# server process that accepted it, and 32 of them kept for a whole window may all land on one process of two.
+REQUESTS_PER_CONNECTION = 100
 TIMEOUT_S = 60  # a request without an answer after this long counts as a failure (status 599)
 FORM_TEXT = "Un banc pour les anciens près de l'arrêt de bus (contribution fictive du banc d'essai)."
 
@@ -196,9 +200,13 @@ async def drive(port: int, raw: bytes, connections: int, duration: float, warmup
     latencies, statuses, stop, done = [], {}, {"at": 0.0, "record_from": 0.0}, {"in_window": 0}
 
     async def worker():
-        connection = Connection(port)
+        connection, sent = Connection(port), 0
         try:
             while time.perf_counter() < stop["at"]:
+                if sent == REQUESTS_PER_CONNECTION:  # a new connection, which the kernel hands to any process
+                    connection.close()
+                    sent = 0
+                sent += 1
                 began = time.perf_counter()
                 try:
                     status, _headers, _body = await asyncio.wait_for(connection.request(raw), TIMEOUT_S)

@@ -142,6 +142,7 @@ def empty_cache():
         services._locator_cache.clear()
         similar._stats.clear()
         pagecache._recent.clear()
+        pagecache._held_pages.clear()
 
     empty()
     yield

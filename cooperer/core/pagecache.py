@@ -132,6 +132,22 @@ def migrated(sender, **kwargs):
 
 
 _recent: dict[tuple, tuple[float, tuple]] = {}
+_held_pages: dict[str, tuple[float, tuple]] = {}
+HELD_PAGES = 256  # anonymous public pages a process keeps in its memory, each for at most the lag
+
+
+def _held(key: str):
+    """An anonymous public page this process took from the shared cache less than the lag ago: the same answer
+    (its key holds the stamps it was made under), without asking Redis. Past the lag it is asked again, so a
+    restored database or an emptied cache is seen within the lag, as the stamps are."""
+    seen = _held_pages.get(key)
+    return seen[1] if seen is not None and seen[0] > time.monotonic() else None
+
+
+def _hold(key: str, kept: tuple, lag: float) -> None:
+    if len(_held_pages) >= HELD_PAGES:
+        _held_pages.clear()  # a crude bound: the pages asked often are back at their next request
+    _held_pages[key] = (time.monotonic() + lag, kept)
 
 
 def recent(names: tuple, lag: float) -> tuple:
@@ -233,7 +249,11 @@ def cached_page(*depends_on: str, form: bool = False, public: bool = False):
             shared_form = form and anonymous
             lag = settings.COOPERER_PUBLIC_PAGE_LAG_SECONDS if public and anonymous else 0
             key = _key(request, view_name + (":formulaire" if shared_form else ""), names, lag)
-            kept = cache.get(key)
+            kept = _held(key) if lag > 0 else None
+            if kept is None:
+                kept = cache.get(key)
+                if kept is not None and lag > 0:
+                    _hold(key, kept, lag)
             if kept is not None:
                 headers, content = kept
                 if shared_form:
@@ -256,6 +276,8 @@ def cached_page(*depends_on: str, form: bool = False, public: bool = False):
                 content = _keep_form(response.content) if shared_form else response.content
                 if content is not None:
                     cache.set(key, (dict(response.headers), content), TIMEOUT)  # with the view's own headers
+                    if lag > 0:
+                        _hold(key, (dict(response.headers), content), lag)
                     response["X-Page-Cache"] = "miss"
             return response
 

@@ -269,6 +269,30 @@ def test_an_anonymous_public_page_may_lag_the_data_by_the_set_seconds_and_no_mor
     assert "Ludothèque des Coteaux" in client.get(url).content.decode()  # signed in: never behind
 
 
+def test_within_the_lag_a_process_answers_a_public_page_from_its_memory_and_no_longer(
+    client, territory, settings, monkeypatch
+):
+    from django.core.cache import cache
+
+    settings.COOPERER_PUBLIC_PAGE_LAG_SECONDS = 1.0
+    now, asked = [1000.0], []
+    monkeypatch.setattr(pagecache.time, "monotonic", lambda: now[0])
+    shared_get = cache.get
+    monkeypatch.setattr(
+        pagecache.cache, "get", lambda key, *a, **k: asked.append(key) or shared_get(key, *a, **k)
+    )
+    url = reverse("public_directory", args=[territory["sem"].siren])
+    first = client.get(url)
+    assert first["X-Page-Cache"] == "miss" and len(asked) == 1
+    for _ in range(5):
+        assert client.get(url).content == first.content
+    assert len(asked) == 1  # the shared cache was not asked again within the second
+    cache.clear()  # what `cooperer restore` does, from another process
+    now[0] += 1.1
+    again = client.get(url)
+    assert again["X-Page-Cache"] == "miss" and len(asked) == 2  # past the lag: asked, and made again
+
+
 def test_a_view_that_journals_or_counts_at_each_request_is_never_kept(rf, territory):
     from django.contrib.auth.models import AnonymousUser
     from django.http import HttpResponse
