@@ -307,7 +307,8 @@ class NationalDataset:
                     cursor.execute(f"DROP INDEX IF EXISTS {table}_search_fts")
 
     def indexes(self) -> None:
-        """Full-text indexes rebuilt once; PostgreSQL sequences moved past the ids chosen here; statistics."""
+        """Full-text indexes rebuilt once; PostgreSQL sequences moved past the ids chosen here; statistics and, on
+        PostgreSQL, the visibility map (without it, counts and index-only scans read every row again)."""
         from cooperer.core import fulltext
 
         with immediate_constraints():
@@ -317,7 +318,9 @@ class NationalDataset:
             with connection.cursor() as cursor:
                 for statement in connection.ops.sequence_reset_sql(no_style(), models):
                     cursor.execute(statement)
-                cursor.execute("ANALYZE")
+                # What autovacuum does after such a load: the statistics and the visibility map (without it,
+                # counts and index-only scans read every row again). Not in a transaction (a test's): ANALYZE there.
+                cursor.execute("ANALYZE" if connection.in_atomic_block else "VACUUM ANALYZE")
 
     def next_id(self, model) -> int:
         from django.db.models import Max
