@@ -5,7 +5,7 @@ throw-away SQLite database with one open consultation and one session, starts th
 (`cooperer serve --no-worker`, the command `make demo` runs) on 127.0.0.1, then posts `--submissions` forms
 from `--clients` threads, each with its own keep-alive connection, as fast as the server answers, within
 `--timeout` seconds. It prints one JSON object: the rate achieved, latencies, how many submissions were
-acknowledged (HTTP 200 with the thank-you page), how many rows are in the database afterwards, and
+acknowledged (HTTP 303 to the thank-you page), how many rows are in the database afterwards, and
 `lost` = acknowledged − stored, which must be 0.
 
 The per-address rate limit (COOPERER_PUBLIC_FORM_PER_MINUTE) is switched off for the run: every request comes
@@ -151,14 +151,14 @@ def main() -> None:
                 try:
                     connection.request("POST", path, body, headers)
                     response = connection.getresponse()
-                    page = response.read()
+                    response.read()  # the body of the 303, to keep the connection usable
                 except (OSError, http.client.HTTPException) as error:
                     failures.append(f"{number}: {error.__class__.__name__}")
                     connection.close()
                     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
                     continue
                 elapsed = time.perf_counter() - began
-                if response.status == 200 and "bien enregistrée".encode() in page:
+                if response.status == 303 and (response.getheader("Location") or "").endswith("/merci/"):
                     acknowledged.append(number)
                     latencies.append(elapsed)
                 else:
