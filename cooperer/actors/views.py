@@ -88,16 +88,17 @@ def directory(request):
     _require_role(request)
     form = DirectoryFilterForm(request.GET or None)
     # A list row shows little: long texts and contours stay in the database.
-    structures = (
-        _filtered_structures(form)
-        .select_related("commune")
+    rows = (
+        Structure.objects.select_related("commune")
         .only("pk", "name", "acronym", "legal_form", "is_demo", "commune__name")
         .prefetch_related(
             Prefetch("themes", queryset=Theme.objects.only("pk", "name"), to_attr="theme_list"),
             Prefetch("qpvs", queryset=Qpv.objects.only("pk", "name"), to_attr="qpv_list"),
         )
+    )  # the page's rows, loaded by their ids: the search and filters are not run again for them
+    page = IdFirstPaginator(_filtered_structures(form), PAGE_SIZE, rows=rows).get_page(
+        request.GET.get("page")
     )
-    page = IdFirstPaginator(structures, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "form": form,
         "page": page,

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from cooperer.consultations import permissions
 from cooperer.consultations.forms import ContributionFilterForm
-from cooperer.consultations.models import ContributionTag, Theme
+from cooperer.consultations.models import Contribution, ContributionTag, Theme
 from cooperer.consultations.services import ConsultationError, hide_many, set_theme_many
 from cooperer.consultations.views import NOT_ANIMATOR, _back_to_contributions, _consultation
 from cooperer.core.pagecache import cached_page
@@ -52,13 +52,13 @@ def contributions(request, pk):
     can_manage = permissions.can_manage(request.user, consultation)
     form = ContributionFilterForm(request.GET or None, consultation=consultation, moderator=can_manage)
     items = filtered(consultation, form.cleaned_data if form.is_valid() else {})
-    items = items.select_related("qpv").prefetch_related(
+    rows = Contribution.objects.select_related("qpv").prefetch_related(
         Prefetch("tags", queryset=ContributionTag.objects.select_related("theme"), to_attr="tag_list")
-    )
+    )  # the page's rows, loaded by their ids: the search is not run again for them
     if form.is_valid() and form.cleaned_data.get("q"):
-        paginator = CappedCountPaginator(items, PAGE_SIZE, cap=SEARCH_COUNT_CAP)
+        paginator = CappedCountPaginator(items, PAGE_SIZE, cap=SEARCH_COUNT_CAP, rows=rows)
     else:
-        paginator = IdFirstPaginator(items, PAGE_SIZE)
+        paginator = IdFirstPaginator(items, PAGE_SIZE, rows=rows)
     page = paginator.get_page(request.GET.get("page"))
     feeding = contributions_feeding([contribution.pk for contribution in page])
     for contribution in page:

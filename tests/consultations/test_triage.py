@@ -260,3 +260,20 @@ def test_the_analysis_says_how_many_contributions_arrived_since_it_ran(client, u
     )
     html = client.get(url).content.decode()
     assert "2 nouvelles contributions depuis l'analyse du" in html and "relancez-la" in html
+
+
+def test_a_search_runs_its_match_for_the_count_and_the_page_s_ids_not_for_the_page_s_rows(
+    client, users, consultation, sessions
+):
+    session = sessions["habitants"]
+    Contribution.objects.bulk_create(
+        Contribution(consultation=consultation, session=session, qpv=session.qpv, audience="habitants",
+                     kind="proposition", text=f"Un jardin partagé numéro {i}", source="import")
+        for i in range(70)
+    )  # fmt: skip
+    client.force_login(users["se_animator"])
+    with CaptureQueriesContext(connection) as context:
+        page = listing(client, consultation, q="jardins").context["page"]
+    matching = [q["sql"] for q in context.captured_queries if "MATCH" in q["sql"] or "@@" in q["sql"]]
+    assert len(matching) == 2  # the capped count and the ids of the page; the rows are read by id alone
+    assert len(page) == 50 and all("jardin" in contribution.text for contribution in page)
