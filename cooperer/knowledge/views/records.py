@@ -61,8 +61,8 @@ class CappedPaginator(IdFirstPaginator):
     WALK_FROM = 500
 
     def __init__(self, object_list, per_page, walk_list=None, rows=None, exact=False, **kwargs):
-        super().__init__(object_list, per_page, **kwargs)
-        self.walk_list, self.rows, self.exact = walk_list, rows, exact
+        super().__init__(object_list, per_page, rows=rows, **kwargs)
+        self.walk_list, self.exact = walk_list, exact
 
     @cached_property
     def count(self):
@@ -90,8 +90,7 @@ class CappedPaginator(IdFirstPaginator):
             else self.object_list
         )
         ids = list(ordered.prefetch_related(None).values_list("pk", flat=True)[bottom:top])
-        source = self.rows if self.rows is not None else self.object_list
-        found = {row.pk: row for row in source.filter(pk__in=ids).order_by()}
+        found = self._rows(ids)
         return self._get_page([found[pk] for pk in ids if pk in found], number, self)
 
 
