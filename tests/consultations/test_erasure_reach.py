@@ -28,7 +28,8 @@ def analysed(consultation, sessions):
     older = analysis.run(consultation)
     AnalysisRun.objects.filter(pk=older.pk).update(created_at=timezone.now() - datetime.timedelta(days=1))
     latest = analysis.run(consultation)
-    quoted = Contribution.objects.get(pk=int(sorted(quoted_ids(latest.report))[0]))
+    # The first quoted in the order of the rows (ids compared as numbers: as text, « 1000 » comes before « 999 »).
+    quoted = Contribution.objects.get(pk=min(quoted_ids(latest.report), key=int))
     return quoted
 
 
