@@ -74,7 +74,6 @@ import gc
 import json
 import math
 import os
-import platform
 import random
 import re
 import resource
@@ -92,6 +91,7 @@ from common import (
     add_national_arguments,
     captured_get,
     database_version,
+    machine,
     median_ms,
     open_national,
     page_figures,
@@ -1093,11 +1093,7 @@ def main() -> None:
             "met": {"instruction": instruction["met"], "committee": committee["met"], "scdl": scdl["met"]},
             "generation_s": round(generation_s, 1),
             **figures,
-            "cpus": os.cpu_count(),
-            "load_avg_1m": [load_before, round(os.getloadavg()[0], 2)],
-            "python": platform.python_version(),
-            "django": django.get_version(),
-            "seed": args.seed,
+            **machine(load_before, args.seed),
         }
         print(json.dumps(result, ensure_ascii=False))
     log("objets plantés annulés (rollback)")

@@ -169,6 +169,18 @@ def settle(connection) -> None:
         cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
 
 
+def machine(load_before: float, seed: int) -> dict:
+    """What every benchmark prints of the run: cores, load average at its start and end, versions, seed."""
+    import platform
+
+    import django
+
+    return {
+        "cpus": os.cpu_count(), "load_avg_1m": [load_before, round(os.getloadavg()[0], 2)],
+        "python": platform.python_version(), "django": django.get_version(), "seed": seed,
+    }  # fmt: skip
+
+
 def database_version(connection) -> str:
     if connection.vendor == "sqlite":
         import sqlite3

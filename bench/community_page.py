@@ -41,7 +41,6 @@ import argparse
 import datetime
 import json
 import os
-import platform
 import random
 import sys
 import time
@@ -50,6 +49,7 @@ from common import (
     ROOT,
     add_national_arguments,
     captured_get,
+    machine,
     median_ms,
     open_national,
     page_figures,
@@ -548,10 +548,7 @@ def main() -> None:
             "pdf_repeat": args.pdf_repeat,
             "generation_s": round(generation_s, 1),
             **figures,
-            "cpus": os.cpu_count(),
-            "load_avg_1m": [load_before, round(os.getloadavg()[0], 2)],
-            "python": platform.python_version(),
-            "seed": args.seed,
+            **machine(load_before, args.seed),
         }
         print(json.dumps(result, ensure_ascii=False))
     log("objets plantés annulés (rollback)")

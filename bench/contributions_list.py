@@ -58,7 +58,6 @@ import argparse
 import datetime
 import json
 import os
-import platform
 import random
 import re
 import sys
@@ -69,6 +68,7 @@ from common import (
     add_national_arguments,
     captured_get,
     database_version,
+    machine,
     open_national,
     page_figures,
     planted,
@@ -305,7 +305,6 @@ def main() -> None:
     load_at_start = round(os.getloadavg()[0], 2)
     figures = open_national(args, log)
 
-    import django
     from django.conf import settings
     from django.db import connection
     from django.test import Client
@@ -399,11 +398,7 @@ def main() -> None:
             "met": met,
             "meets_target": all(met.values()),
             **figures,
-            "cpus": os.cpu_count(),
-            "load_avg_1m_start_end": [load_at_start, round(os.getloadavg()[0], 2)],
-            "python": platform.python_version(),
-            "django": django.get_version(),
-            "seed": args.seed,
+            **machine(load_at_start, args.seed),
         }
         print(json.dumps(result, ensure_ascii=False))
     log("objets plantés annulés (rollback)")

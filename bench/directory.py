@@ -44,7 +44,6 @@ Prints one JSON object on stdout; progress goes to stderr.
 import argparse
 import json
 import os
-import platform
 import random
 import re
 import sys
@@ -56,6 +55,7 @@ from common import (
     add_national_arguments,
     captured_get,
     database_version,
+    machine,
     open_national,
     page_figures,
     percentile,
@@ -253,7 +253,6 @@ def main() -> None:
     load_before = round(os.getloadavg()[0], 2)
     figures = open_national(args, log)
 
-    import django
     from django.conf import settings
     from django.db import connection
     from django.db.models import Count
@@ -342,11 +341,7 @@ def main() -> None:
             "met": met,
             "meets_target": all(met.values()),
             **figures,
-            "cpus": os.cpu_count(),
-            "load_avg_1m": [load_before, round(os.getloadavg()[0], 2)],
-            "python": platform.python_version(),
-            "django": django.get_version(),
-            "seed": args.seed,
+            **machine(load_before, args.seed),
         }
         print(json.dumps(result, ensure_ascii=False))
     log("objets plantés annulés (rollback)")

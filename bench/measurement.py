@@ -51,7 +51,6 @@ import argparse
 import datetime
 import json
 import os
-import platform
 import random
 import sys
 import time
@@ -63,6 +62,7 @@ from common import (
     add_national_arguments,
     captured_get,
     database_version,
+    machine,
     open_national,
     page_figures,
     planted,
@@ -421,7 +421,6 @@ def main() -> None:
     load_before = round(os.getloadavg()[0], 2)
     figures = open_national(args, log)
 
-    import django
     from django.conf import settings
     from django.db import connection
     from django.test import Client
@@ -529,11 +528,7 @@ def main() -> None:
             "after_change_requests": AFTER_CHANGE,
             "generation_s": round(generation_s, 1),
             **figures,
-            "cpus": os.cpu_count(),
-            "load_avg_1m": [load_before, round(os.getloadavg()[0], 2)],
-            "python": platform.python_version(),
-            "django": django.get_version(),
-            "seed": args.seed,
+            **machine(load_before, args.seed),
         }
         print(json.dumps(result, ensure_ascii=False))
     log("objets plantés, import et rapport annulés (rollback)")

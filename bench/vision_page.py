@@ -51,7 +51,6 @@ import datetime
 import itertools
 import json
 import os
-import platform
 import random
 import sys
 import time
@@ -62,6 +61,7 @@ from common import (
     add_national_arguments,
     captured_get,
     database_version,
+    machine,
     median_ms,
     open_national,
     page_figures,
@@ -695,7 +695,6 @@ def main() -> None:
     load_before = round(os.getloadavg()[0], 2)
     figures = open_national(args, log)
 
-    import django
     from django.conf import settings
     from django.db import connection
     from django.test import Client
@@ -774,11 +773,7 @@ def main() -> None:
             "repeat": args.repeat,
             "generation_s": round(generation_s, 1),
             **figures,
-            "cpus": os.cpu_count(),
-            "load_avg_1m": [load_before, round(os.getloadavg()[0], 2)],
-            "python": platform.python_version(),
-            "django": django.get_version(),
-            "seed": args.seed,
+            **machine(load_before, args.seed),
         }
         print(json.dumps(result, ensure_ascii=False))
     log("objets plantés annulés (rollback)")

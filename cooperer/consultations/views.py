@@ -340,8 +340,8 @@ def public_form(request, token):
             response.status_code = 303  # See Other: the thanks page is asked for with GET
             return response
     status = 200 if not form.errors else 400
-    qpv = Qpv.objects.filter(pk=session.qpv_id).values_list("name", flat=True) if session.qpv_id else []
-    qpv_name = next(iter(qpv), "")  # its name only, not its contour
+    names = Qpv.objects.values_list("name", flat=True)  # the neighbourhood's name, not its contour
+    qpv_name = names.get(pk=session.qpv_id) if session.qpv_id else ""
     return render(
         request,
         "consultations/public_form.html",

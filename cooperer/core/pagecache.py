@@ -275,9 +275,10 @@ def cached_page(*depends_on: str, form: bool = False, public: bool = False):
             ):
                 content = _keep_form(response.content) if shared_form else response.content
                 if content is not None:
-                    cache.set(key, (dict(response.headers), content), TIMEOUT)  # with the view's own headers
+                    kept = (dict(response.headers), content)  # with the view's own headers
+                    cache.set(key, kept, TIMEOUT)
                     if lag > 0:
-                        _hold(key, (dict(response.headers), content), lag)
+                        _hold(key, kept, lag)
                     response["X-Page-Cache"] = "miss"
             return response
 
